@@ -1,0 +1,2 @@
+import Report
+print(ReportProbe.hello())
