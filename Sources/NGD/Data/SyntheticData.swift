@@ -1,0 +1,23 @@
+extension Dataset {
+    /// n points drawn as x ~ N(0, I_d) and projected onto the unit sphere, targets y ~ N(0, 1) per output.
+    ///
+    /// Draw order (part of the reproducibility contract): all of X row by row, then all of Y row by row,
+    /// from one `Xoshiro256StarStar(seed:)` stream.
+    public static func synthetic(count n: Int, dimension d: Int, outputs k: Int = 1, seed: UInt64) -> Dataset {
+        var rng = Xoshiro256StarStar(seed: seed)
+        var x = Matrix(rows: n, columns: d)
+        for i in 0..<n {
+            var norm = 0.0
+            for j in 0..<d {
+                let v = rng.nextNormal()
+                x[i, j] = v
+                norm += v * v
+            }
+            norm = norm.squareRoot()
+            for j in 0..<d { x[i, j] /= norm }
+        }
+        var y = Matrix(rows: n, columns: k)
+        for i in 0..<(n * k) { y.storage[i] = rng.nextNormal() }
+        return Dataset(name: "synthetic (n=\(n), d=\(d))", inputs: x, targets: y)
+    }
+}

@@ -1,0 +1,3 @@
+import NGD
+import Render
+enum ReportModule {}

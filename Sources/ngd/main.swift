@@ -1,2 +1,0 @@
-import Report
-print(ReportProbe.hello())
