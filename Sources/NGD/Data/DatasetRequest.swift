@@ -1,0 +1,85 @@
+/// Which data set to load and how to prepare it: a plain value, so it can sit in a spec, a run config and a cache key.
+public struct DatasetRequest: Codable, Hashable, Sendable {
+    public enum Kind: String, Codable, CaseIterable, Sendable {
+        /// x ~ N(0, I_d) projected to the unit sphere, y ~ N(0, 1) per output.
+        case synthetic
+        /// Synthetic points plus near-duplicate pairs at angle `epsilon`, to control λ₀ = λ_min(H∞).
+        case lambda0
+        /// The UCI 8×8 optical digits shipped inside the package (BSD-3).
+        case digits
+        /// MNIST from IDX files (gzipped or not) in `path` (or NGD_MNIST_DIR).
+        case mnist
+        /// A CSV file at `path`: header row, `y`/`y1`…`yk` columns are targets, the rest are features.
+        case csv
+    }
+
+    /// How class-labelled data (digits, MNIST) becomes regression targets.
+    public enum TargetOperator: String, Codable, CaseIterable, Sendable {
+        /// Figure 1 (our reading of the caption): y = onehot − 0.5 + noise·N(0, I).
+        case minus
+        /// The alternative reading: y = onehot · 0.5 + noise·N(0, I).
+        case times
+    }
+
+    public var kind: Kind
+    /// Number of examples n (synthetic, lambda0) or cap on rows (csv); nil = source default.
+    public var count: Int?
+    /// Input dimension d for synthetic/lambda0 data.
+    public var dimension: Int?
+    /// Number of outputs k. For class data: 1 gives y = ±1 (first class +1), k = number of classes gives Figure-1 targets.
+    public var outputs: Int
+    /// Classes to keep for digits/MNIST (default 4 and 9, as in the paper's Figure 1).
+    public var classes: [Int]
+    /// Examples per class for digits/MNIST (nil = all).
+    public var perClass: Int?
+    /// File (csv) or directory (mnist).
+    public var path: String?
+    /// Project each input row onto the unit sphere (the theory assumes ‖x_i‖ = 1).
+    public var normalize: Bool
+    /// Seed of the data draw (synthetic points, subsampling, target noise).
+    public var seed: UInt64
+    /// lambda0 sets: angle (radians) between the members of each near-duplicate pair.
+    public var epsilon: Double?
+    /// lambda0 sets: number of near-duplicate pairs.
+    public var pairs: Int?
+    /// Class data: the operator between the one-hot vector and 0.5 in the Figure-1 targets.
+    public var targetOperator: TargetOperator
+    /// Class data: standard deviation of the Gaussian noise added to each target (0.3 in Figure 1).
+    public var targetNoise: Double
+
+    public init(kind: Kind, count: Int? = nil, dimension: Int? = nil, outputs: Int = 1, classes: [Int] = [4, 9],
+                perClass: Int? = nil, path: String? = nil, normalize: Bool = true, seed: UInt64 = 0,
+                epsilon: Double? = nil, pairs: Int? = nil, targetOperator: TargetOperator = .minus,
+                targetNoise: Double = 0.3) {
+        self.kind = kind
+        self.count = count
+        self.dimension = dimension
+        self.outputs = outputs
+        self.classes = classes
+        self.perClass = perClass
+        self.path = path
+        self.normalize = normalize
+        self.seed = seed
+        self.epsilon = epsilon
+        self.pairs = pairs
+        self.targetOperator = targetOperator
+        self.targetNoise = targetNoise
+    }
+}
+
+extension DatasetRequest {
+    /// Loads and prepares the data set. Errors name the file or option at fault.
+    public func load() throws -> Dataset {
+        switch kind {
+        case .synthetic:
+            let n = count ?? 64, d = dimension ?? 16
+            guard n > 0 else { throw NGDError("--n", "expected a positive number of examples, got \(n)", usage: true) }
+            guard d > 0 else { throw NGDError("--d", "expected a positive input dimension, got \(d)", usage: true) }
+            guard outputs > 0 else { throw NGDError("--outputs", "expected at least one output, got \(outputs)", usage: true) }
+            return Dataset.synthetic(count: n, dimension: d, outputs: outputs, seed: seed)
+        case .lambda0, .digits, .mnist, .csv:
+            // Filled in by the data-loading work (branch `data`).
+            throw NGDError("--dataset", "the \(kind.rawValue) loader is not built yet", usage: true)
+        }
+    }
+}
