@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import NGD
+import NGD
 
 @Suite struct DataCSVTests {
     private func load(_ text: String, name: String = "d.csv", limit: Int? = nil,

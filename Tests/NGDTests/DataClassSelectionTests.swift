@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import NGD
+import NGD
 
 @Suite struct DataClassSelectionTests {
     @Test func embeddedDigitsHaveTheKnownShapeAndClassCounts() throws {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import NGD
+import NGD
 
 @Suite struct DataLambda0Tests {
     /// The angle between unit vectors a and b, well conditioned for small angles: 2·asin(‖a − b‖/2).

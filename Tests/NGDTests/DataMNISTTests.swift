@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import NGD
+import NGD
 
 @Suite struct DataMNISTTests {
     /// A t10k-style directory with `count` 4×3 images labelled 0,1,…,9,0,… (gzipped when asked).

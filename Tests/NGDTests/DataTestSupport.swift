@@ -1,6 +1,6 @@
 import CZlib
 import Foundation
-@testable import NGD
+import NGD
 
 /// Fixtures for the data-loading tests: a fresh temporary directory per test, gzip writing, IDX builders.
 enum DataFixtures {

@@ -17,6 +17,12 @@ extension Dataset {
                                       targetOperator: DatasetRequest.TargetOperator = .minus,
                                       targetNoise: Double = 0.3) throws -> Dataset {
         try validate(classes: classes, outputs: outputs, perClass: perClass, targetNoise: targetNoise)
+        guard source.labels.count == source.images.count else {
+            throw NGDError(source.source, "\(source.labels.count) labels for \(source.images.count) images")
+        }
+        guard source.maximumPixelValue.isFinite, source.maximumPixelValue > 0 else {
+            throw NGDError(source.source, "the maximum pixel value must be positive, got \(source.maximumPixelValue)")
+        }
 
         // Indices of each wanted class in file order, in one pass.
         var slot = [Int: Int]()

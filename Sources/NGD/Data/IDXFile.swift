@@ -2,11 +2,21 @@ import Foundation
 
 /// A set of 8-bit grey images, one per row of `pixels` (rows·columns bytes each, row-major), as in MNIST.
 public struct ByteImages: Sendable, Equatable {
-    public var count: Int
-    public var rows: Int
-    public var columns: Int
+    public let count: Int
+    public let rows: Int
+    public let columns: Int
     /// count × (rows·columns) bytes, image after image.
-    public var pixels: [UInt8]
+    public let pixels: [UInt8]
+
+    /// Images over `pixels`; the byte count must be count·rows·columns (a programming error otherwise).
+    public init(count: Int, rows: Int, columns: Int, pixels: [UInt8]) {
+        precondition(count >= 0 && rows >= 0 && columns >= 0 && pixels.count == count * rows * columns,
+                     "ByteImages needs count·rows·columns pixel bytes")
+        self.count = count
+        self.rows = rows
+        self.columns = columns
+        self.pixels = pixels
+    }
 
     public var pixelsPerImage: Int { rows * columns }
 }

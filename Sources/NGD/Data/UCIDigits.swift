@@ -20,7 +20,7 @@ public enum UCIDigits {
     }
 
     /// Parses the digits table from bytes. Errors carry `source:line`.
-    static func parse(_ data: Data, source: String, name: String = "UCI digits") throws -> LabelledImages {
+    public static func parse(_ data: Data, source: String, name: String = "UCI digits") throws -> LabelledImages {
         let columns = imageSide * imageSide + 1
         var pixels = [UInt8]()
         pixels.reserveCapacity(min(data.count / 2, 1 << 24))
