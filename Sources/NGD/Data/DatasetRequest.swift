@@ -32,7 +32,7 @@ public struct DatasetRequest: Codable, Hashable, Sendable {
     public var classes: [Int]
     /// Examples per class for digits/MNIST (nil = all).
     public var perClass: Int?
-    /// File (csv) or directory (mnist).
+    /// File (csv; digits in the embedded format, nil = the embedded copy) or directory (mnist, nil = $NGD_MNIST_DIR).
     public var path: String?
     /// Project each input row onto the unit sphere (the theory assumes ‖x_i‖ = 1).
     public var normalize: Bool
