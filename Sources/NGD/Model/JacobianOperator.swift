@@ -64,7 +64,7 @@ public struct JacobianOperator: Sendable {
                     }
                     for i in 0..<n {
                         for j in 0..<n {
-                            let value = Double(block[i * n + j]) * invM
+                            let value = Double(block[i * n + j]) / Double(m)   // one correctly rounded division
                             p[i * k + c, j * k + c2] = value
                             p[j * k + c2, i * k + c] = value
                         }
