@@ -93,3 +93,23 @@ import Testing
         #expect(wide.steps[5].flipFraction < narrow.steps[5].flipFraction)
     }
 }
+
+@Suite struct TrainingConfigCodingTests {
+    @Test func missingKeysTakeTheDefaults() throws {
+        let json = Data(#"{"optimizer": "kfac", "width": 512, "huber_delta": 0.25}"#.utf8)
+        let config = try TrainingRun.makeDecoder().decode(TrainingConfig.self, from: json)
+        var expected = TrainingConfig(width: 512, optimizer: .kfac)
+        expected.huberDelta = 0.25
+        #expect(config == expected)
+    }
+
+    @Test func encodeDecodeRoundTrips() throws {
+        var config = TrainingConfig(width: 7, outputs: 2, initScale: 0.5, seed: 9, trainOutputLayer: true, optimizer: .gd,
+                                    learningRate: 0.1, damping: 1e-3, loss: .pseudoHuber, huberDelta: 2, linearized: true,
+                                    steps: 3, recordOutputs: true, recordWeights: true,
+                                    data: DatasetRequest(kind: .synthetic, count: 5, dimension: 3, outputs: 2))
+        config.learningRateRule = "given"
+        let bytes = try TrainingRun.makeEncoder().encode(config)
+        #expect(try TrainingRun.makeDecoder().decode(TrainingConfig.self, from: bytes) == config)
+    }
+}
