@@ -99,13 +99,12 @@ public struct Trainer: Sendable {
             let next = point.parameters.adding(update.delta)
             point = try evaluate(model: model, parameters: next, inputGram: inputGram, reference: initial)
             step += 1
-            var current = metrics(of: point, step: step, initial: initial, targets: targets, loss: loss, scales: scales)
+            let current = metrics(of: point, step: step, initial: initial, targets: targets, loss: loss, scales: scales)
             steps[step - 1].contractionRatio = current.residualNorm / steps[step - 1].residualNorm
             steps[step - 1].residualCosine = cosine(residuals, point.outputs.subtracting(targets))
             if !current.loss.isFinite || !(current.residualNorm <= Self.divergenceFactor * initialResidual) {
                 diverged = true
                 divergedAt = step
-                current.contractionRatio = nil
             }
             steps.append(current)
         }
