@@ -67,14 +67,14 @@ struct TrainCommand: ParsableCommand {
     /// One row per step; empty cells where a value does not apply.
     static func csv(_ run: TrainingRun) -> String {
         let header = ["step", "loss", "residual_norm", "gram_lambda_min", "gram_lambda_max", "jacobian_drift",
-                      "weight_drift", "max_neuron_move", "flip_fraction", "contraction_ratio", "residual_cosine",
+                      "weight_drift", "weight_distance", "max_neuron_move", "flip_fraction", "contraction_ratio", "residual_cosine",
                       "solver_method", "solver_fallback"]
         func number(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
         var lines = [header.joined(separator: ",")]
         for s in run.steps {
             let cells = ["\(s.step)", number(s.loss), number(s.residualNorm), number(s.gramLambdaMin),
                          number(s.gramLambdaMax), number(s.jacobianDrift), number(s.weightDrift),
-                         number(s.maxNeuronMove), number(s.flipFraction), number(s.contractionRatio),
+                         number(s.weightDistance), number(s.maxNeuronMove), number(s.flipFraction), number(s.contractionRatio),
                          number(s.residualCosine), s.solverMethod?.rawValue ?? "",
                          s.solverFallback.map { $0 ? "true" : "false" } ?? ""]
             lines.append(cells.joined(separator: ","))

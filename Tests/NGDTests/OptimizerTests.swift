@@ -54,22 +54,36 @@ import Testing
         #expect(kfac.solves.allSatisfy { !$0.isFallback })
     }
 
-    @Test func kfacOutputOperatorIsTheDiagonalOfLeverageScoresWhenNExceedsD() throws {
-        let data = Dataset.synthetic(count: 20, dimension: 10, seed: 4)
-        let state = initialState(data, width: 600)
+    @Test(arguments: [1, 2])
+    func kfacOutputOperatorIsTheDiagonalOfLeverageScoresWhenNExceedsD(outputs k: Int) throws {
+        let data = Dataset.synthetic(count: 20, dimension: 10, outputs: k, seed: 4)
+        let state = initialState(data, width: 600, outputs: k)
         let h = try KFAC.leverageScores(of: data.inputs)
         #expect(abs(h.reduce(0, +) - 10) < 1e-10)          // Σ h_i = rank X = d
         #expect(h.allSatisfy { $0 > 0 && $0 <= 1 + 1e-12 })
-        // Column i of J(A⊗S)⁺Jᵀ is −J·Δθ for the gradient e_i at η = 1.
+        // Column (i,c) of J(A⊗S)⁺Jᵀ is −J·Δθ for the gradient e_(i,c) at η = 1; expected diag(h) ⊗ I_k.
         var worst = 0.0
         for i in 0..<20 {
-            var probe = state
-            probe.outputGradient = Matrix(rows: 20, columns: 1)
-            probe.outputGradient[i, 0] = 1
-            let response = state.jacobian.applied(to: try KFAC(learningRate: 1).update(for: probe).delta)
-            for j in 0..<20 { worst = max(worst, abs(-response[j, 0] - (i == j ? h[i] : 0))) }
+            for c in 0..<k {
+                var probe = state
+                probe.outputGradient = Matrix(rows: 20, columns: k)
+                probe.outputGradient[i, c] = 1
+                let response = state.jacobian.applied(to: try KFAC(learningRate: 1).update(for: probe).delta)
+                for j in 0..<20 {
+                    for c2 in 0..<k { worst = max(worst, abs(-response[j, c2] - (i == j && c == c2 ? h[i] : 0))) }
+                }
+            }
         }
         #expect(worst < 1e-10)
+    }
+
+    @Test func ngdWeightsTravelTheLinearTheoryDistanceAtLargeWidth() throws {
+        let data = Dataset.synthetic(count: 10, dimension: 5, seed: 12)
+        let config = TrainingConfig(width: 8000, optimizer: .ngd, learningRate: 0.5, steps: 30)
+        let run = try train(config, on: data)
+        let predicted = try Analysis(dataset: data, config: config).predictedWeightTravel
+        #expect(run.summary.finalResidualNorm < 1e-6 * run.summary.initialResidualNorm)
+        #expect(abs(run.steps[30].weightDistance / predicted - 1) < 0.05)
     }
 
     @Test func linearisedKFACContractsEachExampleByOneMinusEtaTimesItsLeverage() throws {

@@ -185,6 +185,7 @@ public struct Trainer: Sendable {
             step: step, loss: loss.value(residuals: residuals), residualNorm: residuals.frobeniusNorm,
             gramLambdaMin: point.gramExtremes?.min ?? .nan, gramLambdaMax: point.gramExtremes?.max ?? .nan,
             jacobianDrift: jacobianDrift, weightDrift: displacement.frobeniusNorm / scales.weights,
+            weightDistance: displacement.frobeniusNorm,
             maxNeuronMove: (rowNorms.max() ?? 0).squareRoot(), flipFraction: flips,
             outputs: config.recordOutputs ? point.outputs : nil)
     }
