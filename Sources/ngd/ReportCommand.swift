@@ -44,6 +44,7 @@ struct ReportCommand: ParsableCommand {
         _ = try ReportSeams.translatingErrors { try ExperimentSpec.parse(yaml: source, file: spec) }
         let output = out ?? "out/" + ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
         var configuration = try ReportSeams.configuration(quiet: quiet)
+        configuration.progress = ProgressReporter.standard(quiet: quiet)
         if let templates {
             configuration.templates = try ReportSeams.translatingErrors { try ReportTemplates.load(directory: templates) }
             configuration.templatesDirectory = (templates as NSString).standardizingPath

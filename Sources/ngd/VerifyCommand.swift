@@ -39,7 +39,8 @@ struct VerifyCommand: ParsableCommand {
                 print(describe(files))
                 Foundation.exit(1)
             }
-            let configuration = try ReportSeams.configuration(quiet: quiet)
+            var configuration = try ReportSeams.configuration(quiet: quiet)
+            configuration.progress = ProgressReporter.standard(quiet: quiet)
             Interruption.installHandler()
             report = try ReportSeams.translatingErrors {
                 try ReportVerifier(configuration: configuration).verify(directory: directory, keepScratch: keepScratch)

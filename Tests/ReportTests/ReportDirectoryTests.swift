@@ -17,8 +17,8 @@ import Testing
             #expect(files.contains(expected), "missing \(expected)")
         }
         #expect(files.filter { $0.hasPrefix("runs/") }.count == 8)
-        // No staging or retired directory is left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.appending("out")) == ["report"])
+        // No staging or retired directory is left behind (only the lock file).
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.appending("out")).sorted() == [".report.lock", "report"])
     }
 
     @Test func manifestHashesMatchEveryFileExceptManifestAndTiming() throws {
@@ -120,5 +120,17 @@ import Testing
         // The assembling build picks up the shard's results and trains only the rest.
         let rest = try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "sample.yaml", into: output)
         #expect(rest.runsTrained == 4 && rest.runsCached == 4)
+    }
+}
+
+@Suite struct DirectoryLockTests {
+    @Test func aSecondBuilderOnTheSameDirectoryIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.appending("report")
+        let held = try DirectoryLock(path: ReportBuilder.lockPath(output))
+        #expect(throws: ReportError.self) {
+            try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "s.yaml", into: output)
+        }
+        withExtendedLifetime(held) {}
     }
 }

@@ -121,3 +121,22 @@ final class LineCollector: @unchecked Sendable {
     private(set) var text = ""
     func append(_ line: String) { text += line }
 }
+
+@Suite(.serialized) struct InterruptionTests {
+    @Test func sigintSetsTheStopFlag() {
+        Interruption.setRequested(false)
+        Interruption.installHandler()
+        // The test runner may block SIGINT on its worker threads; deliver it to this one synchronously.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &set, &previous)
+        raise(SIGINT)
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        #expect(Interruption.isRequested)
+        Interruption.setRequested(false)
+        // The handler restored the default action, so a second Ctrl-C still kills a stuck process.
+        signal(SIGINT, SIG_DFL)
+    }
+}

@@ -160,3 +160,41 @@ import Testing
         #expect(error.ngdError.isUsageError)
     }
 }
+
+@Suite struct SpecEdgeCaseTests {
+    private let sections = "datasets: {}\nmodels:\n  base: &b {width: 4, init_scale: 2}\n"
+
+    @Test func mergeKeysShareSettingsAndExplicitKeysWin() throws {
+        let spec = try ExperimentSpec.parse(yaml: "title: t\n" + sections + "  other: {<<: *b, width: 8}\noptimizers: {}\n")
+        #expect(spec.models["other"] == ModelSpec(width: 8, initScale: 2))
+    }
+
+    @Test func anUnknownKeyInsideAMergedMappingIsStillRejected() throws {
+        let yaml = "title: t\ndatasets: {}\nmodels:\n  base: &b {width: 4, depth: 2}\n  other: {<<: *b}\noptimizers: {}\n"
+        #expect(throws: SpecError.self) { try ExperimentSpec.parse(yaml: yaml) }
+    }
+
+    @Test func duplicateKeysAreErrors() throws {
+        #expect(throws: SpecError.self) {
+            try ExperimentSpec.parse(yaml: "title: t\ntitle: u\ndatasets: {}\nmodels: {}\noptimizers: {}\n")
+        }
+    }
+
+    @Test func emptyAndNonMappingDocumentsAreErrors() throws {
+        #expect(throws: SpecError(file: "spec.yaml", line: 1, column: 1, path: "", message: "the spec is empty")) {
+            try ExperimentSpec.parse(yaml: "")
+        }
+        #expect(throws: SpecError(file: "spec.yaml", line: 1, column: 1, path: "", message: "expected a mapping, got a list")) {
+            try ExperimentSpec.parse(yaml: "- a\n")
+        }
+    }
+
+    @Test func negativeAndFractionalSeedsAreRejected() throws {
+        for (value, message) in [("-1", "expected an integer in the range 0…18446744073709551615, got \"-1\""),
+                                 ("1.5", "expected an integer, got \"1.5\"")] {
+            #expect(throws: SpecError(file: "spec.yaml", line: 5, column: 7, path: "seed", message: message)) {
+                try ExperimentSpec.parse(yaml: "title: t\ndatasets: {}\nmodels: {}\noptimizers: {}\nseed: \(value)\n")
+            }
+        }
+    }
+}

@@ -69,6 +69,7 @@ public struct ReportBuilder {
     /// Sibling paths used while building `output`.
     static func stagingPath(_ output: String) -> String { sibling(output, suffix: "staging") }
     static func retiredPath(_ output: String) -> String { sibling(output, suffix: "previous") }
+    static func lockPath(_ output: String) -> String { sibling(output, suffix: "lock") }
 
     private static func sibling(_ output: String, suffix: String) -> String {
         let standardized = (output as NSString).standardizingPath
@@ -87,6 +88,14 @@ public struct ReportBuilder {
         let startedAt = Date()
         let clockStart = DispatchTime.now()
 
+        let parent = (output as NSString).deletingLastPathComponent
+        do {
+            try fileManager.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError.io(path: parent, message: "cannot create the directory: \(error.localizedDescription)")
+        }
+        let lock = try DirectoryLock(path: Self.lockPath(output))
+        defer { withExtendedLifetime(lock) {} }
         try Self.recoverInterruptedSwap(output: output, retired: retired)
         try prepareStaging(staging)
 
