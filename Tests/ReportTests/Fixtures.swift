@@ -49,6 +49,8 @@ figures:
     kind: width_sweep
     runs: [widths]
     metric: ratio_deviation
+    value: max(abs(ratio(run.residual_norm) - 0.5))
+    y_label: "max_k |ρ_k − (1 − η)|"
     caption: Largest deviation of the per-step ratio from 1 − η against width.
   - id: spectrum
     kind: spectrum

@@ -89,3 +89,45 @@ import Testing
         #expect(throws: ExpressionError.self) { try ClaimExpression.parse("a + ") }
     }
 }
+
+@Suite struct EngineAdapterTests {
+    struct Step: Encodable {
+        var step: Int
+        var residualNorm: Double
+        var contractionRatio: Double?
+        var solverFallback: Bool?
+        var outputs: Grid?
+    }
+    struct Grid: Encodable { var rows: Int; var columns: Int; var storage: [Double] }
+    struct Summary: Encodable {
+        var lambda0: Double
+        var gramInitLambdaMax: Double
+        var diverged: Bool
+        var kfacLeverageScores: [Double]?
+        var gramInitial: Grid
+    }
+
+    @Test func engineValuesBecomeNamedSeriesScalarsVectorsAndMatrices() throws {
+        let steps = [Step(step: 0, residualNorm: 2, contractionRatio: 0.5, solverFallback: false),
+                     Step(step: 1, residualNorm: 1, contractionRatio: nil, solverFallback: nil,
+                          outputs: Grid(rows: 1, columns: 1, storage: [3]))]
+        let summary = Summary(lambda0: 0.1, gramInitLambdaMax: 1.4, diverged: false, kfacLeverageScores: [0.2, 0.8],
+                              gramInitial: Grid(rows: 1, columns: 2, storage: [1, 2]))
+        let result = try RunResult(steps: steps, summary: summary)
+        #expect(Set(result.series.keys) == ["step", "residual_norm", "contraction_ratio"])
+        #expect(result.series["residual_norm"] == [2, 1])
+        #expect(result.series["contraction_ratio"]?[0] == 0.5 && result.series["contraction_ratio"]?[1].isNaN == true)
+        #expect(result.scalars == ["lambda0": 0.1, "gram_init_lambda_max": 1.4])
+        #expect(result.vectors == ["kfac_leverage_scores": [0.2, 0.8]])
+        #expect(result.matrices["gram_initial"] == MatrixValue(rows: 1, columns: 2, values: [1, 2]))
+    }
+
+    @Test func outputCosinesAreDerivedFromTheOutputMatrices() {
+        let result = RunResult(matrices: [
+            "outputs_initial": MatrixValue(rows: 2, columns: 2, values: [0, 0, 0, 0]),
+            "outputs_next": MatrixValue(rows: 2, columns: 2, values: [1, 0, 0, 1]),
+            "targets": MatrixValue(rows: 2, columns: 2, values: [2, 0, 1, 0]),
+        ]).withDerivedQuantities()
+        #expect(result.vectors["output_cosines"] == [1, 0])
+    }
+}

@@ -61,7 +61,7 @@ public struct FigureBuilder {
                 guard let x = evaluator.parameterValue(parameter, of: member) else {
                     throw fail("\(member.label) has no value for \(parameter.rawValue)")
                 }
-                let y = try reduced(spec.metric, spec.reduce ?? .last, result(member), member: member, fail: fail)
+                let y = try value(of: member, spec: spec, fail: fail)
                 let others = member.parameters.filter { $0.key != parameter.rawValue && $0.key != "seed" }
                     .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
                 let name = others.isEmpty ? member.group : "\(member.group) (\(others))"
@@ -119,7 +119,7 @@ public struct FigureBuilder {
         case .bar:
             let labels = members.map(\.label)
             figure.xAxis.categories = labels
-            let ys = try members.map { try reduced(spec.metric, spec.reduce ?? .last, result($0), member: $0, fail: fail) }
+            let ys = try members.map { try value(of: $0, spec: spec, fail: fail) }
             figure.series.append(.init(label: spec.metric, role: .measured, style: .bars,
                                        x: labels.indices.map(Double.init), y: ys))
         case .gramHeatmap:
@@ -159,6 +159,22 @@ public struct FigureBuilder {
         case .convergence, .spectrum: return .logy
         case .widthSweep: return .loglog
         case .histogram, .bar, .gramHeatmap, .outputSpace: return .linear
+        }
+    }
+
+    /// One number for one run: the figure's `value` expression (reading the run as `run`), else the reduced metric.
+    private func value(of member: RunMember, spec: FigureSpec, fail: (String) -> FigureError) throws -> Double {
+        guard let expression = spec.value else {
+            guard let result = results[member.key] else { throw fail("no result for \(member.label)") }
+            return try reduced(spec.metric, spec.reduce ?? .last, result, member: member, fail: fail)
+        }
+        var single = member
+        single.group = "run"
+        let evaluator = ClaimEvaluator(experiment: ResolvedExperiment(spec: experiment.spec, members: [single]), results: results)
+        do {
+            return try evaluator.scalar(expression, role: "value")
+        } catch {
+            throw fail("\(member.label): \(error)")
         }
     }
 

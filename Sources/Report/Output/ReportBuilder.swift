@@ -107,7 +107,7 @@ public struct ReportBuilder {
         let counting = CountingExecutor(inner: configuration.executor)
         let scheduler = RunScheduler(executor: counting, cache: cache, progress: configuration.progress,
                                      shouldStop: configuration.shouldStop)
-        let results = try scheduler.results(for: experiment, shard: configuration.shard)
+        let results = try scheduler.results(for: experiment, shard: configuration.shard).mapValues { $0.withDerivedQuantities() }
         let trained = counting.count
         let cached = results.count - trained
 

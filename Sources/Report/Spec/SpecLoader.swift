@@ -142,6 +142,12 @@ struct SpecValidator {
             for (runIndex, id) in figure.runs.enumerated() where runIDs[id] == nil {
                 fail("\(path).runs[\(runIndex)]", "no run or sweep named \"\(id)\"\(known(runIDs.keys))")
             }
+            if let value = figure.value {
+                if figure.kind != .widthSweep && figure.kind != .bar {
+                    fail("\(path).value", "only width_sweep and bar figures take a value expression")
+                }
+                checkExpression(value, at: "\(path).value", runIDs: ["run": "the figure's run"])
+            }
             if let bins = figure.bins, bins <= 0 { fail("\(path).bins", "expected a positive number of bins, got \(bins)") }
             if let x = figure.x, SweepParameter(rawValue: x) == nil {
                 fail("\(path).x", "expected a sweep parameter (\(SweepParameter.allCases.map(\.rawValue).joined(separator: ", "))), got \"\(x)\"")
@@ -251,7 +257,7 @@ struct SpecValidator {
 
 extension SweepParameter {
     /// Why `value` is not acceptable for this parameter, or nil.
-    func problem(with value: SweepValue, optimizer: OptimizerKind?) -> String? {
+    func problem(with value: SweepValue, optimizer: OptimizerSpec.Kind?) -> String? {
         switch self {
         case .lr:
             let rate: LearningRate?

@@ -350,7 +350,7 @@ extension SpecKeyword where Self: CaseIterable & RawRepresentable, RawValue == S
 
 extension DatasetRequest.Kind: SpecKeyword {}
 extension DatasetRequest.TargetOperator: SpecKeyword {}
-extension OptimizerKind: SpecKeyword {}
+extension OptimizerSpec.Kind: SpecKeyword {}
 extension FigureKind: SpecKeyword {}
 extension AxisScales: SpecKeyword {}
 extension Reduction: SpecKeyword {}
