@@ -159,7 +159,7 @@ struct FakeRenderer: FigureRenderer {
 }
 
 struct FakePDFWriter: ReportPDFWriter {
-    func pdf(for document: ReportDocument, figures: [String: RenderedFigure]) throws -> Data {
+    func pdf(for document: ReportDocument, figures: [String: FigureData], rendered: [String: RenderedFigure]) throws -> Data {
         Data("%PDF-fake report \(document.title) figures=\(document.figures.count) claims=\(document.passedClaims)/\(document.claims.count)\n".utf8)
     }
 }

@@ -55,10 +55,11 @@ public struct ReportDocument: Codable, Hashable, Sendable {
     public var passedClaims: Int { claims.filter(\.passed).count }
 }
 
-/// SEAM (connected by the lead to Render's document writer): draws the report as a multi-page PDF with an outline.
-/// `figures` holds each figure's rendered forms by figure id (embed the PDF for vector output).
+/// SEAM (connected by the lead to Render's `PDFDocument`): draws the report as a multi-page PDF with bookmarks.
+/// `figures` holds each figure's data by figure id (translate it to a Render `Figure` exactly as the
+/// `FigureRenderer` does, for vector drawing); `rendered` holds the bytes already drawn. Must be deterministic.
 public protocol ReportPDFWriter: Sendable {
-    func pdf(for document: ReportDocument, figures: [String: RenderedFigure]) throws -> Data
+    func pdf(for document: ReportDocument, figures: [String: FigureData], rendered: [String: RenderedFigure]) throws -> Data
 }
 
 extension ReportDocument {

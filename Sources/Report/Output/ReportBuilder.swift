@@ -151,7 +151,8 @@ public struct ReportBuilder {
         let html = try HTMLReportWriter(templates: configuration.templates).html(for: document, svgs: svgs)
         try write(Data(html.utf8), to: (staging as NSString).appendingPathComponent("report.html"))
         if let pdfWriter = configuration.pdfWriter {
-            try write(pdfWriter.pdf(for: document, figures: rendered), to: (staging as NSString).appendingPathComponent("report.pdf"))
+            try write(pdfWriter.pdf(for: document, figures: Dictionary(uniqueKeysWithValues: figures.map { ($0.id, $0) }),
+                                    rendered: rendered), to: (staging as NSString).appendingPathComponent("report.pdf"))
         }
 
         let manifest = Manifest(tool: provenance.tool, toolVersion: provenance.toolVersion, specFile: specFile,
