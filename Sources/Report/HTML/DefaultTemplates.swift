@@ -178,9 +178,13 @@ footer { margin-top: 3rem; padding-top: 0.8rem; border-top: 1px solid var(--rule
   a { color: inherit; text-decoration: none; }
   .files { display: none; }
   h2 { break-after: avoid; }
-  figure, table, tr { break-inside: avoid; }
+  figure, tr { break-inside: avoid; }
+  thead { display: table-header-group; }
+  .badge, .verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   details { background: none; padding: 0; }
   details > *:not(summary) { display: block; }
+  details::details-content { content-visibility: visible; display: block; }
+  summary { list-style: none; }
   .plot { border: 0; padding: 0; }
   tbody tr:nth-child(even) { background: none; }
   @page { margin: 18mm 16mm; }
