@@ -131,3 +131,23 @@ import Testing
         #expect(result.vectors["output_cosines"] == [1, 0])
     }
 }
+
+@Suite struct SourceDateTests {
+    @Test func theReportShowsADateOnlyFromSourceDateEpochAndVerifyReusesIt() throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.appending("report")
+        var config = configuration()
+        config.environment = ["SOURCE_DATE_EPOCH": "1700000000"]
+        try ReportBuilder(configuration: config).build(specSource: sampleSpec, specFile: "sample.yaml", into: output)
+        let html = try String(contentsOfFile: (output as NSString).appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("2023-11-14T22:13:20Z"))
+        // The verifying process has no SOURCE_DATE_EPOCH; the recorded one is used, so the HTML matches.
+        let report = try ReportVerifier(configuration: configuration()).verify(directory: output, scratchRoot: directory.path)
+        #expect(report.passed)
+
+        let plain = directory.appending("plain")
+        try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "sample.yaml", into: plain)
+        let undated = try String(contentsOfFile: (plain as NSString).appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(!undated.contains("SOURCE_DATE_EPOCH") && !undated.contains("2023-"))
+    }
+}

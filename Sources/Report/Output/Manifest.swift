@@ -10,6 +10,8 @@ public struct Manifest: Codable, Sendable {
     public var specSource: String
     /// A `--templates` directory the HTML was rendered with, if any.
     public var templatesDirectory: String?
+    /// SOURCE_DATE_EPOCH at build time (the only date a verified file may show); verify re-runs with it.
+    public var sourceDateEpoch: String?
     public var spec: ExperimentSpec
     public var runs: [RunMember]
     public var provenance: Provenance
@@ -34,6 +36,7 @@ public struct ManifestHeader: Decodable, Sendable {
     public var specFile: String
     public var specSource: String
     public var templatesDirectory: String?
+    public var sourceDateEpoch: String?
     public var files: [String: String]
     public var provenance: Provenance?
 

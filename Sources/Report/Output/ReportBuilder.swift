@@ -156,7 +156,8 @@ public struct ReportBuilder {
         }
 
         let manifest = Manifest(tool: provenance.tool, toolVersion: provenance.toolVersion, specFile: specFile,
-                                specSource: specSource, templatesDirectory: configuration.templatesDirectory, spec: spec,
+                                specSource: specSource, templatesDirectory: configuration.templatesDirectory,
+                                sourceDateEpoch: configuration.environment["SOURCE_DATE_EPOCH"], spec: spec,
                                 runs: experiment.members, provenance: provenance, claims: claims,
                                 files: OutputFiles.hashes(staging), verification: Manifest.rule)
         try write(CanonicalJSON.data(manifest, pretty: true), to: (staging as NSString).appendingPathComponent(Manifest.fileName))

@@ -49,6 +49,7 @@ public struct ReportVerifier {
         rerun.ignoreCache = true
         rerun.extraCaches = []
         rerun.shard = nil
+        rerun.environment["SOURCE_DATE_EPOCH"] = header.sourceDateEpoch
         if let templates = header.templatesDirectory {
             rerun.templates = try ReportTemplates.load(directory: templates)
             rerun.templatesDirectory = templates
