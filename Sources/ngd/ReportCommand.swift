@@ -32,6 +32,9 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress output on stderr.")
     var quiet = false
 
+    @Flag(name: .customLong("dry-run"), help: "Validate the spec and list its runs (key, cached or not); train nothing.")
+    var dryRun = false
+
     func run() throws {
         let shardValue = try shard.map { text -> Shard in
             guard let value = Shard(text) else { throw NGDError("--shard", "expected i/N with 0 ≤ i < N, got '\(text)'", usage: true) }
@@ -41,8 +44,12 @@ struct ReportCommand: ParsableCommand {
             throw NGDError(spec, "cannot read the spec file")
         }
         // Spec problems are reported before anything else is set up.
-        _ = try ReportSeams.translatingErrors { try ExperimentSpec.parse(yaml: source, file: spec) }
+        let parsed = try ReportSeams.translatingErrors { try ExperimentSpec.parse(yaml: source, file: spec) }
         let output = out ?? "out/" + ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
+        if dryRun {
+            try listRuns(try ReportSeams.translatingErrors { try parsed.resolved() }, output: output, shard: shardValue)
+            return
+        }
         var configuration = try ReportSeams.configuration(quiet: quiet)
         configuration.progress = ProgressReporter.standard(quiet: quiet)
         if let templates {
@@ -65,6 +72,24 @@ struct ReportCommand: ParsableCommand {
                   + "claims: \(summary.claims.count - failed.count)/\(summary.claims.count) passed"
                   + (failed.isEmpty ? "" : " (failed: \(failed.map(\.id).joined(separator: ", ")))"))
         }
+    }
+}
+
+extension ReportCommand {
+    /// One line per run in execution order: index, key prefix, cached or not, label.
+    private func listRuns(_ experiment: ResolvedExperiment, output: String, shard: Shard?) throws {
+        let cache = RunCache(directory: (output as NSString).appendingPathComponent("runs"), readOnly: caches)
+        let runs = experiment.runs
+        let selected = Set(experiment.runs(inShard: shard).map(\.key))
+        var cached = 0
+        for (index, run) in runs.enumerated() where selected.contains(run.key) {
+            let isCached = FileManager.default.fileExists(atPath: (output as NSString).appendingPathComponent("runs/\(run.key).json"))
+                || cache.readOnly.contains { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("\(run.key).json")) }
+            if isCached { cached += 1 }
+            let labels = experiment.members.filter { $0.key == run.key }.map(\.label).joined(separator: "; ")
+            print("\(index)\t\(run.key.prefix(12))\t\(isCached ? "cached" : "to run")\t\(labels)")
+        }
+        print("\(selected.count) run(s), \(cached) cached, \(experiment.spec.figures?.count ?? 0) figure(s), \(experiment.spec.claims?.count ?? 0) claim(s)")
     }
 }
 
