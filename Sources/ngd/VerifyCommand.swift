@@ -11,7 +11,7 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
         First every file listed in manifest.json is hashed and compared (altered, missing or unlisted files fail). \
         Then the spec recorded in the manifest is re-run without any cache into a scratch directory and every \
-        output's SHA-256 is compared. manifest.json and timing.json (wall time) are not compared. Exit 0 when \
+        output's SHA-256 is compared, and manifest.json byte for byte; timing.json (wall time) is not compared. Exit 0 when \
         everything matches, 1 otherwise. When the machine or code differs from the recorded provenance, the \
         changed fields are listed: they explain differences in report.html/report.pdf.
         """)

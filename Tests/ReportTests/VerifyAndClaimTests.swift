@@ -151,3 +151,31 @@ import Testing
         #expect(!undated.contains("SOURCE_DATE_EPOCH") && !undated.contains("2023-"))
     }
 }
+
+@Suite struct ManifestTamperingTests {
+    @Test func editingAClaimVerdictInTheManifestIsCaught() throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.appending("report")
+        try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "sample.yaml", into: output)
+        let path = (output as NSString).appendingPathComponent("manifest.json")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"passed\" : false", with: "\"passed\" : true").write(toFile: path, atomically: true,
+                                                                                                 encoding: .utf8)
+        let report = try ReportVerifier(configuration: configuration()).verify(directory: output, scratchRoot: directory.path)
+        #expect(report.differing == ["manifest.json"])
+        #expect(!report.passed)
+    }
+
+    @Test func theProgressBarShowsAnETAOnceARunHasBeenTimed() throws {
+        let directory = try TemporaryDirectory()
+        let experiment = try ExperimentSpec.parse(yaml: sampleSpec).resolved()
+        let output = LineCollector()
+        let scheduler = RunScheduler(executor: FakeExecutor(), cache: RunCache(directory: directory.appending("runs")),
+                                     progress: ProgressReporter(style: .bar, write: output.append), shouldStop: { false })
+        _ = try scheduler.results(for: experiment)
+        #expect(output.text.contains("\r"))
+        #expect(output.text.contains(" ETA "))
+        #expect(output.text.contains("8/8"))
+        #expect(output.text.hasSuffix("\n"))
+    }
+}

@@ -26,7 +26,7 @@ public struct Manifest: Codable, Sendable {
     /// Files that are never hashed or compared: the manifest itself and the wall-clock record.
     public static let unverifiedFiles: Set<String> = [fileName, timingFileName]
     public static let rule = "every file listed in `files` is re-created by re-running `spec_source` and must match its "
-        + "SHA-256; manifest.json and timing.json (wall time, dates) are not compared"
+        + "SHA-256; manifest.json itself must equal the re-run's byte for byte; timing.json (wall time, dates) is not compared"
 }
 
 /// What `ngd verify` needs from a manifest. Decoded separately so that reading it never depends on the
