@@ -114,7 +114,8 @@ public struct FigureBuilder {
                 var counts = [Double](repeating: 0, count: bins)
                 for value in vector { counts[min(bins - 1, max(0, Int((value - lower) / width)))] += 1 }
                 figure.series.append(.init(label: label, role: .measured, style: .bars,
-                                           x: (0..<bins).map { lower + (Double($0) + 0.5) * width }, y: counts))
+                                           x: (0..<bins).map { lower + (Double($0) + 0.5) * width }, y: counts,
+                                           edges: (0...bins).map { lower + Double($0) * width }))
             }
         case .bar:
             let labels = members.map(\.label)
