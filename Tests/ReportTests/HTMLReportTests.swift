@@ -52,6 +52,15 @@ import Testing
         #expect(html.contains("<details>"))
     }
 
+    @Test func blankLinesInTheDescriptionSeparateParagraphs() throws {
+        let yaml = sampleSpec.replacingOccurrences(
+            of: "description: Residual contraction of NGD and GD on n = 8 points in d = 4, and its dependence on width.",
+            with: "description: |\n  First paragraph,\n  still first.\n\n  Second & last.")
+        let (html, _) = try buildHTML(yaml)
+        #expect(html.contains("<p class=\"lede\">First paragraph,\nstill first.</p>"))
+        #expect(html.contains("<p class=\"lede\">Second &amp; last.</p>"))
+    }
+
     @Test func failedClaimsAreMarkedInWordsNotOnlyColour() throws {
         let (html, _) = try buildHTML()
         #expect(html.contains("FAIL"))

@@ -20,7 +20,8 @@ enum DefaultTemplates {
 <header class="masthead">
   <p class="kicker">{{tool}} report</p>
   <h1>{{title}}</h1>
-  {{#hasDescription}}<p class="lede">{{description}}</p>{{/hasDescription}}
+  {{#descriptionParagraphs}}<p class="lede">{{paragraph}}</p>
+  {{/descriptionParagraphs}}
   <p class="meta">{{tool}} {{toolVersion}} · commit <code>{{commitShort}}</code>{{#dirty}} (uncommitted changes){{/dirty}}{{#hasSourceDate}} · {{sourceDate}}{{/hasSourceDate}}</p>
   {{#hasClaims}}
   <p class="verdict {{verdictClass}}"><span class="mark" aria-hidden="true">{{verdictMark}}</span> {{verdictText}}</p>

@@ -107,7 +107,11 @@ public struct HTMLReportWriter {
         return [
             "tool": provenance.tool, "toolVersion": provenance.toolVersion,
             "title": document.title,
-            "hasDescription": document.description != nil, "description": document.description ?? "",
+            "hasDescription": document.description != nil,
+            // Blank lines separate paragraphs (YAML `|` blocks); single newlines are just spaces.
+            "descriptionParagraphs": (document.description ?? "").components(separatedBy: "\n\n")
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+                .map { ["paragraph": $0] },
             "commitShort": String(provenance.gitCommit.prefix(12)), "dirty": provenance.gitDirty ?? false,
             "hasSourceDate": provenance.sourceDate != nil, "sourceDate": provenance.sourceDate ?? "",
             "hasClaims": total > 0,

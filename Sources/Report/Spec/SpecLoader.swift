@@ -137,6 +137,7 @@ struct SpecValidator {
         for (index, figure) in (spec.figures ?? []).enumerated() {
             let path = "figures[\(index)]"
             if !Self.isFileSafe(figure.id) { fail("\(path).id", "must be letters, digits, '_' or '-', got \"\(figure.id)\"") }
+            if figure.id == "claims" { fail("\(path).id", "\"claims\" is reserved (data/claims.json holds the claim outcomes)") }
             if !figureIDs.insert(figure.id).inserted { fail("\(path).id", "figure id \"\(figure.id)\" is used twice") }
             if figure.runs.isEmpty { fail("\(path).runs", "must name at least one run or sweep") }
             for (runIndex, id) in figure.runs.enumerated() where runIDs[id] == nil {
