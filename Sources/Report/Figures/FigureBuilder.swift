@@ -64,7 +64,9 @@ public struct FigureBuilder {
                 let y = try value(of: member, spec: spec, fail: fail)
                 let others = member.parameters.filter { $0.key != parameter.rawValue && $0.key != "seed" }
                     .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-                let name = others.isEmpty ? member.group : "\(member.group) (\(others))"
+                let base = experiment.spec.sweeps?.first { $0.id == member.group }?.label
+                    ?? experiment.spec.runs?.first { $0.id == member.group }?.label ?? member.group
+                let name = others.isEmpty ? base : "\(base) (\(others))"
                 if let index = groups.firstIndex(where: { $0.name == name }) {
                     groups[index].points.append((x, y))
                 } else {
