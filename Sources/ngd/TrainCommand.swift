@@ -52,8 +52,9 @@ struct TrainCommand: ParsableCommand {
                                     linearized: linearized, steps: steps, recordOutputs: recordOutputs,
                                     recordWeights: recordWeights, data: request)
         try config.validate()   // before loading data: bad options fail fast
-        let dataset = try request.load()
+        let dataset = try data.load(request)
         let run = try Trainer(config: config, dataset: dataset).run()
+        Self.warnAboutNumerics(of: run)
         switch format {
         case .json:
             var bytes = try TrainingRun.makeEncoder().encode(run)
@@ -61,6 +62,24 @@ struct TrainCommand: ParsableCommand {
             try OutputFile.write(bytes, to: out)
         case .csv:
             try OutputFile.write(Data(Self.csv(run).utf8), to: out)
+        }
+    }
+
+    /// Says on stderr when the run needed the singular-G fallback or diverged: the numbers stay in the output,
+    /// but a NaN or a pseudo-inverse must never pass silently.
+    static func warnAboutNumerics(of run: TrainingRun) {
+        let summary = run.summary
+        if summary.solverFallbacks > 0 {
+            let ratio = summary.gramInitLambdaMax / max(summary.gramInitLambdaMin, .leastNonzeroMagnitude)
+            let condition = summary.gramInitLambdaMin > 0 ? String(format: "%.3g", ratio) : "∞"
+            FileHandle.standardError.write(Data(("ngd: warning: G is singular or ill-conditioned (λ_min(G₀) = "
+                + String(format: "%.3g", summary.gramInitLambdaMin) + ", κ = \(condition)); the n×n solve used an eigen "
+                + "pseudo-inverse at \(summary.solverFallbacks) step(s) (solver_method in each step)\n").utf8))
+        }
+        if summary.diverged {
+            FileHandle.standardError.write(Data(("ngd: warning: the run diverged at step "
+                + "\(summary.divergedAtStep ?? run.steps.count - 1) (loss not finite or residual > 10⁶·‖r₀‖); "
+                + "try a smaller --lr\n").utf8))
         }
     }
 
