@@ -76,6 +76,8 @@ struct FigureLayout {
     let canvas: Rect
     let metrics: Metrics
     var panels: [PanelLayout] = []
+    /// Legends that do not fit inside their axes go outside on the right; decided with the margins.
+    private var legendOutside: [Bool] = []
 
     init(_ figure: Figure) {
         self.figure = figure
@@ -130,6 +132,15 @@ struct FigureLayout {
             if !frozen {
                 xTicks = (0..<n).map { i in makeTicks(fig.panels[i].x.scale, xLim[i], length: boxes[i].width, horizontal: true, showLabels: showX[i]) }
                 yTicks = (0..<n).map { i in makeTicks(fig.panels[i].y.scale, yLim[i], length: boxes[i].height, horizontal: false, showLabels: showY[i]) }
+            }
+            legendOutside = (0..<n).map { i in
+                let p = fig.panels[i]
+                guard p.legend != .below, p.legend != .none else { return false }
+                if p.legend == .outsideRight { return true }
+                let entries = legendEntries(p)
+                guard !entries.isEmpty else { return false }
+                let s = legendSize(entries, columns: 1)
+                return s.height > boxes[i].height * 0.9 || s.width > boxes[i].width * 0.9
             }
             let margins = (0..<n).map { i in
                 measureMargins(i, xTicks: showX[i] ? xTicks[i] : nil, yTicks: showY[i] ? yTicks[i] : nil, box: boxes[i], xLim: xLim[i], yLim: yLim[i], styles: styles[i])
@@ -353,7 +364,7 @@ struct FigureLayout {
         }
         let entries = legendEntries(p)
         if !entries.isEmpty {
-            switch p.legend {
+            switch legendOutside[i] ? .outsideRight : p.legend {
             case .outsideRight:
                 m.right = max(m.right, metrics.gapX + legendSize(entries, columns: 1).width)
             case .below:
@@ -432,9 +443,7 @@ struct FigureLayout {
         var columns = 1
         if placement == .below { columns = legendColumns(entries, width: box.width) }
         var size = legendSize(entries, columns: columns)
-        if placement != .below && placement != .outsideRight && (size.height > box.height * 0.9 || size.width > box.width * 0.9) {
-            placement = .outsideRight   // too big to sit inside: never cover the data
-        }
+        if legendOutside[pl.index] { placement = .outsideRight }   // too big to sit inside: never cover the data
         let inset = metrics.legendMargin
         func rect(_ pl: LegendPlacement) -> Rect {
             switch pl {

@@ -97,8 +97,7 @@ public enum LabelMarkup {
             var name = ""
             while i < chars.count, chars[i].isLetter { name.append(chars[i]); i += 1 }
             if let s = LabelMarkup.symbols[name] {
-                // TeX swallows one space after a control word.
-                if i < chars.count, chars[i] == " ", name.count > 1, !["min", "max", "log", "exp"].contains(name) { i += 1 }
+                // Unlike TeX, the space after a control word is kept: labels are text ("\\eta = 0.5" → "η = 0.5").
                 return LabelMarkup.escape(s)
             }
             return LabelMarkup.escape("\\" + name)

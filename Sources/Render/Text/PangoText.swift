@@ -103,6 +103,13 @@ final class PangoText {
         return ok != 0
     }
 
+    /// Glyphs Pango could not find in any font of the fallback chain (drawn as hex boxes).
+    func unknownGlyphs(in markup: String, style: TextStyle) -> Int {
+        let layout = makeLayout(markup, style: style)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        return Int(pango_layout_get_unknown_glyphs_count(layout))
+    }
+
     func extent(of layout: OpaquePointer) -> TextExtent {
         var ink = PangoRectangle(), logical = PangoRectangle()
         pango_layout_get_extents(layout, &ink, &logical)

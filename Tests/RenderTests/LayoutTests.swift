@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import Render
+
+@Suite struct LayoutTests {
+    @Test(arguments: ["convergence", "output-space", "gram", "histogram", "grid"])
+    func demoFiguresHaveNoClippingOrOverlap(name: String) throws {
+        let fig = try #require(DemoFigures.all.first { $0.0 == name }?.1)
+        let report = try fig.layoutReport()
+        #expect(report.problems.isEmpty, "\(report.problems.joined(separator: "\n"))")
+        #expect(report.items.contains { $0.kind == .tickLabel })
+    }
+
+    @Test(arguments: ["neurips", "icml-column", "icml-full", "3x2", "8x5"])
+    func everySizePresetLaysOutCleanly(size: String) throws {
+        var fig = DemoFigures.grid()
+        fig.size = try FigureSize(parsing: size, aspect: 0.75)
+        let p1 = try fig.layoutReport().problems
+        #expect(p1.isEmpty, "\(p1)")
+        // two panels with legends need a text-width figure; a single column is too narrow for them
+        guard ["neurips", "icml-full", "8x5"].contains(size) else { return }
+        var conv = DemoFigures.convergence()
+        conv.size = try FigureSize(parsing: size, aspect: 0.6)
+        let p2 = try conv.layoutReport().problems
+        #expect(p2.isEmpty, "\(p2)")
+    }
+
+    @Test func slidesThemeLaysOutCleanly() throws {
+        var fig = DemoFigures.grid()
+        fig.theme = .slides
+        fig.size = .inches(10, 6)
+        #expect(try fig.layoutReport().problems.isEmpty)
+    }
+
+    @Test func manyDecadesDoNotCollide() throws {
+        let x = (0...30).map(Double.init)
+        let fig = Figure(size: .icmlColumn()) {
+            Panel(x: .log10("x"), y: .log10("y")) { Line(x: x.map { pow(10, $0 / 2 - 7) }, y: x.map { pow(10, -$0 / 2) }) }
+        }
+        let report = try fig.layoutReport()
+        #expect(report.problems.isEmpty, "\(report.problems)")
+        #expect(report.items.filter { $0.kind == .tickLabel }.count >= 4)
+    }
+
+    @Test func bestLegendAvoidsTheData() throws {
+        // a line through the upper-right: the legend must go elsewhere
+        let x = (0...20).map(Double.init)
+        let fig = Figure { Panel { Line(x: x, y: x.map { $0 * $0 }, label: "rising") } }
+        let legend = try #require(try fig.layoutReport().items.first { $0.kind == .legend })
+        let axes = try #require(try fig.layoutReport().items.first { $0.kind == .axes })
+        #expect(legend.rect.midX < axes.rect.midX && legend.rect.midY < axes.rect.midY, "legend at \(legend.rect)")
+    }
+
+    @Test func greekAndInfinityHaveGlyphs() throws {
+        // Pango reports unknown glyphs as hex boxes with the same advance as a digit box; compare with a known glyph
+        let style = TextStyle(family: Theme.defaultFontFamily, size: 10)
+        for s in ["λ", "η", "‖", "∞", "−", "ρ", "κ"] {
+            #expect(TextMeasurer.engine().unknownGlyphs(in: s, style: style) == 0, "\(s) has no glyph")
+        }
+    }
+
+    @Test func displayListSnapshot() throws {
+        let fig = Figure(size: .inches(2, 1.5)) {
+            Panel(x: .linear("x"), y: .linear("y")) { Line(x: [0, 1, 2], y: [0, 1, 4], label: "x^2") }
+        }
+        let text = try fig.displayList()
+        let lines = text.split(separator: "\n")
+        #expect(lines.first == "fill #ffffff M0,0 L144,0 L144,108 L0,108 Z")
+        #expect(lines.contains { $0.hasPrefix("stroke #0072b2 w=1.25 M") })
+        #expect(lines.contains { $0.hasSuffix("\"x<sup>2</sup>\"") || $0.contains("x<sup>2</sup>") })
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/small-figure.displaylist")
+        if ProcessInfo.processInfo.environment["RENDER_UPDATE_SNAPSHOTS"] != nil {
+            try FileManager.default.createDirectory(at: fixture.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: fixture, atomically: true, encoding: .utf8)
+        }
+        let stored = try String(contentsOf: fixture, encoding: .utf8)
+        #expect(text == stored)
+    }
+}
