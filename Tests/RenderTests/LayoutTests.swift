@@ -77,3 +77,38 @@ import Testing
         #expect(text == stored)
     }
 }
+
+@Suite struct LegendPlacementTests {
+    func figure(_ placement: LegendPlacement) -> Figure {
+        let x = (0...30).map { Double($0) / 3 }
+        return Figure(size: .neurips(aspect: 0.45)) {
+            Panel(x: .linear("epoch"), y: .linear("accuracy"), legend: placement) {
+                for k in 1...4 { Line(x: x, y: x.map { 1 - exp(-Double(k) * $0 / 5) }, label: "width m = \(k * 256)") }
+            }
+        }
+    }
+
+    @Test(arguments: [LegendPlacement.below, .outsideRight, .upperLeft, .lowerRight, .best])
+    func requestedPlacementsLayOutCleanly(placement: LegendPlacement) throws {
+        let report = try figure(placement).layoutReport()
+        #expect(report.problems.isEmpty, "\(report.problems)")
+        let legend = try #require(report.items.first { $0.kind == .legend })
+        let axes = try #require(report.items.first { $0.kind == .axes })
+        switch placement {
+        case .below: #expect(legend.rect.minY > axes.rect.maxY)
+        case .outsideRight: #expect(legend.rect.minX > axes.rect.maxX)
+        default: #expect(axes.rect.contains(legend.rect))
+        }
+    }
+
+    @Test func noLegendWhenAskedOrUnlabelled() throws {
+        #expect(try figure(.none).layoutReport().items.allSatisfy { $0.kind != .legend })
+        let unlabelled = Figure { Panel { Line([1, 2, 3]) } }
+        #expect(try unlabelled.layoutReport().items.allSatisfy { $0.kind != .legend })
+    }
+}
+
+@Test func writesLegendDemoWhenRequested() throws {
+    guard let dir = ProcessInfo.processInfo.environment["RENDER_DEMO_DIR"] else { return }
+    try LegendPlacementTests().figure(.below).write(to: URL(fileURLWithPath: dir).appendingPathComponent("legend-below.png"), dpi: 150)
+}

@@ -51,9 +51,11 @@ struct FigureDrawer {
 
     @discardableResult
     private mutating func text(_ markup: String, _ style: TextStyle, at p: Point, _ anchor: TextAnchor, angle: Double = 0,
-                               kind: LayoutItem.Kind, group: String) -> Rect {
+                               kind: LayoutItem.Kind, group: String, halo: Bool = false) -> Rect {
         let e = TextMeasurer.measure(markup, style: style)
         let box = TextGeometry.box(e, at: p, anchor: anchor, angle: angle)
+        // labels inside the axes get a soft white backing so lines and bars do not cross the letters
+        if halo { renderer.fill(.rect(box.insetBy(0.5)), color: Color.white.withAlpha(0.75)) }
         renderer.text(markup, style: style, at: p, anchor: anchor, angle: angle)
         items.append(LayoutItem(kind: kind, rect: box, group: group, text: LabelMarkup.plainText(fromMarkup: markup)))
         return box
@@ -83,10 +85,10 @@ struct FigureDrawer {
                 case (0, .heatmap(let h)): drawHeatmap(h, m)
                 case (0, .band(let b)): drawBand(b, st, m)
                 case (0, .histogram(let h)): drawHistogram(h, st, m)
-                case (1, .reference(let r)): drawReference(r, st, m, group: g)
+                case (1, .reference(let r)): drawReference(r, st, m, group: g, panel: pl)
                 case (1, .line(let l)): drawLine(l, st, m)
                 case (2, .arrows(let a)): drawArrows(a, st, m)
-                case (2, .scatter(let s)): drawScatter(s, st, m)
+                case (3, .scatter(let s)): drawScatter(s, st, m)
                 case (3, .slope(let s)): drawSlope(s, st, m, group: g)
                 default: break
                 }
@@ -278,7 +280,7 @@ struct FigureDrawer {
             guard len > 0.5 else { continue }
             let d = Point(dx / len, dy / len), n = Point(-d.y, d.x)
             let h = min(a.headLength * max(1, w / 0.9), 0.45 * len)
-            let hw = h * 0.38
+            let hw = h * 0.4
             let back = Point(e.x - d.x * h, e.y - d.y * h)
             let notch = Point(e.x - d.x * h * 0.78, e.y - d.y * h * 0.78)
             var shaft = Path()
@@ -288,21 +290,39 @@ struct FigureDrawer {
         }
     }
 
-    private mutating func drawReference(_ r: ReferenceLine, _ st: ResolvedStyle, _ m: AxisMapping, group: String) {
+    private mutating func drawReference(_ r: ReferenceLine, _ st: ResolvedStyle, _ m: AxisMapping, group: String, panel: PanelLayout) {
         let box = m.box
         let w = r.width ?? theme.referenceLineWidth
         let style = StrokeStyle(color: st.color, width: w, dashes: r.style.dashes(lineWidth: w))
-        let labelStyle = metrics.style(theme.legendSize, color: st.color)
+        // labels a shade darker than the (light) line so they stay legible
+        let labelColor = r.color ?? Color(red: 0.3, green: 0.3, blue: 0.3)
+        let labelStyle = metrics.style(theme.legendSize, color: labelColor)
+        let layout = self.layout
+        /// Of two candidate label positions, the one hiding less data.
+        func quieter(_ a: (Point, TextAnchor, Double), _ b: (Point, TextAnchor, Double), _ markup: String) -> (Point, TextAnchor, Double) {
+            let e = TextMeasurer.measure(markup, style: labelStyle)
+            let ca = layout.clutter(in: TextGeometry.box(e, at: a.0, anchor: a.1, angle: a.2), panel: panel)
+            let cb = layout.clutter(in: TextGeometry.box(e, at: b.0, anchor: b.1, angle: b.2), panel: panel)
+            return cb < ca ? b : a
+        }
         let markup = r.label.map(LabelMarkup.markup(from:))
         switch r.kind {
         case .horizontal(let yv):
             guard let y = m.py(yv) else { return }
             renderer.stroke(.polyline([Point(box.minX, y), Point(box.maxX, y)]), style: style)
-            if let t = markup { text(t, labelStyle, at: Point(box.maxX - 3, y - 1.5), TextAnchor(.right, .bottom), kind: .annotation, group: group) }
+            if let t = markup {
+                let (p, a, ang) = quieter((Point(box.maxX - 3, y - 1.5), TextAnchor(.right, .bottom), 0),
+                                          (Point(box.minX + 3, y - 1.5), TextAnchor(.left, .bottom), 0), t)
+                text(t, labelStyle, at: p, a, angle: ang, kind: .annotation, group: group, halo: true)
+            }
         case .vertical(let xv):
             guard let x = m.px(xv) else { return }
             renderer.stroke(.polyline([Point(x, box.minY), Point(x, box.maxY)]), style: style)
-            if let t = markup { text(t, labelStyle, at: Point(x - 1.5, box.minY + 3), TextAnchor(.right, .bottom), angle: 90, kind: .annotation, group: group) }
+            if let t = markup {
+                let (p, a, ang) = quieter((Point(x - 1.5, box.minY + 3), TextAnchor(.right, .bottom), 90),
+                                          (Point(x - 1.5, box.maxY - 3), TextAnchor(.left, .bottom), 90), t)
+                text(t, labelStyle, at: p, a, angle: ang, kind: .annotation, group: group, halo: true)
+            }
         case .through(let a, let b):
             guard m.xScale.isValid(a.x), m.xScale.isValid(b.x), m.yScale.isValid(a.y), m.yScale.isValid(b.y) else { return }
             let u = m.pointT(m.xScale.transform(a.x), m.yScale.transform(a.y))
@@ -315,7 +335,7 @@ struct FigureDrawer {
                 var ang = -atan2(c1.y - c0.y, c1.x - c0.x) * 180 / Double.pi
                 if ang > 90 { ang -= 180 } else if ang < -90 { ang += 180 }
                 let nrm = Point(sin(-ang * Double.pi / 180), -cos(-ang * Double.pi / 180))
-                text(t, labelStyle, at: Point(p.x + nrm.x * 1.5, p.y + nrm.y * 1.5), TextAnchor(.center, .bottom), angle: ang, kind: .annotation, group: group)
+                text(t, labelStyle, at: Point(p.x + nrm.x * 1.5, p.y + nrm.y * 1.5), TextAnchor(.center, .bottom), angle: ang, kind: .annotation, group: group, halo: true)
             }
         }
     }
@@ -343,7 +363,7 @@ struct FigureDrawer {
         // outside the triangle unless that leaves the axes; then inside, against the leg
         if !m.box.contains(labelBox(belowLeg), tolerance: -1) { belowLeg.toggle() }
         text(markup, style, at: Point(legMid.x, legMid.y + (belowLeg ? 1.5 : -1.5)),
-             TextAnchor(.center, belowLeg ? .top : .bottom), kind: .annotation, group: group)
+             TextAnchor(.center, belowLeg ? .top : .bottom), kind: .annotation, group: group, halo: !belowLeg)
     }
 
     // MARK: colour bar and legend

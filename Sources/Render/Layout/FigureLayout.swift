@@ -130,8 +130,8 @@ struct FigureLayout {
                 (xLim[i], yLim[i]) = equalAspectLimits(dataX[i], dataY[i], box: boxes[i])
             }
             if !frozen {
-                xTicks = (0..<n).map { i in makeTicks(fig.panels[i].x.scale, xLim[i], length: boxes[i].width, horizontal: true, showLabels: showX[i]) }
-                yTicks = (0..<n).map { i in makeTicks(fig.panels[i].y.scale, yLim[i], length: boxes[i].height, horizontal: false, showLabels: showY[i]) }
+                xTicks = (0..<n).map { i in makeTicks(fig.panels[i].x.scale, xLim[i], length: boxes[i].width, horizontal: true, showLabels: showX[i], integers: fig.panels[i].heatmap != nil) }
+                yTicks = (0..<n).map { i in makeTicks(fig.panels[i].y.scale, yLim[i], length: boxes[i].height, horizontal: false, showLabels: showY[i], integers: fig.panels[i].heatmap != nil) }
             }
             legendOutside = (0..<n).map { i in
                 let p = fig.panels[i]
@@ -163,8 +163,8 @@ struct FigureLayout {
                 for i in 0..<n where fig.panels[i].equalAspect && fig.panels[i].heatmap == nil {
                     (xLim[i], yLim[i]) = equalAspectLimits(dataX[i], dataY[i], box: boxes[i])
                 }
-                xTicks = (0..<n).map { i in makeTicks(fig.panels[i].x.scale, xLim[i], length: boxes[i].width, horizontal: true, showLabels: showX[i]) }
-                yTicks = (0..<n).map { i in makeTicks(fig.panels[i].y.scale, yLim[i], length: boxes[i].height, horizontal: false, showLabels: showY[i]) }
+                xTicks = (0..<n).map { i in makeTicks(fig.panels[i].x.scale, xLim[i], length: boxes[i].width, horizontal: true, showLabels: showX[i], integers: fig.panels[i].heatmap != nil) }
+                yTicks = (0..<n).map { i in makeTicks(fig.panels[i].y.scale, yLim[i], length: boxes[i].height, horizontal: false, showLabels: showY[i], integers: fig.panels[i].heatmap != nil) }
             }
         }
 
@@ -263,12 +263,25 @@ struct FigureLayout {
     // MARK: ticks
 
     /// Ticks for one axis, thinned until measured labels do not collide.
-    func makeTicks(_ scale: AxisScale, _ lim: (Double, Double), length: Double, horizontal: Bool, showLabels: Bool) -> TickSet {
+    func makeTicks(_ scale: AxisScale, _ lim: (Double, Double), length: Double, horizontal: Bool, showLabels: Bool, integers: Bool = false) -> TickSet {
+        if integers && scale == .linear {
+            // matrix indices: only whole numbers, step 1, 2, 5, 10, … until the labels fit
+            let lo = Int(ceil(lim.0)), hi = Int(floor(lim.1))
+            guard hi >= lo else { return TickSet(ticks: [], multiplier: nil) }
+            var best = TickSet(ticks: [], multiplier: nil)
+            for step in [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000] {
+                let values = Swift.stride(from: 0, through: hi, by: step).filter { $0 >= lo }.map(Double.init)
+                best = TickSet(ticks: values.map { Tick(value: $0, isMajor: true, label: NumberFormatting.plain($0)) }, multiplier: nil)
+                let maxCount = Int(length / (horizontal ? metrics.theme.tickLabelSize * 2.5 : metrics.theme.tickLabelSize * 1.8)) + 1
+                if values.count <= max(2, min(maxCount, 8)) && (!showLabels || fits(best, scale: scale, lim: lim, length: length, horizontal: horizontal)) { return best }
+            }
+            return best
+        }
         let lo = scale.inverse(lim.0), hi = scale.inverse(lim.1)
         let size = metrics.theme.tickLabelSize
         switch scale {
         case .linear:
-            let start = Int((length / (horizontal ? size * 5 : size * 3.2)).rounded()).clamped(2, 9)
+            let start = Int((length / (horizontal ? size * 6 : size * 3.2)).rounded()).clamped(2, 9)
             var best: TickSet?
             for m in stride(from: start, through: 2, by: -1) {
                 let t = TickLocator.linear(lower: lo, upper: hi, targetCount: m)

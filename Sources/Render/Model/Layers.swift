@@ -44,7 +44,7 @@ public struct Arrows: Hashable, Sendable {
     /// Head length in points; the head never exceeds 40 % of a (short) arrow.
     public var headLength: Double
     public init(from start: [Point], to end: [Point], label: String? = nil, color: Color? = nil, width: Double? = nil,
-                headLength: Double = 5) {
+                headLength: Double = 6) {
         self.start = start; self.end = end; self.label = label; self.color = color; self.width = width; self.headLength = headLength
     }
 }

@@ -94,6 +94,15 @@ public enum FontCatalog {
         return String(cString: f)
     }
 
+    /// Font files behind a comma-separated family list (e.g. `Theme.fontFamily`), deduplicated, in list order.
+    public static func files(forFamilies list: String) -> [String] {
+        var seen = Set<String>(), out: [String] = []
+        for fam in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !fam.isEmpty {
+            if let f = filePath(forFamily: fam), seen.insert(f).inserted { out.append(f) }
+        }
+        return out
+    }
+
     /// Versions of the drawing libraries, for provenance.
     public static var cairoVersion: String { String(cString: cairo_version_string()) }
     public static var pangoVersion: String { String(cString: pango_version_string()) }

@@ -70,11 +70,21 @@ public enum LabelMarkup {
                 case "^": out += "<sup>" + scriptArgument() + "</sup>"
                 case "{": out += parseSequence(inScript: inScript, untilBrace: true)
                 case "$": continue
-                case "-" where inScript: out += "−"
+                case "-" where inScript || isArithmeticMinus(at: i - 1): out += "−"
                 default: out += LabelMarkup.escape(String(c))
                 }
             }
             return out
+        }
+
+        /// "a - b" and "-3" are arithmetic (typeset U+2212); "K-FAC" and "one-layer" keep the hyphen.
+        func isArithmeticMinus(at k: Int) -> Bool {
+            let prev: Character? = k > 0 ? chars[k - 1] : nil
+            let next: Character? = k + 1 < chars.count ? chars[k + 1] : nil
+            let prevIsBoundary = prev == nil || prev == " " || prev == "(" || prev == "[" || prev == "=" || prev == "{"
+            if prev == " " && next == " " { return true }
+            if prevIsBoundary, let n = next, n.isNumber || n == "." { return true }
+            return false
         }
 
         mutating func scriptArgument() -> String {
