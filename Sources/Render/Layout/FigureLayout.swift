@@ -192,13 +192,31 @@ struct FigureLayout {
         }
     }
 
+    /// How far the topmost y tick label sticks out above the axes box.
+    private func yTickOverhang(_ yt: TickSet, panel p: Panel, yLim: (Double, Double), boxHeight: Double) -> Double {
+        var top = 0.0
+        for tick in yt.ticks where tick.label != nil {
+            let u = (p.y.scale.transform(tick.value) - yLim.0) / (yLim.1 - yLim.0) * boxHeight
+            let h = TextMeasurer.measure(tick.label!, style: metrics.tickStyle).height / 2
+            top = max(top, p.heatmap != nil ? h - u : u + h - boxHeight)
+        }
+        return top
+    }
+
+    /// Space between the axes box and the bottom of the title row: the title pad, but never less than the
+    /// topmost y tick label's overhang; plus the y multiplier (×10ⁿ) when there is one.
+    private func aboveAxes(yTicks: TickSet?, overhang: Double) -> Double {
+        var above = max(metrics.titlePad, overhang + 1)
+        if let mult = yTicks?.multiplier { above += TextMeasurer.measure(mult, style: metrics.tickStyle).height + 2 }
+        return above
+    }
+
     /// Title baseline of one panel: above the y multiplier (if any) and above the deepest descender of the row.
     private func ownTitleBaseline(_ pl: PanelLayout) -> Double {
         let panel = figure.panels[pl.index]
-        var baseline = pl.mapping.box.minY - metrics.titlePad
-        if let mult = pl.yTicks.multiplier, pl.showsYTickLabels {
-            baseline -= TextMeasurer.measure(mult, style: metrics.tickStyle).height + 2
-        }
+        let yt: TickSet? = pl.showsYTickLabels ? pl.yTicks : nil
+        let overhang = yt.map { yTickOverhang($0, panel: panel, yLim: (pl.mapping.y0, pl.mapping.y1), boxHeight: pl.mapping.box.height) } ?? 0
+        var baseline = pl.mapping.box.minY - aboveAxes(yTicks: yt, overhang: overhang)
         var descent = 0.0
         if let t = panel.title { let e = TextMeasurer.measure(LabelMarkup.markup(from: t), style: metrics.titleStyle); descent = max(descent, e.height - e.baseline) }
         if figure.labelsPanels { let e = TextMeasurer.measure(panelLabelText(pl.index), style: metrics.panelLabelStyle); descent = max(descent, e.height - e.baseline) }
@@ -352,21 +370,19 @@ struct FigureLayout {
             m.bottom += metrics.labelPad + TextMeasurer.measure(LabelMarkup.markup(from: xl), style: metrics.labelStyle).height
         }
         // top: half of the topmost y tick label, y multiplier, title / panel label row
-        var top = 0.0
+        let overhang = yTicks.map { yTickOverhang($0, panel: p, yLim: yLim, boxHeight: box.height) } ?? 0
         if let yt = yTicks {
             for tick in yt.ticks where tick.label != nil {
                 let u = (p.y.scale.transform(tick.value) - yLim.0) / (yLim.1 - yLim.0) * box.height
                 let h = TextMeasurer.measure(tick.label!, style: ts).height / 2
-                let over = p.heatmap != nil ? h - u : u + h - box.height
-                top = max(top, over)
                 m.bottom = max(m.bottom, (p.heatmap != nil ? u + h - box.height : h - u))
             }
-            if let mult = yt.multiplier { top = max(top, 2 + TextMeasurer.measure(mult, style: ts).height) }
         }
         var titleRow = 0.0
         if let t = p.title { titleRow = TextMeasurer.measure(LabelMarkup.markup(from: t), style: metrics.titleStyle).height }
         if figure.labelsPanels { titleRow = max(titleRow, TextMeasurer.measure(panelLabelText(i), style: metrics.panelLabelStyle).height) }
-        m.top = max(top, titleRow > 0 ? titleRow + metrics.titlePad + (yTicks?.multiplier != nil ? top : 0) : 0)
+        let above = aboveAxes(yTicks: yTicks, overhang: overhang)
+        m.top = titleRow > 0 ? titleRow + above : max(overhang, above - metrics.titlePad)
         // right: colour bar, outside legend
         if let h = p.heatmap, h.colorBar {
             let r = h.valueRange
