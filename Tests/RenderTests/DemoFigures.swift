@@ -83,8 +83,17 @@ enum DemoFigures {
         }
     }
 
+    static func columnConvergence() -> Figure {
+        var f = convergence()
+        f.size = .icmlColumn(aspect: 0.75)
+        f.panels = [f.panels[0]]
+        f.columns = 1
+        f.panels[0].title = nil
+        return f
+    }
+
     static var all: [(String, Figure)] {
-        [("convergence", convergence()), ("output-space", outputSpace()), ("gram", gram()), ("histogram", histogram()), ("grid", grid())]
+        [("column", columnConvergence()), ("convergence", convergence()), ("output-space", outputSpace()), ("gram", gram()), ("histogram", histogram()), ("grid", grid())]
     }
 }
 

@@ -76,8 +76,9 @@ struct FigureLayout {
     let canvas: Rect
     let metrics: Metrics
     var panels: [PanelLayout] = []
-    /// Legends that do not fit inside their axes go outside on the right; decided with the margins.
-    private var legendOutside: [Bool] = []
+    /// Where each legend really goes: requested placement, or — when an inside legend does not fit — outside on
+    /// the right (wide axes) or below (narrow axes). Decided together with the margins.
+    private var legendPlacements: [LegendPlacement] = []
 
     init(_ figure: Figure) {
         self.figure = figure
@@ -133,14 +134,14 @@ struct FigureLayout {
                 xTicks = (0..<n).map { i in makeTicks(fig.panels[i].x.scale, xLim[i], length: boxes[i].width, horizontal: true, showLabels: showX[i], integers: fig.panels[i].heatmap != nil) }
                 yTicks = (0..<n).map { i in makeTicks(fig.panels[i].y.scale, yLim[i], length: boxes[i].height, horizontal: false, showLabels: showY[i], integers: fig.panels[i].heatmap != nil) }
             }
-            legendOutside = (0..<n).map { i in
+            legendPlacements = (0..<n).map { i in
                 let p = fig.panels[i]
-                guard p.legend != .below, p.legend != .none else { return false }
-                if p.legend == .outsideRight { return true }
+                if [.below, .none, .outsideRight].contains(p.legend) { return p.legend }
                 let entries = legendEntries(p)
-                guard !entries.isEmpty else { return false }
+                guard !entries.isEmpty else { return .none }
                 let s = legendSize(entries, columns: 1)
-                return s.height > boxes[i].height * 0.9 || s.width > boxes[i].width * 0.9
+                guard s.height > boxes[i].height * 0.9 || s.width > boxes[i].width * 0.9 else { return p.legend }
+                return s.width > boxes[i].width * 0.45 ? .below : .outsideRight
             }
             let margins = (0..<n).map { i in
                 measureMargins(i, xTicks: showX[i] ? xTicks[i] : nil, yTicks: showY[i] ? yTicks[i] : nil, box: boxes[i], xLim: xLim[i], yLim: yLim[i], styles: styles[i])
@@ -216,7 +217,7 @@ struct FigureLayout {
         let panel = figure.panels[pl.index]
         let yt: TickSet? = pl.showsYTickLabels ? pl.yTicks : nil
         let overhang = yt.map { yTickOverhang($0, panel: panel, yLim: (pl.mapping.y0, pl.mapping.y1), boxHeight: pl.mapping.box.height) } ?? 0
-        var baseline = pl.mapping.box.minY - aboveAxes(yTicks: yt, overhang: overhang)
+        let baseline = pl.mapping.box.minY - aboveAxes(yTicks: yt, overhang: overhang)
         var descent = 0.0
         if let t = panel.title { let e = TextMeasurer.measure(LabelMarkup.markup(from: t), style: metrics.titleStyle); descent = max(descent, e.height - e.baseline) }
         if figure.labelsPanels { let e = TextMeasurer.measure(panelLabelText(pl.index), style: metrics.panelLabelStyle); descent = max(descent, e.height - e.baseline) }
@@ -393,7 +394,7 @@ struct FigureLayout {
         }
         let entries = legendEntries(p)
         if !entries.isEmpty {
-            switch legendOutside[i] ? .outsideRight : p.legend {
+            switch legendPlacements[i] {
             case .outsideRight:
                 m.right = max(m.right, metrics.gapX + legendSize(entries, columns: 1).width)
             case .below:
@@ -468,11 +469,11 @@ struct FigureLayout {
         let entries = legendEntries(p)
         guard !entries.isEmpty, p.legend != .none else { return nil }
         let box = pl.mapping.box
-        var placement = p.legend
+        // too big to sit inside ⇒ decided earlier to go outside or below: never cover the data
+        var placement = legendPlacements.indices.contains(pl.index) ? legendPlacements[pl.index] : p.legend
         var columns = 1
         if placement == .below { columns = legendColumns(entries, width: box.width) }
         var size = legendSize(entries, columns: columns)
-        if legendOutside[pl.index] { placement = .outsideRight }   // too big to sit inside: never cover the data
         let inset = metrics.legendMargin
         func rect(_ pl: LegendPlacement) -> Rect {
             switch pl {

@@ -1,3 +1,7 @@
+// Snapshot of `LayoutTests.displayListSnapshot` (regenerate: RENDER_UPDATE_SNAPSHOTS=1 swift test --filter displayListSnapshot,
+// then paste the printed text here). Kept inline so the test target needs no resource declaration.
+enum Snapshots {
+    static let smallFigureDisplayList = #"""
 fill #ffffff M0,0 L144,0 L144,108 L0,108 Z
 clip [22.6 2.93 119.4×77.34]
 stroke #0072b2 w=1.25 M28.02,76.75 L82.3,59.17 L136.57,6.44
@@ -16,3 +20,5 @@ fill #ffffff@0.90 M26.35,6.68 L62.17,6.68 L62.17,22.91 L26.35,22.91 Z
 stroke #cccccc w=0.5 M26.35,6.68 L62.17,6.68 L62.17,22.91 L26.35,22.91 Z
 stroke #0072b2 w=1.25 M29.72,14.8 L47.72,14.8
 text 7.5pt #000000 left-middle @52.22,14.8 "x<sup>2</sup>"
+"""#
+}
