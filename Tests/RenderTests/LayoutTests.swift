@@ -107,3 +107,17 @@ import Testing
     guard let dir = ProcessInfo.processInfo.environment["RENDER_DEMO_DIR"] else { return }
     try LegendPlacementTests().figure(.below).write(to: URL(fileURLWithPath: dir).appendingPathComponent("legend-below.png"), dpi: 150)
 }
+
+@Test func sharedAxesShowTickLabelsOnlyOnOuterPanels() throws {
+    var fig = DemoFigures.grid()          // sharesX: only the bottom row keeps x tick labels
+    fig.sharesY = true
+    fig.panels[1].y.scale = .linear; fig.panels[3].y.scale = .linear
+    let items = try fig.layoutReport().items.filter { $0.kind == .tickLabel }
+    let groups = Set(items.map(\.group))
+    #expect(!groups.contains("p1.x") && !groups.contains("p2.x"))
+    #expect(groups.contains("p3.x") && groups.contains("p4.x"))
+    #expect(groups.contains("p1.y") && groups.contains("p3.y"))
+    #expect(!groups.contains("p2.y") && !groups.contains("p4.y"))
+    let layout = FigureLayout(fig)
+    #expect(layout.panels[0].mapping.xLimits == layout.panels[3].mapping.xLimits)
+}

@@ -168,8 +168,10 @@ enum TextGeometry {
     }
 }
 
-/// Shared per-thread measurement engine (Pango's font map is per thread).
+/// Shared per-thread measurement engine (Pango's font map is per thread), with a cache: layout measures the same
+/// tick labels many times while it iterates.
 enum TextMeasurer {
+    final class Cache { var extents: [TextStyle: [String: TextExtent]] = [:] }
     static func engine() -> PangoText {
         let key = "ngd.render.pango-measurer"
         if let e = Thread.current.threadDictionary[key] as? PangoText { return e }
@@ -177,5 +179,21 @@ enum TextMeasurer {
         Thread.current.threadDictionary[key] = e
         return e
     }
-    static func measure(_ markup: String, style: TextStyle) -> TextExtent { engine().measure(markup, style: style) }
+    private static func cache() -> Cache {
+        let key = "ngd.render.pango-measure-cache"
+        if let c = Thread.current.threadDictionary[key] as? Cache {
+            if c.extents.count > 64 || (c.extents.values.map(\.count).max() ?? 0) > 4096 { c.extents = [:] }
+            return c
+        }
+        let c = Cache()
+        Thread.current.threadDictionary[key] = c
+        return c
+    }
+    static func measure(_ markup: String, style: TextStyle) -> TextExtent {
+        let c = cache()
+        if let e = c.extents[style]?[markup] { return e }
+        let e = engine().measure(markup, style: style)
+        c.extents[style, default: [:]][markup] = e
+        return e
+    }
 }
