@@ -109,3 +109,14 @@ enum DemoFigures {
         if !problems.isEmpty { print("LAYOUT \(name):\n  " + problems.joined(separator: "\n  ")) }
     }
 }
+
+@Test func smallGridDemoIsWrittenWhenRequested() throws {
+    guard let dir = ProcessInfo.processInfo.environment["RENDER_DEMO_DIR"] else { return }
+    var f = DemoFigures.grid()
+    f.size = .icmlColumn(aspect: 0.9)
+    try f.write(to: URL(fileURLWithPath: dir).appendingPathComponent("grid-column.png"), dpi: 220)
+    var s = DemoFigures.convergence()
+    s.theme = .slides
+    s.size = .inches(10, 4.5)
+    try s.write(to: URL(fileURLWithPath: dir).appendingPathComponent("slides.png"), dpi: 80)
+}

@@ -200,8 +200,14 @@ struct FigureDrawer {
             renderer.stroke(path, style: StrokeStyle(color: st.color, width: w, dashes: st.lineStyle.dashes(lineWidth: w), roundCaps: st.lineStyle == .dotted))
         }
         if let marker = st.marker {
-            let every = max(1, pts.count / 25)
-            for (i, p) in pts.enumerated() where i % every == 0 { drawMarker(marker, at: p, color: st.color, filled: true, size: theme.markerSize) }
+            // thin markers by distance on the page (not by index), so dense series stay readable at any size
+            let gap = theme.markerSize * 2.6
+            var last: Point?
+            for p in pts {
+                if let q = last, (p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y) < gap * gap { continue }
+                drawMarker(marker, at: p, color: st.color, filled: true, size: theme.markerSize)
+                last = p
+            }
         }
     }
 
@@ -301,8 +307,12 @@ struct FigureDrawer {
         /// Of two candidate label positions, the one hiding less data.
         func quieter(_ a: (Point, TextAnchor, Double), _ b: (Point, TextAnchor, Double), _ markup: String) -> (Point, TextAnchor, Double) {
             let e = TextMeasurer.measure(markup, style: labelStyle)
-            let ca = layout.clutter(in: TextGeometry.box(e, at: a.0, anchor: a.1, angle: a.2), panel: panel)
-            let cb = layout.clutter(in: TextGeometry.box(e, at: b.0, anchor: b.1, angle: b.2), panel: panel)
+            func score(_ c: (Point, TextAnchor, Double)) -> Int {
+                let box = TextGeometry.box(e, at: c.0, anchor: c.1, angle: c.2)
+                let underLegend = panel.legend.map { $0.box.overlaps(box) } ?? false
+                return layout.clutter(in: box, panel: panel) + (underLegend ? 10_000 : 0)
+            }
+            let ca = score(a), cb = score(b)
             return cb < ca ? b : a
         }
         let markup = r.label.map(LabelMarkup.markup(from:))

@@ -300,7 +300,7 @@ struct FigureLayout {
         let size = metrics.theme.tickLabelSize
         switch scale {
         case .linear:
-            let start = Int((length / (horizontal ? size * 6 : size * 3.2)).rounded()).clamped(2, 9)
+            let start = Int((length / (horizontal ? size * 5.5 : size * 3.2)).rounded()).clamped(2, 9)
             var best: TickSet?
             for m in stride(from: start, through: 2, by: -1) {
                 let t = TickLocator.linear(lower: lo, upper: hi, targetCount: m)
@@ -546,6 +546,8 @@ struct FigureLayout {
             case .text(let t): if let q = m.point(t.position.x, t.position.y), r.outsetBy(10).contains(q) { count += 5 }
             case .slope(let s): if let q = m.point(s.corner.x, s.corner.y), r.outsetBy(20).contains(q) { count += 5 }
             case .reference(let ref):
+                if case .horizontal(let yv) = ref.kind, let y = m.py(yv), r.intersectsSegment(Point(m.box.minX, y), Point(m.box.maxX, y)) { count += 3 }
+                if case .vertical(let xv) = ref.kind, let x = m.px(xv), r.intersectsSegment(Point(x, m.box.minY), Point(x, m.box.maxY)) { count += 3 }
                 if case .through(let a, let b) = ref.kind, let u = m.point(a.x, a.y), let v = m.point(b.x, b.y) {
                     // the line extends across the panel: test the visible chord
                     let ext = ReferenceGeometry.chord(u, v, box: m.box)
