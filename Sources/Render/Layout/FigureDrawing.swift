@@ -345,7 +345,7 @@ struct FigureDrawer {
                 var ang = -atan2(c1.y - c0.y, c1.x - c0.x) * 180 / Double.pi
                 if ang > 90 { ang -= 180 } else if ang < -90 { ang += 180 }
                 let nrm = Point(sin(-ang * Double.pi / 180), -cos(-ang * Double.pi / 180))
-                text(t, labelStyle, at: Point(p.x + nrm.x * 1.5, p.y + nrm.y * 1.5), TextAnchor(.center, .bottom), angle: ang, kind: .annotation, group: group, halo: true)
+                text(t, labelStyle, at: Point(p.x + nrm.x * 1.5, p.y + nrm.y * 1.5), TextAnchor(.center, .bottom), angle: ang, kind: .annotation, group: group)
             }
         }
     }

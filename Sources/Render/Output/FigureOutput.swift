@@ -36,6 +36,13 @@ extension Figure {
         return r.displayList
     }
 
+    /// Draws the figure on any backend implementing the renderer contract (canvas in points, origin top-left).
+    public func draw(on renderer: Renderer) throws {
+        try validate()
+        var d = FigureDrawer(layout: FigureLayout(self), renderer: renderer)
+        d.draw()
+    }
+
     /// Every text/legend/axes box as laid out, with `problems` (clipping, overlaps) for tests.
     public func layoutReport() throws -> LayoutReport {
         try validate()
