@@ -121,3 +121,27 @@ import Testing
     let layout = FigureLayout(fig)
     #expect(layout.panels[0].mapping.xLimits == layout.panels[3].mapping.xLimits)
 }
+
+@Test func figureLegendBelowListsEachLabelOnceUnderTheGrid() throws {
+    let x = (0...20).map(Double.init)
+    let fig = Figure(size: .neurips(aspect: 0.36), columns: 3, sharesY: true, legend: .below) {
+        for rate in [0.1, 0.3, 0.6] {
+            Panel(title: "\\eta = \(rate)", x: .linear("step"), y: .log10("loss")) {
+                Line(x: x, y: x.map { pow(1 - rate, $0) }, label: "NGD")
+                Line(x: x, y: x.map { pow(1 - rate / 4, $0) }, label: "GD")
+                Line(x: x, y: x.map { pow(1 - rate / 2, $0) }, label: "K-FAC")
+            }
+        }
+    }
+    let report = try fig.layoutReport()
+    #expect(report.problems.isEmpty, "\(report.problems)")
+    let legends = report.items.filter { $0.kind == .legend }
+    #expect(legends.count == 1)
+    let lowestAxes = report.items.filter { $0.kind == .axes }.map(\.rect.maxY).max() ?? 0
+    #expect(legends[0].rect.minY > lowestAxes)
+    let list = try fig.displayList()
+    #expect(list.components(separatedBy: "\"K-FAC\"").count == 2)     // drawn once
+    if let dir = ProcessInfo.processInfo.environment["RENDER_DEMO_DIR"] {
+        try fig.write(to: URL(fileURLWithPath: dir).appendingPathComponent("shared-legend.png"), dpi: 200)
+    }
+}

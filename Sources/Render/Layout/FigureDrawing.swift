@@ -47,6 +47,7 @@ struct FigureDrawer {
     mutating func draw() {
         renderer.fill(.rect(layout.canvas), color: .white)
         for pl in layout.panels { drawPanel(pl) }
+        if let (lg, _) = layout.figureLegend { drawLegend(lg, group: "figure") }
     }
 
     @discardableResult
@@ -136,15 +137,15 @@ struct FigureDrawer {
             }
         }
         // axis labels
-        if let xl = panel.x.label {
+        if let xl = layout.xLabel(pl.index) {
             text(LabelMarkup.markup(from: xl), metrics.labelStyle, at: Point(box.midX, xLabelBottom + metrics.labelPad), TextAnchor(.center, .top), kind: .axisLabel, group: g)
         }
-        if let yl = panel.y.label {
+        if let yl = layout.yLabel(pl.index) {
             text(LabelMarkup.markup(from: yl), metrics.labelStyle, at: Point(yLabelLeft - metrics.labelPad, box.midY), TextAnchor(.center, .bottom), angle: 90, kind: .axisLabel, group: g)
         }
         drawTitleRow(pl, panel)
         if let cb = pl.colorBar { drawColorBar(cb, group: g) }
-        if let lg = pl.legend { drawLegend(lg, pl, panel, group: g) }
+        if let lg = pl.legend { drawLegend(lg, group: g) }
     }
 
     private mutating func drawTitleRow(_ pl: PanelLayout, _ panel: Panel) {
@@ -406,16 +407,16 @@ struct FigureDrawer {
         }
     }
 
-    private mutating func drawLegend(_ lg: LegendLayout, _ pl: PanelLayout, _ panel: Panel, group: String) {
+    private mutating func drawLegend(_ lg: LegendLayout, group: String) {
         let frame = Path.rect(lg.box)
         renderer.fill(frame, color: Color.white.withAlpha(0.9))
         renderer.stroke(frame, style: StrokeStyle(color: Color(red: 0.8, green: 0.8, blue: 0.8), width: 0.5))
         items.append(LayoutItem(kind: .legend, rect: lg.box, group: group, text: nil))
         for (entry, origin) in zip(lg.entries, lg.entryOrigins) {
-            let st = pl.styles[entry.layerIndex]
+            let st = layout.panels[entry.panelIndex].styles[entry.layerIndex]
             let cy = origin.y + lg.rowHeight / 2
             let x0 = origin.x, x1 = origin.x + metrics.legendSample
-            switch panel.layers[entry.layerIndex] {
+            switch layout.figure.panels[entry.panelIndex].layers[entry.layerIndex] {
             case .line(let l):
                 let w = l.width ?? theme.lineWidth
                 renderer.stroke(.polyline([Point(x0, cy), Point(x1, cy)]), style: StrokeStyle(color: st.color, width: w, dashes: st.lineStyle.dashes(lineWidth: w), roundCaps: st.lineStyle == .dotted))
@@ -432,9 +433,7 @@ struct FigureDrawer {
                 renderer.fill(.polyline([Point(x1, cy), Point(x1 - 4.5, cy - 1.8), Point(x1 - 3.5, cy), Point(x1 - 4.5, cy + 1.8)], closed: true), color: st.color)
             default: break
             }
-            let e = entry.extent
             renderer.text(entry.markup, style: metrics.legendStyle, at: Point(x1 + metrics.legendSampleGap, cy), anchor: TextAnchor(.left, .middle), angle: 0)
-            _ = e
         }
     }
 }

@@ -8,6 +8,7 @@ struct ResolvedStyle: Hashable {
 }
 
 struct LegendEntry {
+    var panelIndex: Int
     var layerIndex: Int
     var markup: String
     var extent: TextExtent
@@ -79,6 +80,8 @@ struct FigureLayout {
     /// Where each legend really goes: requested placement, or — when an inside legend does not fit — outside on
     /// the right (wide axes) or below (narrow axes). Decided together with the margins.
     private var legendPlacements: [LegendPlacement] = []
+    /// The figure-wide legend (when `Figure.legend == .below`) and the height reserved for it.
+    var figureLegend: (LegendLayout, Double)?
 
     init(_ figure: Figure) {
         self.figure = figure
@@ -94,6 +97,8 @@ struct FigureLayout {
         let n = fig.panels.count
         guard n > 0 else { return }
         let theme = fig.theme
+
+        figureLegend = figureLegendLayout()
 
         // 1. Styles and data limits.
         let styles = fig.panels.map { resolveStyles($0, theme: theme) }
@@ -136,6 +141,7 @@ struct FigureLayout {
             }
             legendPlacements = (0..<n).map { i in
                 let p = fig.panels[i]
+                if fig.legend != .perPanel { return .none }
                 if [.below, .none, .outsideRight].contains(p.legend) { return p.legend }
                 let entries = legendEntries(p)
                 guard !entries.isEmpty else { return .none }
@@ -352,7 +358,7 @@ struct FigureLayout {
         let out = p.heatmap != nil ? metrics.theme.majorTickLength : 0   // heatmap ticks point outwards
         // left: y tick labels + y label
         if let yt = yTicks, !yt.labels.isEmpty { m.left += out + metrics.tickPad + tickLabelWidth(yt) }
-        if let yl = p.y.label {
+        if let yl = yLabel(i) {
             m.left += metrics.labelPad + TextMeasurer.measure(LabelMarkup.markup(from: yl), style: metrics.labelStyle).height
         }
         // bottom: x tick labels + multiplier + x label
@@ -367,7 +373,7 @@ struct FigureLayout {
                 m.right = max(m.right, u + w - box.width)
             }
         }
-        if let xl = p.x.label {
+        if let xl = xLabel(i) {
             m.bottom += metrics.labelPad + TextMeasurer.measure(LabelMarkup.markup(from: xl), style: metrics.labelStyle).height
         }
         // top: half of the topmost y tick label, y multiplier, title / panel label row
@@ -392,7 +398,7 @@ struct FigureLayout {
             if let l = h.colorBarLabel { w += metrics.labelPad + TextMeasurer.measure(LabelMarkup.markup(from: l), style: metrics.labelStyle).height }
             m.right = max(m.right, w)
         }
-        let entries = legendEntries(p)
+        let entries = legendEntries(p, index: i)
         if !entries.isEmpty {
             switch legendPlacements[i] {
             case .outsideRight:
@@ -415,8 +421,9 @@ struct FigureLayout {
             rowTop[r] = max(rowTop[r], m.top); rowBottom[r] = max(rowBottom[r], m.bottom)
         }
         let pad = metrics.outerPad
+        let reserved = figureLegend?.1 ?? 0
         let axesW = max(10, (canvas.width - 2 * pad - colLeft.reduce(0, +) - colRight.reduce(0, +) - metrics.gapX * Double(cols - 1)) / Double(cols))
-        let axesH = max(10, (canvas.height - 2 * pad - rowTop.reduce(0, +) - rowBottom.reduce(0, +) - metrics.gapY * Double(rows - 1)) / Double(rows))
+        let axesH = max(10, (canvas.height - 2 * pad - reserved - rowTop.reduce(0, +) - rowBottom.reduce(0, +) - metrics.gapY * Double(rows - 1)) / Double(rows))
         var boxes: [Rect] = [], cells: [Rect] = []
         for (r, c) in positions {
             var x = pad
@@ -429,6 +436,14 @@ struct FigureLayout {
         return (boxes, cells)
     }
 
+    /// Axis labels of inner panels of a shared grid are dropped (matplotlib's `label_outer`): one label per row/column.
+    func xLabel(_ i: Int) -> String? {
+        figure.sharesX && i + figure.columns < figure.panels.count ? nil : figure.panels[i].x.label
+    }
+    func yLabel(_ i: Int) -> String? {
+        figure.sharesY && i % figure.columns > 0 ? nil : figure.panels[i].y.label
+    }
+
     func panelLabelText(_ i: Int) -> String {
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
         let name = i < letters.count ? String(letters[i]) : "\(i + 1)"
@@ -437,13 +452,35 @@ struct FigureLayout {
 
     // MARK: legend
 
-    func legendEntries(_ p: Panel) -> [LegendEntry] {
+    func legendEntries(_ p: Panel, index: Int = 0) -> [LegendEntry] {
         p.layers.enumerated().compactMap { (k, layer) in
             guard case let label? = layer.label, !label.isEmpty else { return nil }
             if case .reference = layer { return nil }     // labelled inline
             let m = LabelMarkup.markup(from: label)
-            return LegendEntry(layerIndex: k, markup: m, extent: TextMeasurer.measure(m, style: metrics.legendStyle))
+            return LegendEntry(panelIndex: index, layerIndex: k, markup: m, extent: TextMeasurer.measure(m, style: metrics.legendStyle))
         }
+    }
+
+    /// Entries of the figure-wide legend: every label once, styled as where it first appears.
+    func figureLegendEntries() -> [LegendEntry] {
+        var seen = Set<String>()
+        return figure.panels.enumerated().flatMap { (i, p) in legendEntries(p, index: i) }.filter { seen.insert($0.markup).inserted }
+    }
+
+    /// The figure-wide legend below the grid, and the height it takes from the canvas.
+    func figureLegendLayout() -> (LegendLayout, Double)? {
+        guard figure.legend == .below else { return nil }
+        let entries = figureLegendEntries()
+        guard !entries.isEmpty else { return nil }
+        let columns = legendColumns(entries, width: canvas.width - 2 * metrics.outerPad)
+        let size = legendSize(entries, columns: columns)
+        let box = Rect(x: canvas.midX - size.width / 2, y: canvas.maxY - metrics.outerPad - size.height, width: size.width, height: size.height)
+        let rowH = max(legendRowHeight, entries.map(\.extent.height).max() ?? 0)
+        let colW = entryWidth(entries) + metrics.legendSampleGap * 2
+        let origins = entries.indices.map { k in
+            Point(box.minX + metrics.legendPad + Double(k % columns) * colW, box.minY + metrics.legendPad + Double(k / columns) * rowH)
+        }
+        return (LegendLayout(box: box, entries: entries, entryOrigins: origins, rowHeight: rowH, placement: .below), size.height + metrics.gapY)
     }
     var legendRowHeight: Double { max(metrics.theme.legendSize * 1.25, metrics.theme.markerSize + 2) }
 
@@ -466,8 +503,8 @@ struct FigureLayout {
     private func legendLayout(_ pl0: PanelLayout, xTickHeight: Double) -> LegendLayout? {
         let pl = pl0
         let p = figure.panels[pl.index]
-        let entries = legendEntries(p)
-        guard !entries.isEmpty, p.legend != .none else { return nil }
+        let entries = legendEntries(p, index: pl.index)
+        guard !entries.isEmpty, p.legend != .none, figure.legend == .perPanel else { return nil }
         let box = pl.mapping.box
         // too big to sit inside ⇒ decided earlier to go outside or below: never cover the data
         var placement = legendPlacements.indices.contains(pl.index) ? legendPlacements[pl.index] : p.legend
@@ -488,7 +525,7 @@ struct FigureLayout {
             case .outsideRight: return Rect(x: box.maxX + metrics.gapX, y: box.minY, width: size.width, height: size.height)
             case .below:
                 var y = box.maxY + metrics.tickPad + xTickHeight + metrics.labelPad
-                if let xl = p.x.label { y += metrics.labelPad + TextMeasurer.measure(LabelMarkup.markup(from: xl), style: metrics.labelStyle).height }
+                if let xl = xLabel(pl0.index) { y += metrics.labelPad + TextMeasurer.measure(LabelMarkup.markup(from: xl), style: metrics.labelStyle).height }
                 if let mult = pl0.xTicks.multiplier, pl0.showsXTickLabels { y += 1 + TextMeasurer.measure(mult, style: metrics.tickStyle).height }
                 return Rect(x: box.midX - size.width / 2, y: y, width: size.width, height: size.height)
             case .best, .none: return .init(x: 0, y: 0, width: 0, height: 0)

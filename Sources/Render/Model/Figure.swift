@@ -77,6 +77,12 @@ public enum LegendPlacement: String, Hashable, Sendable, Codable {
     case outsideRight, below, none
 }
 
+/// One legend per panel (each placed by its `Panel.legend`), or one legend for the whole figure, centred
+/// below the grid, listing each label once (the usual choice when all panels show the same series).
+public enum FigureLegend: String, Hashable, Sendable, Codable {
+    case perPanel, below
+}
+
 /// One set of axes with its layers.
 public struct Panel: Hashable, Sendable {
     public var title: String?
@@ -118,10 +124,12 @@ public struct Figure: Hashable, Sendable {
     public var panelLabels: Bool?
     /// Title of the PDF/SVG document (metadata), not drawn.
     public var title: String?
+    public var legend: FigureLegend
 
     public init(size: FigureSize = .neurips(), theme: Theme = .paper, rows: Int = 1, columns: Int? = nil,
-                sharesX: Bool = false, sharesY: Bool = false, panelLabels: Bool? = nil, title: String? = nil, panels: [Panel]) {
-        self.size = size; self.theme = theme; self.panels = panels
+                sharesX: Bool = false, sharesY: Bool = false, panelLabels: Bool? = nil, title: String? = nil,
+                legend: FigureLegend = .perPanel, panels: [Panel]) {
+        self.size = size; self.theme = theme; self.panels = panels; self.legend = legend
         let r = max(1, rows)
         self.rows = r
         self.columns = max(1, columns ?? Int((Double(panels.count) / Double(r)).rounded(.up)))
@@ -129,9 +137,9 @@ public struct Figure: Hashable, Sendable {
     }
     public init(size: FigureSize = .neurips(), theme: Theme = .paper, rows: Int = 1, columns: Int? = nil,
                 sharesX: Bool = false, sharesY: Bool = false, panelLabels: Bool? = nil, title: String? = nil,
-                @PanelBuilder _ panels: () -> [Panel]) {
+                legend: FigureLegend = .perPanel, @PanelBuilder _ panels: () -> [Panel]) {
         self.init(size: size, theme: theme, rows: rows, columns: columns, sharesX: sharesX, sharesY: sharesY,
-                  panelLabels: panelLabels, title: title, panels: panels())
+                  panelLabels: panelLabels, title: title, legend: legend, panels: panels())
     }
 
     var labelsPanels: Bool { panelLabels ?? (panels.count > 1) }
