@@ -55,6 +55,11 @@ func temporaryDirectory() throws -> URL {
         #expect(Set(SVGIdentifiers.references(in: b)).isSubset(of: Set(idsB)))
     }
 
+    @Test func svgFragmentStartsWithTheSvgElement() throws {
+        let s = try DemoFigures.histogram().svgString(idPrefix: "h", includesXMLDeclaration: false)
+        #expect(s.hasPrefix("<svg "))
+    }
+
     @Test func svgBytesDoNotDependOnEarlierDrawing() throws {
         let first = try DemoFigures.grid().svgString(idPrefix: "g")
         _ = try DemoFigures.gram().svgString(idPrefix: "other")      // advances cairo's global counters

@@ -17,8 +17,11 @@ extension Figure {
 
     /// SVG with every id and reference rewritten to `idPrefix-…`, so several figures can be inlined in one page
     /// and the bytes do not depend on what else the process drew.
-    public func svgString(idPrefix: String = "fig") throws -> String {
-        SVGIdentifiers.prefixing(try CairoOutput.svg(self), with: idPrefix)
+    /// With `includesXMLDeclaration: false` the `<?xml …?>` line is dropped, ready to inline in HTML.
+    public func svgString(idPrefix: String = "fig", includesXMLDeclaration: Bool = true) throws -> String {
+        let svg = SVGIdentifiers.prefixing(try CairoOutput.svg(self), with: idPrefix)
+        guard !includesXMLDeclaration, svg.hasPrefix("<?xml"), let end = svg.range(of: "?>\n") else { return svg }
+        return String(svg[end.upperBound...])
     }
 
     /// PNG at `dpi` (pixel size = inches × dpi), with a pHYs chunk carrying the DPI.
