@@ -48,6 +48,20 @@ enum DemoDocument {
         if let pdffonts = tool("pdffonts") { #expect(!(try run(pdffonts, [url.path]).output.contains("Type 3"))) }
     }
 
+    @Test func headingsBecomeNestedBookmarks() throws {
+        guard let qpdf = tool("qpdf") else { return }
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("doc.pdf")
+        try DemoDocument.make().write(to: url)
+        let json = try run(qpdf, ["--json", "--json-key=outlines", url.path]).output
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let outlines = try #require(root["outlines"] as? [[String: Any]])
+        #expect(outlines.compactMap { $0["title"] as? String } == ["Summary", "Claims"])
+        let kids = outlines.map { ($0["kids"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String } }
+        #expect(kids == [["Convergence"], ["Gram matrix"]])
+    }
+
     @Test func demoDocumentIsWrittenWhenRequested() throws {
         guard let dir = ProcessInfo.processInfo.environment["RENDER_DEMO_DIR"] else { return }
         try DemoDocument.make().write(to: URL(fileURLWithPath: dir).appendingPathComponent("document.pdf"))
