@@ -71,7 +71,9 @@ public struct Axis: Hashable, Sendable {
     }
 }
 
-/// Where a panel's legend goes. `.best` picks the inside corner covering the fewest data points and segments.
+/// Where a panel's legend goes. `.best` tries the four corners, then the edge centres, and takes the box covering
+/// the fewest data points and segments (first in that order on ties). An inside legend too big for its axes
+/// moves outside: to the right of wide axes, below narrow ones.
 public enum LegendPlacement: String, Hashable, Sendable, Codable {
     case best, upperRight, upperLeft, lowerLeft, lowerRight, upperCenter, lowerCenter, centerLeft, centerRight
     case outsideRight, below, none
@@ -90,7 +92,9 @@ public struct Panel: Hashable, Sendable {
     public var y: Axis
     public var layers: [Layer]
     public var legend: LegendPlacement
-    /// One data unit is the same length on both axes (output-space plots).
+    /// One data unit is the same length on both axes (output-space plots): the data limits are widened around
+    /// their centre to fill the box (matplotlib's adjustable="datalim"). Heatmap panels always get square cells
+    /// by shrinking the box instead.
     public var equalAspect: Bool
     public var showGrid: Bool?
 
