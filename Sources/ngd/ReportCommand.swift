@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NGD
+import Render
 import Report
 
 /// `ngd report SPEC --out DIR`: runs an experiment spec and writes a reproducible report directory.
@@ -97,8 +98,18 @@ extension ReportCommand {
 /// LEAD: `configuration` is the one place to connect NGD training (a `RunExecutor`), Render figures
 /// (a `FigureRenderer`), Render's document writer (a `ReportPDFWriter`) and the environment facts.
 enum ReportSeams {
+    /// The engine, the renderer and the PDF writer behind `ngd report` and `ngd verify`, with the BLAS and
+    /// graphics facts that go into provenance.
     static func configuration(quiet: Bool) throws -> ReportConfiguration {
-        throw NGDError("ngd report", "the training engine and the figure renderer are not connected to the report layer in this build")
+        let blas = BLASInfo.current
+        let theme = Theme.paper
+        let fontFiles = FontCatalog.files(forFamilies: theme.fontFamily)
+        return ReportConfiguration(
+            executor: NGDRunExecutor(), renderer: CairoFigureRenderer(theme: theme),
+            pdfWriter: CairoReportPDFWriter(theme: theme),
+            compute: ComputeEnvironment(blasLibrary: blas.library, blasCoreName: blas.coreName, blasThreads: blas.threads),
+            graphics: GraphicsEnvironment(cairoVersion: FontCatalog.cairoVersion, pangoVersion: FontCatalog.pangoVersion,
+                                          fontFiles: fontFiles))
     }
 
     /// Report's errors in the CLI's shape: spec problems are usage errors (exit 2) located at file:line:column;

@@ -51,6 +51,9 @@ public struct NGDRunExecutor: RunExecutor {
             result.matrices["outputs_next"] = MatrixValue(next)
             result.matrices["targets"] = MatrixValue(dataset.targets)
         }
+        let gram = Self.initialGram(config: config, dataset: dataset)
+        if let eigenvalues = gram.symmetricEigenvalues() { result.vectors["gram_eigenvalues"] = eigenvalues }
+        if gram.rows <= Self.largestStoredGram { result.matrices["gram_initial"] = MatrixValue(gram) }
         if training.summary.solverFallbacks > 0 {
             result.notes.append("The n×n solve fell back from Cholesky to an eigen pseudo-inverse at "
                                 + "\(training.summary.solverFallbacks) step(s) (G nearly singular).")
@@ -59,6 +62,17 @@ public struct NGDRunExecutor: RunExecutor {
             result.notes.append("Diverged at step \(training.summary.divergedAtStep ?? training.steps.count - 1).")
         }
         return result
+    }
+
+    /// G₀ is stored whole (for heatmaps) only up to this many rows, to keep cached results small.
+    static let largestStoredGram = 200
+
+    /// The Gram matrix G₀ = J₀J₀ᵀ at initialisation, from the structured kernel (no Jacobian formed).
+    static func initialGram(config: TrainingConfig, dataset: Dataset) -> Matrix {
+        let model = config.model(inputDimension: dataset.dimension)
+        let parameters = model.initialParameters(initScale: config.initScale, seed: config.seed)
+        let jacobian = model.jacobian(on: dataset.inputs, parameters: parameters, includesOutputLayer: config.trainOutputLayer)
+        return jacobian.gram(inputGram: dataset.inputs.gram())
     }
 
     /// Per-step metrics as series keyed by their snake_case names (numbers only; absent values become NaN).
