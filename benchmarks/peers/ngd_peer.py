@@ -369,6 +369,7 @@ def r17(x: float) -> str:
 def benchmark(problem: Problem, repeats: int, warmup: int, spectrum: bool) -> dict:
     X, Y, W, A, lr = problem.X, problem.Y, problem.W, problem.A, problem.lr
     n, d, m, k = problem.n, problem.d, problem.m, problem.k
+    load_start = list(os.getloadavg())
 
     # Values (untimed), each step from the same starting W.
     u0, _ = forward(X, W, A)
@@ -415,6 +416,8 @@ def benchmark(problem: Problem, repeats: int, warmup: int, spectrum: bool) -> di
     if spectrum:
         result.update(gram_spectrum(gram(X, W, A)))
     result["peak_rss_mb"] = peak_rss_mb()
+    # Other jobs on the machine make timings noisy; the 1-minute load average brackets each size.
+    result["load_average_start"], result["load_average_end"] = load_start, list(os.getloadavg())
     return result
 
 
