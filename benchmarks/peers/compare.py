@@ -262,6 +262,22 @@ def main() -> int:
         if temporary:
             temporary.cleanup()
 
+    pairs = [pair for pair in report["pairs"] if pair["ngd"]]
+    if pairs:
+        print("\nSummary: ngd time / numpy time (> 1: ngd slower); NGD-step loss relative difference")
+        print(f"  {'n,d,m':<18}" + "".join(f"{key[:-3]:>11}" for key in OPERATIONS) + f"{'loss rel':>11}")
+        for pair in pairs:
+            ngd, peer = pair["ngd"], pair["numpy"]
+            cells = []
+            for key in OPERATIONS:
+                a, b = ngd.get(key), peer.get(key)
+                cells.append(f"{a / b:>11.2f}" if isinstance(a, (int, float)) and b else f"{'—':>11}")
+            a = ngd.get("ngd_step_loss")
+            rel = (f"{relative_difference(float(a), float(peer['ngd_step_loss'])):>11.1e}"
+                   if isinstance(a, (int, float)) else f"{'—':>11}")
+            size = f"{ngd.get('n')},{ngd.get('d')},{ngd.get('m')}"
+            print(f"  {size:<18}" + "".join(cells) + rel)
+
     if disagreements:
         print(f"\nNOT the same computation: {', '.join(disagreements)}")
         return 1
