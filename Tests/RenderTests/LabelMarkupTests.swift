@@ -9,6 +9,13 @@ import Testing
         #expect(LabelMarkup.markup(from: "10^{-3}") == "10<sup>−3</sup>")
         #expect(LabelMarkup.markup(from: "\\lambda_{min}") == "λ<sub>min</sub>")
     }
+    @Test("a bare script takes a run of letters or of digits, then stops")
+    func bareScriptsTakeWholeWords() {
+        #expect(LabelMarkup.markup(from: "1/λ_max") == "1/λ<sub>max</sub>")
+        #expect(LabelMarkup.markup(from: "λ_min(G_0)") == "λ<sub>min</sub>(G<sub>0</sub>)")
+        #expect(LabelMarkup.markup(from: "x_10 + y_i2") == "x<sub>10</sub> + y<sub>i</sub>2")
+        #expect(LabelMarkup.markup(from: "w_r(0)") == "w<sub>r</sub>(0)")
+    }
     @Test func greekAndSymbolsAreUnicode() {
         // spaces are kept (labels are text, not TeX math)
         #expect(LabelMarkup.markup(from: "\\lambda \\eta \\rho \\nu \\kappa \\infty \\|") == "λ η ρ ν κ ∞ ‖")

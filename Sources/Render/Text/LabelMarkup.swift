@@ -1,7 +1,7 @@
 import Foundation
 
 /// A tiny TeX-like label syntax turned into escaped Pango markup, so user strings are always safe:
-/// `x_{i}`, `x_i` → subscript; `10^{-3}` → superscript (with a real minus sign); `\lambda \eta \| \infty` … →
+/// `x_{i}`, `x_i`, `λ_max` (a bare script takes a run of letters or digits) → subscript; `10^{-3}` → superscript (with a real minus sign); `\lambda \eta \| \infty` … →
 /// λ η ‖ ∞; `$` is ignored (so `$\eta$` works); everything else is escaped (`&`, `<`, `>`).
 public enum LabelMarkup {
     public static let symbols: [String: String] = [
@@ -94,7 +94,15 @@ public enum LabelMarkup {
             i += 1
             if c == "\\" { return command(inScript: true) }
             if c == "-" { return "−" }
-            return LabelMarkup.escape(String(c))
+            // Unlike TeX, a bare script takes a whole run of letters or of digits, so `λ_max` and `x_10` read as meant.
+            var run = String(c)
+            if c.isLetter || c.isNumber {
+                while i < chars.count, chars[i].isLetter == c.isLetter, chars[i].isNumber == c.isNumber,
+                      chars[i].isLetter || chars[i].isNumber {
+                    run.append(chars[i]); i += 1
+                }
+            }
+            return LabelMarkup.escape(run)
         }
 
         mutating func command(inScript: Bool) -> String {
