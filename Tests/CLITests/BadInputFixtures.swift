@@ -92,6 +92,8 @@ enum BadInputFixtures {
 
         """)
 
+        try file("not-a-run.json", "{\"a\": 1}\n")
+
         // An output location that cannot be written: a path below a regular file.
         try file("a-file", "not a directory\n")
     }

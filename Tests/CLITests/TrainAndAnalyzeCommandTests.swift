@@ -75,3 +75,38 @@ struct TrainAndAnalyzeCommandTests {
         #expect(lambda0 > 0 && lambda0 < 0.5)
     }
 }
+
+@Suite("ngd plot")
+struct PlotCommandTests {
+    @Test("plot overlays saved runs with theory lines and writes the CSV beside the figure")
+    func plotWritesFigureAndCSV() throws {
+        let directory = try CLIRunner.temporaryDirectory("plot")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for optimizer in ["ngd", "gd"] {
+            let outcome = try CLIRunner.run(["train", "--n", "8", "--d", "4", "--width", "256", "--steps", "5",
+                                             "--optimizer", optimizer, "--out", directory.appendingPathComponent("\(optimizer).json").path])
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+        }
+        let figure = directory.appendingPathComponent("runs.svg")
+        let outcome = try CLIRunner.run(["plot", directory.appendingPathComponent("ngd.json").path,
+                                         directory.appendingPathComponent("gd.json").path, "--theory", "--out", figure.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let svg = try String(contentsOf: figure, encoding: .utf8)
+        #expect(svg.contains("<svg"))
+        let csv = try String(contentsOf: directory.appendingPathComponent("runs.csv"), encoding: .utf8)
+        // Two runs and two theory lines, six points each.
+        #expect(csv.split(separator: "\n").count == 1 + 4 * 6)
+    }
+
+    @Test("--theory is refused for a metric the theory says nothing about")
+    func theoryNeedsAResidualMetric() throws {
+        let directory = try CLIRunner.temporaryDirectory("plot-theory")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = directory.appendingPathComponent("ngd.json").path
+        _ = try CLIRunner.run(["train", "--n", "8", "--d", "4", "--width", "64", "--steps", "2", "--out", run])
+        let outcome = try CLIRunner.run(["plot", run, "--metric", "jacobian_drift", "--theory", "--out",
+                                         directory.appendingPathComponent("x.png").path])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.hasPrefix("ngd: --theory: theory lines exist for residual_norm and loss"))
+    }
+}
