@@ -33,7 +33,6 @@ struct PlotCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        guard !runs.isEmpty else { throw NGDError("RUN.json", "give at least one run file", usage: true) }
         let loaded = try runs.map { path -> (label: String, run: TrainingRun) in
             guard let data = FileManager.default.contents(atPath: path) else { throw NGDError(path, "cannot read the run file") }
             do {
