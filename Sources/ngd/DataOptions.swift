@@ -13,19 +13,21 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("d"), help: "Input dimension (synthetic, lambda0).")
     var dimension: Int?
 
-    @Option(help: "Classes to keep for digits/mnist, comma-separated.")
+    @Option(help: "Classes to keep for digits/mnist, comma-separated (with --outputs 1 the first is +1, the rest −1).")
     var classes: String = "4,9"
 
-    @Option(name: .customLong("per-class"), help: "Examples per class for digits/mnist.")
+    @Option(name: .customLong("per-class"),
+            help: "Examples per class for digits/mnist (default: all), drawn by a shuffle seeded with --data-seed.")
     var perClass: Int?
 
-    @Option(name: .customLong("mnist-dir"), help: "Directory with MNIST IDX files (default: $NGD_MNIST_DIR).")
+    @Option(name: .customLong("mnist-dir"),
+            help: "Directory with MNIST IDX files, train-* preferred over t10k-*, .gz or not (default: $NGD_MNIST_DIR).")
     var mnistDirectory: String?
 
     @Option(help: "lambda0 data: angle in radians between the members of each near-duplicate pair.")
     var epsilon: Double?
 
-    @Option(help: "lambda0 data: number of near-duplicate pairs.")
+    @Option(help: "lambda0 data: number of near-duplicate pairs (default 1).")
     var pairs: Int?
 
     @Option(name: .customLong("target-operator"), help: "Class targets: onehot OP 0.5 + noise, OP = minus or times.")
@@ -53,6 +55,15 @@ struct DataOptions: ParsableArguments {
         return DatasetRequest(kind: kind, count: count, dimension: dimension, outputs: outputs, classes: classList,
                               perClass: perClass, path: directory, normalize: !noNormalize, seed: dataSeed ?? seed,
                               epsilon: epsilon, pairs: pairs, targetOperator: targetOperator, targetNoise: targetNoise)
+    }
+
+    /// Loads the data set and prints its warnings (e.g. exactly duplicated inputs, λ₀ = 0) to standard error.
+    func loadDataset(outputs: Int, seed: UInt64) throws -> Dataset {
+        let dataset = try request(outputs: outputs, seed: seed).load()
+        for warning in dataset.warnings() {
+            FileHandle.standardError.write(Data("ngd: warning: \(warning)\n".utf8))
+        }
+        return dataset
     }
 
     private func parseKind() throws -> (DatasetRequest.Kind, String?) {

@@ -12,6 +12,7 @@ struct NGDCommand: ParsableCommand {
         version: ToolInfo.version,
         subcommands: [
             // Keep alphabetical; each subcommand lives in its own file.
+            AnalyzeCommand.self, TrainCommand.self,
         ]
     )
 

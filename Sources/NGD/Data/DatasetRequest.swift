@@ -32,7 +32,7 @@ public struct DatasetRequest: Codable, Hashable, Sendable {
     public var classes: [Int]
     /// Examples per class for digits/MNIST (nil = all).
     public var perClass: Int?
-    /// File (csv) or directory (mnist).
+    /// File (csv; digits in the embedded format, nil = the embedded copy) or directory (mnist, nil = $NGD_MNIST_DIR).
     public var path: String?
     /// Project each input row onto the unit sphere (the theory assumes ‖x_i‖ = 1).
     public var normalize: Bool
@@ -69,6 +69,14 @@ public struct DatasetRequest: Codable, Hashable, Sendable {
 
 extension DatasetRequest {
     /// Loads and prepares the data set. Errors name the file or option at fault.
+    ///
+    /// - synthetic: `count` (default 64) points in R^`dimension` (default 16), see `Dataset.synthetic`.
+    /// - lambda0: as synthetic, with `pairs` near-duplicate pairs at angle `epsilon` (required; `pairs`
+    ///   defaults to 1), see `Dataset.lambda0`.
+    /// - digits: the embedded UCI digits, or a file in the same format at `path`; see `Dataset.classification`.
+    /// - mnist: the IDX files in `path`, else in $NGD_MNIST_DIR; see `MNIST.files(in:)` for which split is read.
+    /// - csv: the file at `path`, `count` capping the rows; the file decides the number of outputs
+    ///   (`outputs` is not used), see `Dataset.csv(atPath:limit:normalize:)`.
     public func load() throws -> Dataset {
         switch kind {
         case .synthetic:
@@ -77,9 +85,29 @@ extension DatasetRequest {
             guard d > 0 else { throw NGDError("--d", "expected a positive input dimension, got \(d)", usage: true) }
             guard outputs > 0 else { throw NGDError("--outputs", "expected at least one output, got \(outputs)", usage: true) }
             return Dataset.synthetic(count: n, dimension: d, outputs: outputs, seed: seed)
-        case .lambda0, .digits, .mnist, .csv:
-            // Filled in by the data-loading work (branch `data`).
-            throw NGDError("--dataset", "the \(kind.rawValue) loader is not built yet", usage: true)
+        case .lambda0:
+            guard let epsilon else {
+                throw NGDError("--epsilon", "lambda0 data needs --epsilon, the angle in radians between the members "
+                                          + "of each near-duplicate pair", usage: true)
+            }
+            return try Dataset.lambda0(count: count ?? 64, dimension: dimension ?? 16, outputs: outputs,
+                                       pairs: pairs ?? 1, epsilon: epsilon, seed: seed)
+        case .digits:
+            let images = try path.map { try UCIDigits.load(atPath: $0) } ?? UCIDigits.embedded()
+            return try classification(from: images)
+        case .mnist:
+            return try classification(from: MNIST.load(directory: MNIST.directory(path)))
+        case .csv:
+            guard let path, !path.isEmpty else {
+                throw NGDError("--dataset", "csv needs a path: csv:PATH", usage: true)
+            }
+            return try Dataset.csv(atPath: path, limit: count, normalize: normalize)
         }
+    }
+
+    private func classification(from images: LabelledImages) throws -> Dataset {
+        try Dataset.classification(from: images, classes: classes, perClass: perClass, outputs: outputs,
+                                   normalize: normalize, seed: seed, targetOperator: targetOperator,
+                                   targetNoise: targetNoise)
     }
 }

@@ -1,0 +1,72 @@
+import CLapack
+
+/// LAPACKE's `lapack_int` is a C macro (int32_t in the Debian build), which Swift does not import.
+typealias lapack_int = Int32
+
+// Every BLAS call of the engine lives in this folder (see docs/ARCHITECTURE.md): a macOS Accelerate path
+// replaces these few functions and nothing else. Matrices are row-major, so CblasRowMajor throughout.
+
+extension Matrix {
+    /// op(A)·op(B) with `op` = transpose when the flag is set (one `dgemm`).
+    ///
+    /// Dimensions are preconditions (programming errors, not user input): callers build the shapes.
+    public static func product(_ a: Matrix, _ b: Matrix, transposingFirst: Bool = false,
+                               transposingSecond: Bool = false, scaledBy alpha: Double = 1) -> Matrix {
+        let (m, ka) = transposingFirst ? (a.columns, a.rows) : (a.rows, a.columns)
+        let (kb, n) = transposingSecond ? (b.columns, b.rows) : (b.rows, b.columns)
+        precondition(ka == kb, "product: inner dimensions \(ka) and \(kb) differ")
+        var c = Matrix(rows: m, columns: n)
+        guard m > 0, n > 0 else { return c }
+        guard ka > 0 else { return c }
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                c.storage.withUnsafeMutableBufferPointer { pc in
+                    cblas_dgemm(CblasRowMajor,
+                                transposingFirst ? CblasTrans : CblasNoTrans,
+                                transposingSecond ? CblasTrans : CblasNoTrans,
+                                blasint(m), blasint(n), blasint(ka), alpha,
+                                pa.baseAddress, blasint(max(a.columns, 1)),
+                                pb.baseAddress, blasint(max(b.columns, 1)),
+                                0, pc.baseAddress, blasint(max(n, 1)))
+                }
+            }
+        }
+        return c
+    }
+
+    /// A·Aᵀ (rows×rows, `transposing: false`) or Aᵀ·A (columns×columns, `transposing: true`) with one `dsyrk`;
+    /// both triangles are filled so the result is an ordinary symmetric matrix.
+    public func gram(transposing: Bool = false, scaledBy alpha: Double = 1) -> Matrix {
+        let n = transposing ? columns : rows
+        let k = transposing ? rows : columns
+        var c = Matrix(rows: n, columns: n)
+        guard n > 0, k > 0 else { return c }
+        storage.withUnsafeBufferPointer { pa in
+            c.storage.withUnsafeMutableBufferPointer { pc in
+                cblas_dsyrk(CblasRowMajor, CblasUpper, transposing ? CblasTrans : CblasNoTrans,
+                            blasint(n), blasint(k), alpha, pa.baseAddress, blasint(max(columns, 1)),
+                            0, pc.baseAddress, blasint(n))
+                for i in 0..<n {
+                    for j in 0..<i { pc[i * n + j] = pc[j * n + i] }
+                }
+            }
+        }
+        return c
+    }
+
+    /// A·x for a vector x (one `dgemv`).
+    public func applied(to x: [Double]) -> [Double] {
+        precondition(x.count == columns, "applied(to:): vector length \(x.count) ≠ columns \(columns)")
+        var y = [Double](repeating: 0, count: rows)
+        guard rows > 0, columns > 0 else { return y }
+        storage.withUnsafeBufferPointer { pa in
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeMutableBufferPointer { py in
+                    cblas_dgemv(CblasRowMajor, CblasNoTrans, blasint(rows), blasint(columns), 1,
+                                pa.baseAddress, blasint(columns), px.baseAddress, 1, 0, py.baseAddress, 1)
+                }
+            }
+        }
+        return y
+    }
+}

@@ -1,0 +1,32 @@
+/// Diagnostics at one iterate θ_k (step 0 = initialisation). JSON keys are the snake_case of the names
+/// (`residual_norm`, `gram_lambda_min`, …). Non-finite values (after divergence) encode as "nan"/"inf".
+public struct StepMetrics: Codable, Equatable, Sendable {
+    public var step: Int
+    /// L(u_k).
+    public var loss: Double
+    /// ‖u_k − y‖.
+    public var residualNorm: Double
+    /// λ_min / λ_max of G_k = J_kJ_kᵀ (nk×nk).
+    public var gramLambdaMin: Double
+    public var gramLambdaMax: Double
+    /// ‖J_k − J₀‖_F / ‖J₀‖_F (0 for the linearised model, whose Jacobian is J₀).
+    public var jacobianDrift: Double
+    /// ‖W_k − W₀‖_F / ‖W₀‖_F.
+    public var weightDrift: Double
+    /// max_r ‖w_r(k) − w_r(0)‖.
+    public var maxNeuronMove: Double
+    /// Fraction of activation-pattern entries D_ir that differ from D⁰.
+    public var flipFraction: Double
+    /// ρ_k = ‖r_{k+1}‖ / ‖r_k‖ (nil at the last step).
+    public var contractionRatio: Double?
+    /// cos∠(r_{k+1}, r_k) (nil at the last step).
+    public var residualCosine: Double?
+    /// How the linear system of the update taken *from* this step was solved (nil for GD / last step).
+    public var solverMethod: SolveReport.Method?
+    /// True when that solve fell back from Cholesky to the eigen pseudo-inverse.
+    public var solverFallback: Bool?
+    /// The fallback's eigenvalue cut-off.
+    public var solverCutoff: Double?
+    /// Outputs u_k (n×k), when the run records outputs.
+    public var outputs: Matrix?
+}

@@ -1,0 +1,91 @@
+/// Which update rule a run uses.
+public enum OptimizerKind: String, Codable, Hashable, Sendable, CaseIterable {
+    case gd, ngd, kfac
+}
+
+/// Everything that determines a training run besides the data: a plain value, so it can be hashed into a
+/// cache key, written next to the results and read back.
+///
+/// Same config + same data + same seed ⇒ bit-identical results (with a single BLAS thread).
+public struct TrainingConfig: Codable, Hashable, Sendable {
+    /// Hidden units m.
+    public var width: Int
+    /// Outputs k (must equal the data set's number of target columns).
+    public var outputs: Int
+    /// ν: w_r ~ N(0, ν²I).
+    public var initScale: Double
+    /// Seed of the network initialisation (see `TwoLayerReLU.initialParameters`).
+    public var seed: UInt64
+    /// Also train the output weights a (the paper trains W only).
+    public var trainOutputLayer: Bool
+    public var optimizer: OptimizerKind
+    /// η; nil = the optimizer's default (GD: 1/λ_max(G₀), NGD 0.5, K-FAC 0.5). Resolved in the run's config.
+    public var learningRate: Double?
+    /// How η was chosen: "given", "default", or "1/lambda_max(G0)". Filled in by the trainer.
+    public var learningRateRule: String?
+    /// NGD: λ in (JJᵀ + λI); K-FAC: factored Tikhonov damping λ. 0 = the theory.
+    public var damping: Double
+    public var loss: LossKind
+    /// δ of the pseudo-Huber loss.
+    public var huberDelta: Double
+    /// Train the linearised model u₀ + J₀(θ − θ₀) instead of the network.
+    public var linearized: Bool
+    /// Number of updates K; metrics are recorded for steps 0…K.
+    public var steps: Int
+    /// Record the outputs u_k (n×k) at every step.
+    public var recordOutputs: Bool
+    /// Record the final parameters in the summary.
+    public var recordWeights: Bool
+    /// The data request the run was made on (provenance and cache key; the trainer uses the data it is given).
+    public var data: DatasetRequest?
+
+    public init(width: Int = 4096, outputs: Int = 1, initScale: Double = 1, seed: UInt64 = 0,
+                trainOutputLayer: Bool = false, optimizer: OptimizerKind = .ngd, learningRate: Double? = nil,
+                damping: Double = 0, loss: LossKind = .squared, huberDelta: Double = 1, linearized: Bool = false,
+                steps: Int = 10, recordOutputs: Bool = false, recordWeights: Bool = false,
+                data: DatasetRequest? = nil) {
+        self.width = width
+        self.outputs = outputs
+        self.initScale = initScale
+        self.seed = seed
+        self.trainOutputLayer = trainOutputLayer
+        self.optimizer = optimizer
+        self.learningRate = learningRate
+        self.learningRateRule = nil
+        self.damping = damping
+        self.loss = loss
+        self.huberDelta = huberDelta
+        self.linearized = linearized
+        self.steps = steps
+        self.recordOutputs = recordOutputs
+        self.recordWeights = recordWeights
+        self.data = data
+    }
+
+    /// Throws a usage `NGDError` naming the CLI option of the first invalid value.
+    public func validate() throws {
+        guard width > 0 else { throw NGDError("--width", "expected a positive number of hidden units, got \(width)", usage: true) }
+        guard outputs > 0 else { throw NGDError("--outputs", "expected at least one output, got \(outputs)", usage: true) }
+        guard initScale > 0, initScale.isFinite else {
+            throw NGDError("--init-scale", "expected a positive finite ν, got \(initScale)", usage: true)
+        }
+        if let eta = learningRate {
+            guard eta > 0, eta.isFinite else { throw NGDError("--lr", "expected a positive finite step size, got \(eta)", usage: true) }
+        }
+        guard damping >= 0, damping.isFinite else {
+            throw NGDError("--damping", "expected a non-negative finite damping, got \(damping)", usage: true)
+        }
+        guard huberDelta > 0, huberDelta.isFinite else {
+            throw NGDError("--huber-delta", "expected a positive finite δ, got \(huberDelta)", usage: true)
+        }
+        guard steps >= 0 else { throw NGDError("--steps", "expected a non-negative number of steps, got \(steps)", usage: true) }
+        if optimizer == .kfac && trainOutputLayer {
+            throw NGDError("--train-output-layer", "kfac preconditions the first layer only; use gd or ngd", usage: true)
+        }
+    }
+
+    /// The model this config describes on inputs of dimension d.
+    public func model(inputDimension d: Int) -> TwoLayerReLU {
+        TwoLayerReLU(inputDimension: d, width: width, outputs: outputs)
+    }
+}
