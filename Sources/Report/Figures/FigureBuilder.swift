@@ -1,0 +1,194 @@
+import Foundation
+
+/// A figure could not be built from the results (a quantity the engine did not report, a wrong shape).
+public struct FigureError: Error, CustomStringConvertible {
+    public var figure: String
+    public var message: String
+    public var description: String { "figure \(figure): \(message)" }
+}
+
+/// Turns a figure spec and run results into `FigureData` — the only place a result becomes a picture's data.
+public struct FigureBuilder {
+    public var experiment: ResolvedExperiment
+    public var results: [String: RunResult]
+
+    public init(experiment: ResolvedExperiment, results: [String: RunResult]) {
+        self.experiment = experiment
+        self.results = results
+    }
+
+    public func figures() throws -> [FigureData] {
+        try (experiment.spec.figures ?? []).map(figure)
+    }
+
+    public func figure(for spec: FigureSpec) throws -> FigureData {
+        let size = (spec.size ?? .preset(.neurips)).inches
+        let scales = spec.scale ?? defaultScales(spec.kind)
+        var figure = FigureData(
+            id: spec.id, kind: spec.kind, title: spec.title, caption: spec.caption,
+            widthInches: size.width, heightInches: size.height,
+            xAxis: .init(label: spec.xLabel ?? "", scale: scales == .logx || scales == .loglog ? .log10 : .linear),
+            yAxis: .init(label: spec.yLabel ?? spec.metric, scale: scales == .logy || scales == .loglog ? .log10 : .linear),
+            series: [], heatmap: nil, arrows: [])
+        let members = spec.runs.flatMap { experiment.members(of: $0) }
+        func fail(_ message: String) -> FigureError { FigureError(figure: spec.id, message: message) }
+        func result(_ member: RunMember) throws -> RunResult {
+            guard let result = results[member.key] else { throw fail("no result for \(member.label)") }
+            return result
+        }
+
+        switch spec.kind {
+        case .convergence:
+            if figure.xAxis.label.isEmpty { figure.xAxis.label = "step k" }
+            for member in members {
+                let values = try result(member)
+                guard let series = values.series[spec.metric] else {
+                    throw fail("\(member.label) has no per-step series \"\(spec.metric)\" (it has: \(values.series.keys.sorted().joined(separator: ", ")))")
+                }
+                figure.series.append(.init(label: member.label, role: .measured, style: .line,
+                                           x: series.indices.map(Double.init), y: series))
+                if spec.theory ?? false, let theory = theoryCurve(spec.metric, member: member, result: values) {
+                    figure.series.append(theory)
+                }
+            }
+        case .widthSweep:
+            let parameter = SweepParameter(rawValue: spec.x ?? "width") ?? .width
+            if figure.xAxis.label.isEmpty { figure.xAxis.label = parameter == .width ? "width m" : parameter.rawValue }
+            let evaluator = ClaimEvaluator(experiment: experiment, results: results)
+            // One line per combination of the other swept parameters; seeds are averaged with a min–max band.
+            var groups: [(name: String, points: [(x: Double, y: Double)])] = []
+            for member in members {
+                guard let x = evaluator.parameterValue(parameter, of: member) else {
+                    throw fail("\(member.label) has no value for \(parameter.rawValue)")
+                }
+                let y = try reduced(spec.metric, spec.reduce ?? .last, result(member), member: member, fail: fail)
+                let others = member.parameters.filter { $0.key != parameter.rawValue && $0.key != "seed" }
+                    .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                let name = others.isEmpty ? member.group : "\(member.group) (\(others))"
+                if let index = groups.firstIndex(where: { $0.name == name }) {
+                    groups[index].points.append((x, y))
+                } else {
+                    groups.append((name, [(x, y)]))
+                }
+            }
+            for group in groups {
+                let xs = Array(Set(group.points.map(\.x))).sorted()
+                var mean: [Double] = [], low: [Double] = [], high: [Double] = []
+                for x in xs {
+                    let ys = group.points.filter { $0.x == x }.map(\.y)
+                    mean.append(ys.reduce(0, +) / Double(ys.count))
+                    low.append(ys.min() ?? .nan)
+                    high.append(ys.max() ?? .nan)
+                }
+                let spread = zip(low, high).contains { $0 != $1 }
+                figure.series.append(.init(label: group.name, role: .measured, style: .line, x: xs, y: mean,
+                                           low: spread ? low : nil, high: spread ? high : nil))
+            }
+        case .spectrum:
+            if figure.xAxis.label.isEmpty { figure.xAxis.label = "index i" }
+            for member in members {
+                let values = try result(member)
+                guard let vector = values.vectors[spec.metric] else {
+                    throw fail("\(member.label) has no vector \"\(spec.metric)\" (it has: \(values.vectors.keys.sorted().joined(separator: ", ")))")
+                }
+                let sorted = vector.sorted(by: >)
+                figure.series.append(.init(label: member.label, role: .measured, style: .points,
+                                           x: sorted.indices.map { Double($0 + 1) }, y: sorted))
+            }
+        case .histogram:
+            if figure.xAxis.label.isEmpty { figure.xAxis.label = spec.metric }
+            if spec.yLabel == nil { figure.yAxis.label = "count" }
+            var vectors: [(String, [Double])] = []
+            for member in members {
+                let values = try result(member)
+                guard let vector = values.vectors[spec.metric] else {
+                    throw fail("\(member.label) has no vector \"\(spec.metric)\" (it has: \(values.vectors.keys.sorted().joined(separator: ", ")))")
+                }
+                vectors.append((member.label, vector.filter(\.isFinite)))
+            }
+            let all = vectors.flatMap(\.1)
+            let bins = spec.bins ?? 30
+            let lower = all.min() ?? 0, upper = all.max() ?? 1
+            let width = upper > lower ? (upper - lower) / Double(bins) : 1
+            for (label, vector) in vectors {
+                var counts = [Double](repeating: 0, count: bins)
+                for value in vector { counts[min(bins - 1, max(0, Int((value - lower) / width)))] += 1 }
+                figure.series.append(.init(label: label, role: .measured, style: .bars,
+                                           x: (0..<bins).map { lower + (Double($0) + 0.5) * width }, y: counts))
+            }
+        case .bar:
+            let labels = members.map(\.label)
+            figure.xAxis.categories = labels
+            let ys = try members.map { try reduced(spec.metric, spec.reduce ?? .last, result($0), member: $0, fail: fail) }
+            figure.series.append(.init(label: spec.metric, role: .measured, style: .bars,
+                                       x: labels.indices.map(Double.init), y: ys))
+        case .gramHeatmap:
+            guard let member = members.first else { throw fail("names no run") }
+            let values = try result(member)
+            guard let matrix = values.matrices[spec.metric] else {
+                throw fail("\(member.label) has no matrix \"\(spec.metric)\" (it has: \(values.matrices.keys.sorted().joined(separator: ", ")))")
+            }
+            if figure.xAxis.label.isEmpty { figure.xAxis.label = "example j" }
+            if spec.yLabel == nil { figure.yAxis.label = "example i" }
+            figure.heatmap = .init(label: spec.metric, matrix: matrix)
+        case .outputSpace:
+            // Arrows from u(0) to `metric` (e.g. outputs_next) per example; targets drawn as stars.
+            if figure.xAxis.label.isEmpty { figure.xAxis.label = "output 1" }
+            if spec.yLabel == nil { figure.yAxis.label = "output 2" }
+            for member in members {
+                let values = try result(member)
+                guard let start = values.matrices["outputs_initial"], let end = values.matrices[spec.metric],
+                      start.rows == end.rows, start.columns >= 2, end.columns >= 2 else {
+                    throw fail("\(member.label) needs n × 2 matrices \"outputs_initial\" and \"\(spec.metric)\"")
+                }
+                for i in 0..<start.rows {
+                    figure.arrows.append(.init(group: member.label, x0: start[i, 0], y0: start[i, 1], x1: end[i, 0], y1: end[i, 1]))
+                }
+                if let targets = values.matrices["targets"], targets.columns >= 2 {
+                    figure.series.append(.init(label: "targets (\(member.label))", role: .measured, style: .star,
+                                               x: (0..<targets.rows).map { targets[$0, 0] },
+                                               y: (0..<targets.rows).map { targets[$0, 1] }))
+                }
+            }
+        }
+        return figure
+    }
+
+    private func defaultScales(_ kind: FigureKind) -> AxisScales {
+        switch kind {
+        case .convergence, .spectrum: return .logy
+        case .widthSweep: return .loglog
+        case .histogram, .bar, .gramHeatmap, .outputSpace: return .linear
+        }
+    }
+
+    private func reduced(_ metric: String, _ reduction: Reduction, _ result: RunResult, member: RunMember,
+                         fail: (String) -> FigureError) throws -> Double {
+        if let scalar = result.scalars[metric] { return scalar }
+        guard let series = result.series[metric] ?? result.vectors[metric], !series.isEmpty else {
+            throw fail("\(member.label) has no scalar or series \"\(metric)\"")
+        }
+        switch reduction {
+        case .first: return series[0]
+        case .last: return series[series.count - 1]
+        case .min: return series.min() ?? .nan
+        case .max: return series.max() ?? .nan
+        case .mean: return series.reduce(0, +) / Double(series.count)
+        }
+    }
+
+    /// The engine's theory curve `<metric>_theory`, else the closed form where the theory gives one:
+    /// NGD in the linear limit contracts the residual exactly, ‖r(k)‖ = (1 − η)^k ‖r(0)‖ (PAPER.md §8.4).
+    private func theoryCurve(_ metric: String, member: RunMember, result: RunResult) -> FigureData.Series? {
+        if let theory = result.series["\(metric)_theory"] {
+            return .init(label: "theory: \(member.label)", role: .theory, style: .line,
+                         x: theory.indices.map(Double.init), y: theory)
+        }
+        guard metric == "residual_norm", member.run.optimizer.kind == .ngd, member.run.optimizer.damping == 0,
+              case .fixed(let eta) = member.run.optimizer.learningRate,
+              let r0 = result.series[metric]?.first else { return nil }
+        let steps = result.series[metric]?.count ?? 0
+        return .init(label: "(1 − η)^k ‖r(0)‖, η = \(formatNumber(eta))", role: .theory, style: .line,
+                     x: (0..<steps).map(Double.init), y: (0..<steps).map { r0 * pow(1 - eta, Double($0)) })
+    }
+}

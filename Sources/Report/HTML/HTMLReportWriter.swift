@@ -1,0 +1,171 @@
+import Foundation
+import Mustache
+
+/// The Mustache templates of the HTML report: `report` (the page) and `style` (its CSS, a partial).
+/// Defaults are compiled in (generated from templates/ by templates/embed.sh); `--templates DIR` reads
+/// `DIR/report.mustache` and `DIR/style.mustache` instead (a missing file falls back to the default).
+public struct ReportTemplates: Sendable {
+    public var texts: [String: String]
+
+    public static let names = ["report", "style"]
+
+    public static var builtIn: ReportTemplates { ReportTemplates(texts: DefaultTemplates.all) }
+
+    public init(texts: [String: String]) { self.texts = texts }
+
+    public static func load(directory: String) throws -> ReportTemplates {
+        var texts = DefaultTemplates.all
+        var found = false
+        for name in names {
+            let path = (directory as NSString).appendingPathComponent("\(name).mustache")
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ReportError.io(path: path, message: "cannot read the template")
+            }
+            texts[name] = text
+            found = true
+        }
+        guard found else {
+            throw ReportError.io(path: directory, message: "no report.mustache or style.mustache in the template directory")
+        }
+        return ReportTemplates(texts: texts)
+    }
+
+    func library() throws -> MustacheLibrary {
+        var library = MustacheLibrary()
+        for (name, text) in texts.sorted(by: { $0.key < $1.key }) {
+            do {
+                try library.register(text, named: name)
+            } catch {
+                throw ReportError.template(name: name, message: "\(error)")
+            }
+        }
+        return library
+    }
+}
+
+/// Writes the report as one self-contained HTML file: inline CSS, inline SVG figures, no external loads.
+/// Every string from the spec or the results goes through Mustache's `{{…}}`, which HTML-escapes it; only the
+/// SVG produced by the renderer is inserted raw (`{{{svg}}}`).
+public struct HTMLReportWriter {
+    public var templates: ReportTemplates
+
+    public init(templates: ReportTemplates = .builtIn) { self.templates = templates }
+
+    /// `svgs`: each figure's SVG text by figure id (already id-prefixed by the renderer).
+    public func html(for document: ReportDocument, svgs: [String: String]) throws -> String {
+        let library = try templates.library()
+        guard let html = library.render(context(for: document, svgs: svgs), withTemplate: "report") else {
+            throw ReportError.template(name: "report", message: "the template library has no template named report")
+        }
+        return html
+    }
+
+    func context(for document: ReportDocument, svgs: [String: String]) -> [String: Any] {
+        let provenance = document.provenance
+        let passed = document.passedClaims, total = document.claims.count
+        var sections: [[String: Any]] = []
+        for (index, section) in document.sections.enumerated() {
+            let blocks: [[String: Any]] = section.blocks.map { block in
+                // Every block carries every flag, so a Mustache lookup never falls through to an outer context.
+                var context: [String: Any] = ["isParagraph": false, "isFigure": false, "isTable": false, "isClaims": false]
+                switch block {
+                case .paragraph(let text):
+                    context["isParagraph"] = true
+                    context["text"] = text
+                case .figure(let figure):
+                    context["isFigure"] = true
+                    context["figureID"] = figure.id
+                    context["figureNumber"] = figure.number
+                    context["hasFigureTitle"] = figure.title != nil
+                    context["figureTitle"] = figure.title ?? ""
+                    context["caption"] = figure.caption
+                    context["svg"] = svgs[figure.id].map(Self.inlineSVG) ?? ""
+                    context["csvPath"] = figure.csvPath
+                    context["pdfPath"] = figure.pdfPath
+                    context["pngPath"] = figure.pngPath
+                case .table(let table):
+                    context["isTable"] = true
+                    context["tableCaption"] = table.caption
+                    context["header"] = table.header
+                    context["rows"] = table.rows.map { ["cells": $0] }
+                case .claims:
+                    context["isClaims"] = true
+                    context["passedCount"] = passed
+                    context["claimCount"] = total
+                    context["claimRows"] = document.claims.map(claimRow)
+                }
+                return context
+            }
+            sections.append(["anchor": section.id, "heading": section.title, "number": index + 1, "blocks": blocks])
+        }
+        let failed = total - passed
+        return [
+            "tool": provenance.tool, "toolVersion": provenance.toolVersion,
+            "title": document.title,
+            "hasDescription": document.description != nil, "description": document.description ?? "",
+            "commitShort": String(provenance.gitCommit.prefix(12)), "dirty": provenance.gitDirty ?? false,
+            "hasSourceDate": provenance.sourceDate != nil, "sourceDate": provenance.sourceDate ?? "",
+            "hasClaims": total > 0,
+            "verdictClass": failed == 0 ? "pass" : "fail",
+            "verdictMark": failed == 0 ? "✓" : "✗",
+            "verdictText": failed == 0 ? "All \(total) claims passed" : "\(failed) of \(total) claims failed",
+            "sections": sections,
+            "provenanceNumber": sections.count + 1,
+            "provenance": Self.provenanceRows(provenance).map { ["name": $0.0, "value": $0.1] },
+        ]
+    }
+
+    private func claimRow(_ claim: ClaimOutcome) -> [String: Any] {
+        [
+            "id": claim.id, "statement": claim.statement,
+            "hasSource": claim.source != nil, "source": claim.source ?? "",
+            "expression": claim.measuredExpression,
+            "statusClass": claim.passed ? "pass" : "fail",
+            "statusMark": claim.passed ? "✓" : "✗",
+            "statusText": claim.passed ? "PASS" : "FAIL",
+            "measured": claim.measured.map(formatMeasure) ?? "—",
+            "predicted": claim.predicted.map(formatMeasure) ?? "—",
+            "comparison": claim.comparison,
+            "hasTolerance": (claim.tolerance ?? 0) > 0,
+            "tolerance": claim.tolerance.map { formatMeasure($0) + (claim.relative ? " (relative)" : "") } ?? "",
+            "detail": claim.detail,
+        ]
+    }
+
+    /// Provenance as (name, value) rows, in a fixed order.
+    static func provenanceRows(_ provenance: Provenance) -> [(String, String)] {
+        var rows: [(String, String)] = [
+            ("tool", "\(provenance.tool) \(provenance.toolVersion)"),
+            ("git commit", provenance.gitCommit + (provenance.gitDirty == true ? " (dirty: uncommitted changes)" : "")),
+            ("Swift", provenance.swiftVersion),
+            ("operating system", "\(provenance.operatingSystem) (\(provenance.architecture))"),
+            ("CPU", "\(provenance.cpuModel), \(provenance.logicalCores) logical cores"),
+        ]
+        if let compute = provenance.compute {
+            rows.append(("BLAS", "\(compute.blasLibrary), core \(compute.blasCoreName), \(compute.blasThreads) thread\(compute.blasThreads == 1 ? "" : "s")"))
+        } else {
+            rows.append(("BLAS", "not reported"))
+        }
+        if let graphics = provenance.graphics {
+            rows.append(("cairo / pango", "\(graphics.cairoVersion) / \(graphics.pangoVersion)"))
+        }
+        for font in provenance.fonts { rows.append(("font", "\(font.path) sha256:\(font.sha256)")) }
+        rows.append(("seeds", provenance.seeds.map(String.init).joined(separator: ", ")))
+        if let date = provenance.sourceDate { rows.append(("SOURCE_DATE_EPOCH", date)) }
+        return rows
+    }
+
+    /// An SVG document as an inline element: drop the XML declaration and DOCTYPE, which HTML does not allow.
+    static func inlineSVG(_ svg: String) -> String {
+        var text = Substring(svg)
+        for prefix in ["<?xml", "<!DOCTYPE"] {
+            while true {
+                let trimmed = text.drop { $0.isWhitespace }
+                guard trimmed.hasPrefix(prefix), let end = trimmed.firstIndex(of: ">") else { break }
+                text = trimmed[trimmed.index(after: end)...]
+            }
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

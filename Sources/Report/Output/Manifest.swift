@@ -1,0 +1,84 @@
+import Foundation
+
+/// `manifest.json`: what was asked (the spec, verbatim and resolved), where it ran (provenance), what was found
+/// (claims), and the SHA-256 of every output file except `manifest.json` and `timing.json`.
+public struct Manifest: Codable, Sendable {
+    public var tool: String
+    public var toolVersion: String
+    /// The spec file's name and exact text; `ngd verify` re-runs from these.
+    public var specFile: String
+    public var specSource: String
+    /// A `--templates` directory the HTML was rendered with, if any.
+    public var templatesDirectory: String?
+    public var spec: ExperimentSpec
+    public var runs: [RunMember]
+    public var provenance: Provenance
+    public var claims: [ClaimOutcome]
+    /// Relative path → SHA-256 (hex), for every output file except `manifest.json` and `timing.json`.
+    public var files: [String: String]
+    /// The rule `ngd verify` applies, for a reader who opens this file cold.
+    public var verification: String
+
+    public static let fileName = "manifest.json"
+    public static let timingFileName = "timing.json"
+    /// Files that are never hashed or compared: the manifest itself and the wall-clock record.
+    public static let unverifiedFiles: Set<String> = [fileName, timingFileName]
+    public static let rule = "every file listed in `files` is re-created by re-running `spec_source` and must match its "
+        + "SHA-256; manifest.json and timing.json (wall time, dates) are not compared"
+}
+
+/// What `ngd verify` needs from a manifest. Decoded separately so that reading it never depends on the
+/// exact shape of the spec types of the version that wrote it.
+public struct ManifestHeader: Decodable, Sendable {
+    public var toolVersion: String
+    public var specFile: String
+    public var specSource: String
+    public var templatesDirectory: String?
+    public var files: [String: String]
+    public var provenance: Provenance?
+
+    public static func read(from directory: String) throws -> ManifestHeader {
+        let path = (directory as NSString).appendingPathComponent(Manifest.fileName)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportError.io(path: path, message: "no manifest (is this an ngd report directory?)")
+        }
+        do {
+            return try CanonicalJSON.decoder().decode(ManifestHeader.self, from: data)
+        } catch {
+            throw ReportError.io(path: path, message: "not a valid manifest: \(error)")
+        }
+    }
+}
+
+/// Wall-clock facts, kept out of every verified file.
+public struct Timing: Codable, Sendable {
+    public var started: String
+    public var wallSeconds: Double
+    public var runsTrained: Int
+    public var runsCached: Int
+}
+
+enum OutputFiles {
+    /// Every regular file under `root`, as sorted relative paths.
+    static func list(_ root: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+        var files: [String] = []
+        while let path = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(path), isDirectory: &isDirectory),
+               !isDirectory.boolValue {
+                files.append(path)
+            }
+        }
+        return files.sorted()
+    }
+
+    /// SHA-256 of every verified file under `root`.
+    static func hashes(_ root: String) -> [String: String] {
+        var hashes: [String: String] = [:]
+        for path in list(root) where !Manifest.unverifiedFiles.contains(path) {
+            hashes[path] = SHA256Hex.ofFile(at: (root as NSString).appendingPathComponent(path)) ?? "unreadable"
+        }
+        return hashes
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+
+/// Everything a report build needs from outside the Report module. The three seams (`executor`, `renderer`,
+/// `pdfWriter`) and the two environment values are what the lead connects to NGD and Render.
+public struct ReportConfiguration {
+    public var executor: any RunExecutor
+    public var renderer: any FigureRenderer
+    /// nil: no report.pdf is written (until Render's document writer is connected).
+    public var pdfWriter: (any ReportPDFWriter)?
+    public var compute: ComputeEnvironment?
+    public var graphics: GraphicsEnvironment?
+    public var templates: ReportTemplates
+    /// Recorded in the manifest so `ngd verify` renders with the same templates.
+    public var templatesDirectory: String?
+    public var progress: ProgressReporter
+    /// Extra read-only result caches (other shards' `runs/`); the previous report's `runs/` is always read.
+    public var extraCaches: [String]
+    /// Use no cached result at all (verify).
+    public var ignoreCache: Bool
+    public var shard: Shard?
+    public var sourceDirectory: String?
+    public var environment: [String: String]
+    public var shouldStop: @Sendable () -> Bool
+
+    public init(executor: any RunExecutor, renderer: any FigureRenderer, pdfWriter: (any ReportPDFWriter)? = nil,
+                compute: ComputeEnvironment? = nil, graphics: GraphicsEnvironment? = nil,
+                templates: ReportTemplates = .builtIn, templatesDirectory: String? = nil,
+                progress: ProgressReporter = ProgressReporter(style: .quiet), extraCaches: [String] = [],
+                ignoreCache: Bool = false, shard: Shard? = nil,
+                sourceDirectory: String? = Provenance.defaultSourceDirectory,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                shouldStop: @escaping @Sendable () -> Bool = { Interruption.isRequested }) {
+        self.executor = executor
+        self.renderer = renderer
+        self.pdfWriter = pdfWriter
+        self.compute = compute
+        self.graphics = graphics
+        self.templates = templates
+        self.templatesDirectory = templatesDirectory
+        self.progress = progress
+        self.extraCaches = extraCaches
+        self.ignoreCache = ignoreCache
+        self.shard = shard
+        self.sourceDirectory = sourceDirectory
+        self.environment = environment
+        self.shouldStop = shouldStop
+    }
+}
+
+/// What a build did.
+public struct BuildSummary: Sendable {
+    public var outputDirectory: String
+    /// false for a shard build: results were cached, no report was assembled.
+    public var assembled: Bool
+    public var runsTrained: Int
+    public var runsCached: Int
+    public var claims: [ClaimOutcome]
+}
+
+/// Builds a report directory atomically (Hydra-style run directory):
+/// everything is written into the sibling `.NAME.staging/`, then swapped in with renames, so a failed or
+/// interrupted build leaves the previous `NAME/` exactly as it was. New run results are written into the
+/// staging `runs/` as each completes, and a later build resumes from them.
+public struct ReportBuilder {
+    public var configuration: ReportConfiguration
+
+    public init(configuration: ReportConfiguration) { self.configuration = configuration }
+
+    /// Sibling paths used while building `output`.
+    static func stagingPath(_ output: String) -> String { sibling(output, suffix: "staging") }
+    static func retiredPath(_ output: String) -> String { sibling(output, suffix: "previous") }
+
+    private static func sibling(_ output: String, suffix: String) -> String {
+        let standardized = (output as NSString).standardizingPath
+        let parent = (standardized as NSString).deletingLastPathComponent
+        let name = (standardized as NSString).lastPathComponent
+        return ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".\(name).\(suffix)")
+    }
+
+    @discardableResult
+    public func build(specSource: String, specFile: String, into output: String) throws -> BuildSummary {
+        let spec = try ExperimentSpec.parse(yaml: specSource, file: specFile)
+        let experiment = try spec.resolved()
+        let fileManager = FileManager.default
+        let output = (output as NSString).standardizingPath
+        let staging = Self.stagingPath(output), retired = Self.retiredPath(output)
+        let startedAt = Date()
+        let clockStart = DispatchTime.now()
+
+        try Self.recoverInterruptedSwap(output: output, retired: retired)
+        try prepareStaging(staging)
+
+        let runsDirectory = (staging as NSString).appendingPathComponent("runs")
+        var readOnly = configuration.extraCaches
+        readOnly.insert((output as NSString).appendingPathComponent("runs"), at: 0)
+        let cache = RunCache(directory: runsDirectory, readOnly: configuration.ignoreCache ? [] : readOnly)
+        if configuration.ignoreCache { try? fileManager.removeItem(atPath: runsDirectory) }
+        let counting = CountingExecutor(inner: configuration.executor)
+        let scheduler = RunScheduler(executor: counting, cache: cache, progress: configuration.progress,
+                                     shouldStop: configuration.shouldStop)
+        let results = try scheduler.results(for: experiment, shard: configuration.shard)
+        let trained = counting.count
+        let cached = results.count - trained
+
+        if configuration.shard != nil {
+            return BuildSummary(outputDirectory: staging, assembled: false, runsTrained: trained, runsCached: cached, claims: [])
+        }
+        if configuration.shouldStop() { throw ReportError.interrupted }
+
+        // Keep exactly this spec's results in runs/, so the directory is a function of the spec.
+        let keys = Set(experiment.runs.map { RunCache.fileName(for: $0.key) })
+        for file in (try? fileManager.contentsOfDirectory(atPath: runsDirectory)) ?? [] where !keys.contains(file) {
+            try? fileManager.removeItem(atPath: (runsDirectory as NSString).appendingPathComponent(file))
+        }
+
+        let figures = try FigureBuilder(experiment: experiment, results: results).figures()
+        let claims = ClaimEvaluator(experiment: experiment, results: results).outcomes()
+        let provenance = Provenance.collect(experiment: experiment, compute: configuration.compute,
+                                            graphics: configuration.graphics,
+                                            sourceDirectory: configuration.sourceDirectory,
+                                            environment: configuration.environment)
+
+        var rendered: [String: RenderedFigure] = [:]
+        var svgs: [String: String] = [:]
+        for (index, figure) in figures.enumerated() {
+            if configuration.shouldStop() { throw ReportError.interrupted }
+            let drawing = try configuration.renderer.render(figure, idPrefix: "f\(index + 1)-")
+            rendered[figure.id] = drawing
+            svgs[figure.id] = String(decoding: drawing.svg, as: UTF8.self)
+            let stem = (staging as NSString).appendingPathComponent("figures/\(figure.id)")
+            try write(drawing.pdf, to: stem + ".pdf")
+            try write(drawing.svg, to: stem + ".svg")
+            try write(drawing.png, to: stem + ".png")
+            try write(Data(figure.csv.utf8), to: stem + ".csv")
+            try write(CanonicalJSON.data(figure, pretty: true),
+                      to: (staging as NSString).appendingPathComponent("data/\(figure.id).json"))
+        }
+        try write(CanonicalJSON.data(claims, pretty: true), to: (staging as NSString).appendingPathComponent("data/claims.json"))
+
+        let document = ReportDocument.make(experiment: experiment, results: results, figures: figures, claims: claims,
+                                           provenance: provenance)
+        let html = try HTMLReportWriter(templates: configuration.templates).html(for: document, svgs: svgs)
+        try write(Data(html.utf8), to: (staging as NSString).appendingPathComponent("report.html"))
+        if let pdfWriter = configuration.pdfWriter {
+            try write(pdfWriter.pdf(for: document, figures: rendered), to: (staging as NSString).appendingPathComponent("report.pdf"))
+        }
+
+        let manifest = Manifest(tool: provenance.tool, toolVersion: provenance.toolVersion, specFile: specFile,
+                                specSource: specSource, templatesDirectory: configuration.templatesDirectory, spec: spec,
+                                runs: experiment.members, provenance: provenance, claims: claims,
+                                files: OutputFiles.hashes(staging), verification: Manifest.rule)
+        try write(CanonicalJSON.data(manifest, pretty: true), to: (staging as NSString).appendingPathComponent(Manifest.fileName))
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - clockStart.uptimeNanoseconds) / 1e9
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let timing = Timing(started: formatter.string(from: startedAt), wallSeconds: (seconds * 1000).rounded() / 1000,
+                            runsTrained: trained, runsCached: cached)
+        try write(CanonicalJSON.data(timing, pretty: true), to: (staging as NSString).appendingPathComponent(Manifest.timingFileName))
+
+        if configuration.shouldStop() { throw ReportError.interrupted }
+        try Self.swapIn(staging: staging, output: output, retired: retired)
+        return BuildSummary(outputDirectory: output, assembled: true, runsTrained: trained, runsCached: cached, claims: claims)
+    }
+
+    private func write(_ data: Data, to path: String) throws {
+        try AtomicFile.write(data, to: path)
+    }
+
+    /// Empties the staging directory except its `runs/` (results of an interrupted build, reused).
+    private func prepareStaging(_ staging: String) throws {
+        let fileManager = FileManager.default
+        do {
+            try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+            for entry in try fileManager.contentsOfDirectory(atPath: staging) where entry != "runs" {
+                try fileManager.removeItem(atPath: (staging as NSString).appendingPathComponent(entry))
+            }
+            let runs = (staging as NSString).appendingPathComponent("runs")
+            try fileManager.createDirectory(atPath: runs, withIntermediateDirectories: true)
+            // Half-written cache entries of a killed process.
+            for entry in try fileManager.contentsOfDirectory(atPath: runs) where entry.contains(".tmp-") {
+                try fileManager.removeItem(atPath: (runs as NSString).appendingPathComponent(entry))
+            }
+        } catch {
+            throw ReportError.io(path: staging, message: "cannot prepare the staging directory: \(error.localizedDescription)")
+        }
+    }
+
+    /// If a previous build died between its two renames, the old report sits at `.NAME.previous`: put it back.
+    static func recoverInterruptedSwap(output: String, retired: String) throws {
+        let fileManager = FileManager.default
+        guard fileManager.fileExists(atPath: retired) else { return }
+        if fileManager.fileExists(atPath: output) {
+            try? fileManager.removeItem(atPath: retired)
+        } else if rename(retired, output) != 0 {
+            throw ReportError.io(path: retired, message: "cannot restore the previous report: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// `output` → `.NAME.previous`, staging → `output`, then delete the previous one. Each step is one rename(2).
+    static func swapIn(staging: String, output: String, retired: String) throws {
+        let fileManager = FileManager.default
+        let hadPrevious = fileManager.fileExists(atPath: output)
+        if hadPrevious, rename(output, retired) != 0 {
+            throw ReportError.io(path: output, message: "cannot move the previous report aside: \(String(cString: strerror(errno)))")
+        }
+        if rename(staging, output) != 0 {
+            let reason = String(cString: strerror(errno))
+            if hadPrevious { _ = rename(retired, output) }
+            throw ReportError.io(path: output, message: "cannot move the new report into place: \(reason)")
+        }
+        if hadPrevious { try? fileManager.removeItem(atPath: retired) }
+    }
+}
+
+/// Counts the runs that were actually trained (not served from the cache).
+final class CountingExecutor: RunExecutor, @unchecked Sendable {
+    let inner: any RunExecutor
+    private let lock = NSLock()
+    private var calls = 0
+
+    init(inner: any RunExecutor) { self.inner = inner }
+
+    var count: Int { lock.withLock { calls } }
+
+    func execute(_ run: ResolvedRun, shouldStop: @Sendable () -> Bool) throws -> RunResult {
+        let result = try inner.execute(run, shouldStop: shouldStop)
+        lock.withLock { calls += 1 }
+        return result
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// The findings of `ngd verify DIR`.
+public struct VerificationReport: Sendable {
+    /// Files whose bytes on disk no longer match the manifest.
+    public var altered: [String] = []
+    /// Files the manifest lists that are gone.
+    public var missing: [String] = []
+    /// Files in the directory the manifest does not list (manifest.json and timing.json excepted).
+    public var unlisted: [String] = []
+    /// Files the re-run produced differently (or not at all, or in addition).
+    public var differing: [String] = []
+    /// Provenance fields that differ between the recorded report and the re-run (why HTML/PDF may differ).
+    public var environmentChanges: [String] = []
+    /// Where the re-run was written (kept when something differs, for inspection).
+    public var scratchDirectory: String?
+
+    public var passed: Bool { altered.isEmpty && missing.isEmpty && unlisted.isEmpty && differing.isEmpty }
+}
+
+/// Re-runs a report from its manifest (no cache: every run is retrained) into a scratch directory and compares
+/// the SHA-256 of every file. The re-run goes through the same seams (`ReportConfiguration`) as `ngd report`.
+public struct ReportVerifier {
+    public var configuration: ReportConfiguration
+
+    public init(configuration: ReportConfiguration) { self.configuration = configuration }
+
+    /// Only the on-disk check: do the files still match the manifest? (Cheap; no re-run.)
+    public static func checkFiles(in directory: String) throws -> VerificationReport {
+        let header = try ManifestHeader.read(from: directory)
+        var report = VerificationReport()
+        let present = OutputFiles.hashes(directory)
+        for (path, hash) in header.files.sorted(by: { $0.key < $1.key }) {
+            guard let actual = present[path] else { report.missing.append(path); continue }
+            if actual != hash { report.altered.append(path) }
+        }
+        report.unlisted = present.keys.filter { header.files[$0] == nil }.sorted()
+        return report
+    }
+
+    public func verify(directory: String, scratchRoot: String = NSTemporaryDirectory(), keepScratch: Bool = false) throws
+        -> VerificationReport {
+        let header = try ManifestHeader.read(from: directory)
+        var report = try Self.checkFiles(in: directory)
+
+        let scratchParent = (scratchRoot as NSString).appendingPathComponent("ngd-verify-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64(Date().timeIntervalSince1970 * 1000))")
+        let scratch = (scratchParent as NSString).appendingPathComponent("report")
+        var rerun = configuration
+        rerun.ignoreCache = true
+        rerun.extraCaches = []
+        rerun.shard = nil
+        if let templates = header.templatesDirectory {
+            rerun.templates = try ReportTemplates.load(directory: templates)
+            rerun.templatesDirectory = templates
+        }
+        try ReportBuilder(configuration: rerun).build(specSource: header.specSource, specFile: header.specFile, into: scratch)
+
+        let fresh = try ManifestHeader.read(from: scratch)
+        for path in Set(header.files.keys).union(fresh.files.keys).sorted() where header.files[path] != fresh.files[path] {
+            report.differing.append(path)
+        }
+        if let old = header.provenance, let new = fresh.provenance {
+            report.environmentChanges = Self.differences(old, new)
+        }
+        if report.passed && !keepScratch {
+            try? FileManager.default.removeItem(atPath: scratchParent)
+        } else {
+            report.scratchDirectory = scratch
+        }
+        return report
+    }
+
+    /// Field-by-field provenance changes, as `name: old → new`.
+    static func differences(_ old: Provenance, _ new: Provenance) -> [String] {
+        let oldRows = HTMLReportWriter.provenanceRows(old), newRows = HTMLReportWriter.provenanceRows(new)
+        var changes: [String] = []
+        for index in 0..<max(oldRows.count, newRows.count) {
+            let before = index < oldRows.count ? oldRows[index] : ("", "—")
+            let after = index < newRows.count ? newRows[index] : ("", "—")
+            if before != after { changes.append("\(before.0.isEmpty ? after.0 : before.0): \(before.1) → \(after.1)") }
+        }
+        return changes
+    }
+}

@@ -1,3 +1,0 @@
-import NGD
-import Render
-enum ReportModule {}

@@ -1,0 +1,48 @@
+/// What a training run hands back to the report: named numbers, nothing about how they were drawn.
+///
+/// Naming contract with the engine (snake_case, as in `TrainingRun`'s per-step metrics):
+/// - `series`: one value per step k = 0…steps (`residual_norm`, `loss`, `gram_lambda_min`, `jacobian_change`, …).
+///   `<name>_theory` is the theory curve of `<name>` (e.g. the linearised model), drawn when a figure asks for it.
+/// - `scalars`: one number per run (`lambda0`, `lambda_max`, `learning_rate`, `weight_change`, …).
+/// - `vectors`: per-example or per-mode values (`gram_eigenvalues`, `cosine_ngd`, …) for spectra and histograms.
+/// - `matrices`: `gram_initial` (heatmaps), `outputs_initial`, `outputs_next`, `targets` (n × 2, output-space arrows).
+/// - `notes`: sentences the report prints with the run (fallbacks taken, e.g. "G singular: used eigen pseudo-inverse").
+public struct RunResult: Codable, Hashable, Sendable {
+    public var series: [String: [Double]]
+    public var scalars: [String: Double]
+    public var vectors: [String: [Double]]
+    public var matrices: [String: MatrixValue]
+    public var notes: [String]
+
+    public init(series: [String: [Double]] = [:], scalars: [String: Double] = [:], vectors: [String: [Double]] = [:],
+                matrices: [String: MatrixValue] = [:], notes: [String] = []) {
+        self.series = series
+        self.scalars = scalars
+        self.vectors = vectors
+        self.matrices = matrices
+        self.notes = notes
+    }
+}
+
+/// A row-major matrix as plain data (`values[i * columns + j]`), like `NGD.Matrix`.
+public struct MatrixValue: Codable, Hashable, Sendable {
+    public var rows: Int
+    public var columns: Int
+    public var values: [Double]
+
+    public init(rows: Int, columns: Int, values: [Double]) {
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+    }
+
+    public subscript(row: Int, column: Int) -> Double { values[row * columns + column] }
+}
+
+/// A cached result file `runs/<key>.json`: the run, the tool version that computed it, and the result.
+public struct CachedRun: Codable, Hashable, Sendable {
+    public var key: String
+    public var toolVersion: String
+    public var run: ResolvedRun
+    public var result: RunResult
+}
