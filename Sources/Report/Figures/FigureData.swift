@@ -14,6 +14,9 @@ public struct FigureData: Codable, Hashable, Sendable {
     public var series: [Series]
     public var heatmap: Heatmap?
     public var arrows: [Arrow]
+    /// Draw one unit of x as long as one unit of y (output-space plots such as the paper's Figure 1).
+    /// nil (the default, omitted from JSON) = free aspect.
+    public var equalAspect: Bool? = nil
 
     public struct Axis: Codable, Hashable, Sendable {
         public var label: String
