@@ -71,7 +71,7 @@ private func configuration(stop: @escaping @Sendable () -> Bool = { false }) -> 
 @Test func figure1ClaimFlipsWhenNGDCosinesAreNotAligned() {
     let aligned = Figure1Study.claims(ngdCosines: Array(repeating: 0.999, count: 20),
                                       gdCosines: (0..<20).map { Double($0) / 20 }, width: 4096)
-    #expect(aligned.allSatisfy(\.passed))
+    #expect(aligned.allSatisfy { $0.passed })
     let bad = Figure1Study.claims(ngdCosines: Array(repeating: 0.95, count: 20),
                                   gdCosines: Array(repeating: 0.9, count: 20), width: 4096)
     #expect(bad.allSatisfy { !$0.passed })
@@ -80,7 +80,7 @@ private func configuration(stop: @escaping @Sendable () -> Bool = { false }) -> 
 @Test func etaOneClaimsFlipOnLinearDecay() {
     let superLinear = EtaOneStudy.analyse([[5, 0.3, 5e-3, 1e-5, 1e-15, 1e-15]])
     #expect(superLinear.stepsToFloor == 4)
-    #expect(EtaOneStudy.claims(superLinear, firstStepSlope: -0.5).allSatisfy(\.passed))
+    #expect(EtaOneStudy.claims(superLinear, firstStepSlope: -0.5).allSatisfy { $0.passed })
     let linear = EtaOneStudy.analyse([[1, 0.5, 0.25, 0.125, 0.0625]])
     #expect(EtaOneStudy.claims(linear, firstStepSlope: 0.1).allSatisfy { !$0.passed })
 }
@@ -101,7 +101,7 @@ private func configuration(stop: @escaping @Sendable () -> Bool = { false }) -> 
                                deviations: [0.06, 0.01], widths: [100, 1000], minCosineLargest: 0.999,
                                violationsLargest: [0, 0], travelRatioLargest: 1.01, largestWidth: 1000)
     }
-    #expect(claims(good).allSatisfy(\.passed))
+    #expect(claims(good).allSatisfy { $0.passed })
     #expect(claims(bad).first { $0.id == "10a" }?.passed == false)
 }
 
@@ -109,7 +109,7 @@ private func configuration(stop: @escaping @Sendable () -> Bool = { false }) -> 
     let good = LimitGramStudy.claims(monteCarloError: 1e-3, monteCarloBound: 3e-3, samples: 400_000, diagonalError: 0,
                                      lambda0: 0.1, lambdas: [0.1, 0.05, 0.02], epsilonSlope: 1, linearDeviation: 1e-15,
                                      linearCosine: 1, realDeviations: [0.1, 0.02, 0.004])
-    #expect(good.allSatisfy(\.passed))
+    #expect(good.allSatisfy { $0.passed })
     let bad = LimitGramStudy.claims(monteCarloError: 1e-2, monteCarloBound: 3e-3, samples: 400_000, diagonalError: 1e-3,
                                     lambda0: 0, lambdas: [0.1, 0.2], epsilonSlope: 1, linearDeviation: 1e-6,
                                     linearCosine: 1, realDeviations: [0.1, 0.2])
@@ -189,4 +189,20 @@ private func configuration(stop: @escaping @Sendable () -> Bool = { false }) -> 
     #expect(document.figures.map(\.number) == [1, 2])
     #expect(document.claims.map(\.id) == ["2", "10a"])
     #expect(document.sections.map(\.id).contains("deviations"))
+}
+
+@Test func quickPaperReportRunsEveryStudyWithFiniteClaims() throws {
+    let root = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    // NGD_PAPER_TEST_OUT keeps a copy of the report for inspection.
+    let output = ProcessInfo.processInfo.environment["NGD_PAPER_TEST_OUT"] ?? (root as NSString).appendingPathComponent("paper")
+    let report = PaperReport(settings: PaperSettings(quick: true, seeds: 1))
+    let summary = try report.build(into: output, configuration: configuration())
+    let ids = Set(summary.claims.map(\.id))
+    for id in ["1a", "4a", "15a", "2", "3", "5", "6", "7a", "10a", "11b", "conv-ngd"] { #expect(ids.contains(id), "\(id)") }
+    #expect(summary.claims.allSatisfy { $0.measured?.isFinite == true && $0.predicted?.isFinite == true })
+    let html = try String(contentsOfFile: (output as NSString).appendingPathComponent("report.html"), encoding: .utf8)
+    for section in ["Introduction", "Claims", "Finite-width effects and deviations", "Reproducing this report"] {
+        #expect(html.contains(section), "\(section)")
+    }
 }

@@ -82,7 +82,7 @@ public struct Figure1Study: PaperStudy {
             ("steps", "1 for the arrows; \(steps) for the trajectories"),
             ("width sweep (NGD cosine)", sweepWidths.map(String.init).joined(separator: ", ")),
         ]
-        var outcome = StudyOutcome(id: id, title: "Figure 1: NGD and GD steps in output space", blocks: blocks,
+        var outcome = StudyOutcome(id: id, title: "The paper's Figure 1: NGD and GD steps in output space", blocks: blocks,
                                    claims: claims, settings: settingsRows)
         outcome.caveats = [
             "NGD's arrows point at the targets only up to the activation-pattern change during the step: median "

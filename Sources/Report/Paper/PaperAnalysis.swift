@@ -119,7 +119,11 @@ func paperNumber(_ value: Double, digits: Int = 3) -> String {
     if value.isInfinite { return value > 0 ? "∞" : "−∞" }
     if value == 0 { return "0" }
     let magnitude = abs(value)
-    if magnitude >= 1e-3 && magnitude < 1e5 { return String(format: "%.\(digits)g", value) }
+    if magnitude >= 1e-3 && magnitude < 1e5 {
+        let text = String(format: "%.\(digits)g", value)
+        // %g switches to an exponent for large values with few digits; whole numbers read better.
+        return text.contains("e") ? String(format: "%.0f", value) : text
+    }
     return String(format: "%.\(max(digits - 1, 1))e", value)
 }
 

@@ -171,10 +171,10 @@ public struct WidthSweepStudy: PaperStudy {
                                      expression: "slope of log ‖G₀ − H∞‖₂ vs log m", measured: slopes.gramGap,
                                      predicted: -0.5, tolerance: slopeTolerance),
             PaperClaim.atLeast("3", "Condition 1 holds w.h.p.: λ_min(G₀) ≥ 0.75 λ₀ for every seed at the largest width — "
-                                + "the theory asks for m ≳ n² log n/λ₀² = \(formatMeasure(widthBound)) (without its constant)",
+                                + "the theory asks for m ≳ n² log n/λ₀² = \(paperNumber(widthBound)) (without its constant)",
                                expression: "fraction of seeds with λ_min(G₀) ≥ 0.75 λ₀ at the largest width",
                                measured: largestFraction, bound: 1,
-                               note: firstAllPass.map { "all seeds pass from m = \($0) on, \(formatMeasure(widthBound / Double($0)))× below the bound" }
+                               note: firstAllPass.map { "all seeds pass from m = \($0) on, \(paperNumber(widthBound / Double($0)))× below the bound" }
                                 ?? "no width where all seeds pass"),
             PaperClaim.atMost("5", "NGD's per-step ratio approaches 1 − η as m grows: max_k |ρ_k − (1 − η)| decreases with m "
                                 + "(log–log slope < 0); reference 0.062/0.014/0.005 at m = 10²/10³/10⁴",
