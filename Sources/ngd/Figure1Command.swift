@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NGD
+import Render
 import Report
 
 /// `ngd figure1`: the paper's Figure 1 as one figure file plus a CSV with one row per example.
@@ -110,8 +111,8 @@ struct Figure1Command: ParsableCommand {
 
         let stem = (out as NSString).deletingPathExtension
         try OutputFile.write(Data(result.csv.utf8), to: stem + ".csv")
-        let configuration = try PaperSeams.configuration()
-        let drawing = try configuration.renderer.render(figure, idPrefix: "figure1-")
+        let renderer = CairoFigureRenderer(theme: theme == "slides" ? .slides : .paper)
+        let drawing = try ReportSeams.translatingErrors { try renderer.render(figure, idPrefix: "figure1-") }
         let bytes: Data
         switch try format() {
         case "pdf": bytes = drawing.pdf

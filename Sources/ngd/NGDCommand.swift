@@ -12,7 +12,13 @@ struct NGDCommand: ParsableCommand {
         version: ToolInfo.version,
         subcommands: [
             // Keep alphabetical; each subcommand lives in its own file.
-            AnalyzeCommand.self, Figure1Command.self, PaperCommand.self, TrainCommand.self,
+            AnalyzeCommand.self,
+            Figure1Command.self,
+            PaperCommand.self,
+            PlotCommand.self,
+            ReportCommand.self,
+            TrainCommand.self,
+            VerifyCommand.self,
         ]
     )
 

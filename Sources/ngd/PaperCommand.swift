@@ -73,7 +73,7 @@ struct PaperCommand: ParsableCommand {
                 print(String(format: "total %.2f s", Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9))
                 return
             }
-            var configuration = try PaperSeams.configuration()
+            var configuration = try ReportSeams.configuration(quiet: quiet)
             configuration.shouldStop = { Interruption.isRequested }
             let summary = try report.build(into: out, configuration: configuration, progress: progress)
             if !quiet {
@@ -91,13 +91,5 @@ struct PaperCommand: ParsableCommand {
         } catch let error as ReportError {
             throw NGDError("ngd paper", error.description)
         }
-    }
-}
-
-/// LEAD: the connection of `ngd paper` to the renderer and the PDF writer (the same seams as `ngd report`).
-enum PaperSeams {
-    static func configuration() throws -> ReportConfiguration {
-        throw NGDError("ngd paper", "the figure renderer is not connected to the report layer in this build "
-                                  + "(use --studies-only to run the studies without writing a report)")
     }
 }

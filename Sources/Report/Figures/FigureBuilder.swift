@@ -61,10 +61,12 @@ public struct FigureBuilder {
                 guard let x = evaluator.parameterValue(parameter, of: member) else {
                     throw fail("\(member.label) has no value for \(parameter.rawValue)")
                 }
-                let y = try reduced(spec.metric, spec.reduce ?? .last, result(member), member: member, fail: fail)
+                let y = try value(of: member, spec: spec, fail: fail)
                 let others = member.parameters.filter { $0.key != parameter.rawValue && $0.key != "seed" }
                     .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-                let name = others.isEmpty ? member.group : "\(member.group) (\(others))"
+                let base = experiment.spec.sweeps?.first { $0.id == member.group }?.label
+                    ?? experiment.spec.runs?.first { $0.id == member.group }?.label ?? member.group
+                let name = others.isEmpty ? base : "\(base) (\(others))"
                 if let index = groups.firstIndex(where: { $0.name == name }) {
                     groups[index].points.append((x, y))
                 } else {
@@ -114,12 +116,13 @@ public struct FigureBuilder {
                 var counts = [Double](repeating: 0, count: bins)
                 for value in vector { counts[min(bins - 1, max(0, Int((value - lower) / width)))] += 1 }
                 figure.series.append(.init(label: label, role: .measured, style: .bars,
-                                           x: (0..<bins).map { lower + (Double($0) + 0.5) * width }, y: counts))
+                                           x: (0..<bins).map { lower + (Double($0) + 0.5) * width }, y: counts,
+                                           edges: (0...bins).map { lower + Double($0) * width }))
             }
         case .bar:
             let labels = members.map(\.label)
             figure.xAxis.categories = labels
-            let ys = try members.map { try reduced(spec.metric, spec.reduce ?? .last, result($0), member: $0, fail: fail) }
+            let ys = try members.map { try value(of: $0, spec: spec, fail: fail) }
             figure.series.append(.init(label: spec.metric, role: .measured, style: .bars,
                                        x: labels.indices.map(Double.init), y: ys))
         case .gramHeatmap:
@@ -159,6 +162,22 @@ public struct FigureBuilder {
         case .convergence, .spectrum: return .logy
         case .widthSweep: return .loglog
         case .histogram, .bar, .gramHeatmap, .outputSpace: return .linear
+        }
+    }
+
+    /// One number for one run: the figure's `value` expression (reading the run as `run`), else the reduced metric.
+    private func value(of member: RunMember, spec: FigureSpec, fail: (String) -> FigureError) throws -> Double {
+        guard let expression = spec.value else {
+            guard let result = results[member.key] else { throw fail("no result for \(member.label)") }
+            return try reduced(spec.metric, spec.reduce ?? .last, result, member: member, fail: fail)
+        }
+        var single = member
+        single.group = "run"
+        let evaluator = ClaimEvaluator(experiment: ResolvedExperiment(spec: experiment.spec, members: [single]), results: results)
+        do {
+            return try evaluator.scalar(expression, role: "value")
+        } catch {
+            throw fail("\(member.label): \(error)")
         }
     }
 

@@ -36,6 +36,8 @@ public struct FigureData: Codable, Hashable, Sendable {
         /// Band around y (seed spread in sweeps): low and high, same length as y.
         public var low: [Double]?
         public var high: [Double]?
+        /// Histograms: the bin edges (count + 1 of them); `x` holds the bin centres.
+        public var edges: [Double]?
     }
 
     public enum Role: String, Codable, Hashable, Sendable { case measured, theory }

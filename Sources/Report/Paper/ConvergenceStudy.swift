@@ -94,16 +94,16 @@ public struct ConvergenceStudy: PaperStudy {
         }
         for eta in Self.ngdRates {
             addMeasured("NGD \(eta)", "NGD η = \(eta)")
-            addTheory("(1 − \(eta))^k", ks.map { pow(1 - eta, $0) })
+            addTheory("(1 − η)^k: NGD η = \(eta)", ks.map { pow(1 - eta, $0) })
         }
         addMeasured("GD 1.0", "GD η = 1/λ_max(G₀)")
-        addTheory("linearised GD, η = 1/λ_max(G₀)", PaperAnalysis.band(curves["GD1 linear"] ?? []).mean)
+        addTheory("linearised: GD η = 1/λ_max(G₀)", PaperAnalysis.band(curves["GD1 linear"] ?? []).mean)
         if bestC != 1 {
             addMeasured("GD \(bestC)", "GD η = \(bestC)/λ_max(G₀) (best of grid)")
-            addTheory("linearised GD, η = \(bestC)/λ_max(G₀)", PaperAnalysis.band(curves["GD linear"] ?? []).mean)
+            addTheory("linearised: GD η = \(bestC)/λ_max(G₀) (best of grid)", PaperAnalysis.band(curves["GD linear"] ?? []).mean)
         }
         addMeasured("K-FAC", "K-FAC η = 1")
-        addTheory("linearised K-FAC (1 − ηh_i per example)", PaperAnalysis.band(curves["K-FAC linear"] ?? []).mean)
+        addTheory("linearised (1 − ηh_i per example): K-FAC η = 1", PaperAnalysis.band(curves["K-FAC linear"] ?? []).mean)
         let meanInputMax = PaperAnalysis.mean(inputLambdaMax)
         addTheory("(1 − η/λ_max(XᵀX))^k", ks.map { pow(1 - 1 / meanInputMax, $0) })
 
@@ -144,7 +144,8 @@ public struct ConvergenceStudy: PaperStudy {
             gridRows.append([paperNumber(c), paperNumber(PaperAnalysis.mean(losses)), c == bestC ? "chosen" : ""])
         }
         blocks.append(.table(ReportDocument.Table(caption: "GD step-size grid: mean final loss after \(steps) steps over the seeds.",
-                                                  header: ["c (η = c/λ_max(G₀))", "final loss", ""], rows: gridRows)))
+                                                  header: ["c (η = c/λ_max(G₀))", "final loss", ""], rows: gridRows,
+                                                  columns: [.number, .number, .text])))
         let settingsRows: [(String, String)] = [
             ("data", "synthetic: n = \(n), d = \(d), x on the unit sphere, y ~ N(0, 1); data seed = network seed"),
             ("width m, ν", "\(width), 1"),

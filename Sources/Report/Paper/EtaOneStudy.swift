@@ -76,7 +76,8 @@ public struct EtaOneStudy: PaperStudy {
             .figure(first),
             .table(ReportDocument.Table(caption: "‖u_k − y‖ for k = 0…4 per seed, and the reference of PAPER.md §8.7.",
                                         header: ["seed", "k = 0", "1", "2", "3", "4"],
-                                        rows: rows + [["reference"] + Self.reference.map { paperNumber($0, digits: 3) }])),
+                                        rows: rows + [["reference"] + Self.reference.map { paperNumber($0, digits: 3) }],
+                                        columns: [.text] + Array(repeating: .number, count: 5))),
         ]
         let settingsRows: [(String, String)] = [
             ("data", "synthetic n = \(n), d = \(d), y ~ N(0, 1), data seed 0"),

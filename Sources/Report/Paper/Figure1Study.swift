@@ -210,7 +210,7 @@ public struct Figure1Study: PaperStudy {
         for method in [result.ngd, result.gd] {
             let bins = PaperAnalysis.histogram(method.cosines, bins: 20, lower: -1, upper: 1)
             histogram.add("\(method.name) (η = \(paperNumber(method.learningRate, digits: 3)))", .measured, .bars,
-                          x: bins.centres, y: bins.counts)
+                          x: bins.centres, y: bins.counts, edges: bins.edges)
         }
 
         var sweep = FigureData.panel(id: "figure1-width", kind: .widthSweep,

@@ -107,7 +107,7 @@ public struct LimitGramStudy: PaperStudy {
         let ks = (0...steps).map(Double.init)
         for (eta, curve) in zip(Self.linearRates, linearCurves) {
             linear.add("linearised NGD η = \(eta)", .measured, .line, x: ks, y: curve.map { max($0, 1e-16) })
-            linear.add("(1 − \(eta))^k", .theory, .line, x: ks, y: ks.map { max(pow(1 - eta, $0), 1e-16) })
+            linear.add("(1 − η)^k: linearised NGD η = \(eta)", .theory, .line, x: ks, y: ks.map { max(pow(1 - eta, $0), 1e-16) })
         }
 
         let blocks: [StudyBlock] = [

@@ -42,14 +42,15 @@ enum PaperAnalysis {
     }
 
     /// Counts of `values` in `bins` equal bins over [lower, upper] (values outside are clamped into the end bins).
-    static func histogram(_ values: [Double], bins: Int, lower: Double, upper: Double) -> (centres: [Double], counts: [Double]) {
+    static func histogram(_ values: [Double], bins: Int, lower: Double, upper: Double)
+        -> (centres: [Double], counts: [Double], edges: [Double]) {
         let width = (upper - lower) / Double(bins)
         var counts = [Double](repeating: 0, count: bins)
         for value in values where value.isFinite {
             let index = min(bins - 1, max(0, Int(((value - lower) / width).rounded(.down))))
             counts[index] += 1
         }
-        return ((0..<bins).map { lower + (Double($0) + 0.5) * width }, counts)
+        return ((0..<bins).map { lower + (Double($0) + 0.5) * width }, counts, (0...bins).map { lower + Double($0) * width })
     }
 
     /// Mean, minimum and maximum over the seeds of each column (rows = seeds, all the same length).
@@ -138,7 +139,7 @@ extension FigureData {
     }
 
     mutating func add(_ label: String, _ role: Role = .measured, _ style: Style = .line, x: [Double], y: [Double],
-                      low: [Double]? = nil, high: [Double]? = nil) {
-        series.append(Series(label: label, role: role, style: style, x: x, y: y, low: low, high: high))
+                      low: [Double]? = nil, high: [Double]? = nil, edges: [Double]? = nil) {
+        series.append(Series(label: label, role: role, style: style, x: x, y: y, low: low, high: high, edges: edges))
     }
 }

@@ -74,6 +74,8 @@ public struct PaperReport {
         } catch {
             throw ReportError.io(path: parent, message: "cannot create the directory: \(error.localizedDescription)")
         }
+        let lock = try DirectoryLock(path: ReportBuilder.lockPath(output))
+        defer { withExtendedLifetime(lock) {} }
         try ReportBuilder.recoverInterruptedSwap(output: output, retired: retired)
         try Self.prepareStaging(staging, previousRuns: (output as NSString).appendingPathComponent("runs"))
 
@@ -118,14 +120,16 @@ public struct PaperReport {
         let html = try HTMLReportWriter(templates: configuration.templates).html(for: document, svgs: svgs)
         try AtomicFile.write(Data(html.utf8), to: (staging as NSString).appendingPathComponent("report.html"))
         if let pdfWriter = configuration.pdfWriter {
-            try AtomicFile.write(pdfWriter.pdf(for: document, figures: rendered),
+            try AtomicFile.write(pdfWriter.pdf(for: document, figures: Dictionary(uniqueKeysWithValues: figures.map { ($0.id, $0) }),
+                                               rendered: rendered),
                                  to: (staging as NSString).appendingPathComponent("report.pdf"))
         }
 
         let spec = ExperimentSpec(title: document.title, description: document.description, seeds: settings.seedList,
                                   datasets: [:], models: [:], optimizers: [:])
         let manifest = Manifest(tool: provenance.tool, toolVersion: provenance.toolVersion, specFile: "ngd paper",
-                                specSource: invocation, templatesDirectory: configuration.templatesDirectory, spec: spec,
+                                specSource: invocation, templatesDirectory: configuration.templatesDirectory,
+                                sourceDateEpoch: configuration.environment["SOURCE_DATE_EPOCH"], spec: spec,
                                 runs: [], provenance: provenance, claims: document.claims,
                                 files: OutputFiles.hashes(staging), verification: Self.verificationRule)
         try AtomicFile.write(CanonicalJSON.data(manifest, pretty: true),
@@ -199,7 +203,7 @@ public struct PaperReport {
             var blocks: [ReportDocument.Block] = []
             if !outcome.settings.isEmpty {
                 blocks.append(.table(ReportDocument.Table(caption: "Settings of this study.", header: ["setting", "value"],
-                                                          rows: outcome.settings.map { [$0.0, $0.1] })))
+                                                          rows: outcome.settings.map { [$0.0, $0.1] }, columns: [.text, .text])))
             }
             for block in outcome.blocks {
                 switch block {

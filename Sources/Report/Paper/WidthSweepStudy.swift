@@ -238,9 +238,9 @@ public struct WidthSweepStudy: PaperStudy {
                                     + "through the first point. Fitted slope \(paperNumber(slopes.gramGap)).",
                                    x: "width m", xScale: .log10, y: "‖G₀ − H∞‖₂", yScale: .log10, width: 5.5, height: 3.2)
         let gapBand = band(\.gramGap)
-        gap.add("‖G₀ − H∞‖₂ (fitted slope \(paperNumber(slopes.gramGap)))", .measured, .line, x: xs, y: gapBand.mean,
-                low: gapBand.low, high: gapBand.high)
-        gap.add("∝ m^(−1/2)", .theory, .line, x: xs, y: reference(gapBand.mean, exponent: -0.5, from: 0))
+        let gapLabel = "‖G₀ − H∞‖₂ (fitted slope \(paperNumber(slopes.gramGap)))"
+        gap.add(gapLabel, .measured, .line, x: xs, y: gapBand.mean, low: gapBand.low, high: gapBand.high)
+        gap.add("∝ m^{−1/2}: \(gapLabel)", .theory, .line, x: xs, y: reference(gapBand.mean, exponent: -0.5, from: 0))
 
         var drift = FigureData.panel(id: "width-drift", kind: .widthSweep,
                                      caption: "Movement at the end of NGD (η = \(eta), \(steps) steps; \(sizes); mean and min–max over "
@@ -256,9 +256,9 @@ public struct WidthSweepStudy: PaperStudy {
         ]
         for (key, label, exponent, fittedSlope) in series {
             let values = band(key)
-            drift.add("\(label) (slope \(paperNumber(fittedSlope)))", .measured, .line, x: xs, y: values.mean,
-                      low: values.low, high: values.high)
-            drift.add("\(label) ∝ m^(\(exponent == -0.25 ? "−1/4" : "−1/2"))", .theory, .line, x: xs,
+            let measuredLabel = "\(label) (slope \(paperNumber(fittedSlope)))"
+            drift.add(measuredLabel, .measured, .line, x: xs, y: values.mean, low: values.low, high: values.high)
+            drift.add("∝ m^{\(exponent == -0.25 ? "−1/4" : "−1/2")}: \(measuredLabel)", .theory, .line, x: xs,
                       y: reference(values.mean, exponent: exponent, from: fitFrom))
         }
 
@@ -311,7 +311,7 @@ public struct WidthSweepStudy: PaperStudy {
                                             + "‖W_end − W₀‖_F/√(r₀ᵀG₀⁻¹r₀).",
                                         header: ["m", "‖G₀ − H∞‖₂", "λ_min ≥ 0.75λ₀", "max|ρ − (1−η)|", "J drift", "W drift",
                                                  "violations η = \(eta)", "violations η = \(boundEta)", "travel ratio"],
-                                        rows: rows)),
+                                        rows: rows, columns: [.number, .number, .text, .number, .number, .number, .text, .text, .number])),
             .paragraph("The theorem's bound is on the squared residual, while the linear theory contracts the norm by 1 − η "
                 + "(so the square by (1 − η)²): at η = \(eta) it holds with a wide margin at every width. At η = \(boundEta) the "
                 + "margin is small and finite-width deviations can break it; it holds at m ∈ {\(holdsAt.joined(separator: ", "))}."),
