@@ -50,7 +50,7 @@ struct Figure1Command: ParsableCommand {
     @Option(help: "Output file: .pdf, .svg or .png (the CSV is written beside it).")
     var out: String
 
-    func validate() throws {
+    func checkOptions() throws {
         guard perClass > 0 else { throw NGDError("--per-class", "expected a positive number, got \(perClass)", usage: true) }
         guard width > 0 else { throw NGDError("--width", "expected a positive width, got \(width)", usage: true) }
         guard steps >= 1 else { throw NGDError("--steps", "expected at least one step, got \(steps)", usage: true) }
@@ -90,6 +90,7 @@ struct Figure1Command: ParsableCommand {
     }
 
     func run() throws {
+        try checkOptions()   // in run(), so NGD's usage errors keep their exit code 2
         let data: DatasetRequest
         switch dataset {
         case .digits:

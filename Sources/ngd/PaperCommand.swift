@@ -34,11 +34,12 @@ struct PaperCommand: ParsableCommand {
     @Flag(name: .customLong("studies-only"), help: .hidden)
     var studiesOnly = false
 
-    func validate() throws {
+    func checkOptions() throws {
         if let seeds, seeds < 1 { throw NGDError("--seeds", "expected at least one seed, got \(seeds)", usage: true) }
     }
 
     func run() throws {
+        try checkOptions()   // in run(), so NGD's usage errors keep their exit code 2
         let environment = ProcessInfo.processInfo.environment
         let mnist = mnistDirectory ?? environment["NGD_MNIST_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         if let mnist {
