@@ -48,16 +48,16 @@ private func configuration(stop: @escaping @Sendable () -> Bool = { false }) -> 
                         shouldStop: stop)
 }
 
-@Test func logLogSlopeRecoversAPowerLaw() throws {
+@Test func studyMathLogLogSlopeRecoversAPowerLaw() throws {
     let x = [100.0, 1000, 10000]
-    let slope = try #require(PaperAnalysis.logLogSlope(x: x, y: x.map { 3 * pow($0, -0.5) }))
+    let slope = try #require(StudyMath.logLogSlope(x: x, y: x.map { 3 * pow($0, -0.5) }))
     #expect(abs(slope + 0.5) < 1e-12)
-    #expect(PaperAnalysis.logLogSlope(x: [1, 2], y: [1, -1]) == nil)
+    #expect(StudyMath.logLogSlope(x: [1, 2], y: [1, -1]) == nil)
 }
 
 @Test func quantilesInterpolateLikeNumpy() {
-    #expect(PaperAnalysis.quantile([1, 2, 3, 4], 0.25) == 1.75)
-    #expect(PaperAnalysis.median([5, 1, 3]) == 3)
+    #expect(StudyMath.quantile([1, 2, 3, 4], 0.25) == 1.75)
+    #expect(StudyMath.median([5, 1, 3]) == 3)
 }
 
 @Test func claimsFailWithTheirNumbersAndOnNaN() {

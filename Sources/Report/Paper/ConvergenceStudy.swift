@@ -85,7 +85,7 @@ public struct ConvergenceStudy: PaperStudy {
                                         + "(1 − η/λ_max(XᵀX))^k. Values below 10⁻¹⁶ are drawn at 10⁻¹⁶.",
                                       x: "step k", y: "‖u_k − y‖ / ‖u₀ − y‖", yScale: .log10, width: 5.5, height: 4)
         func addMeasured(_ key: String, _ label: String) {
-            let band = PaperAnalysis.band(curves[key] ?? [])
+            let band = StudyMath.band(curves[key] ?? [])
             figure.add(label, .measured, .line, x: ks, y: band.mean.map { max($0, floor) },
                        low: band.low.map { max($0, floor) }, high: band.high.map { max($0, floor) })
         }
@@ -97,24 +97,24 @@ public struct ConvergenceStudy: PaperStudy {
             addTheory("(1 − η)^k: NGD η = \(eta)", ks.map { pow(1 - eta, $0) })
         }
         addMeasured("GD 1.0", "GD η = 1/λ_max(G₀)")
-        addTheory("linearised: GD η = 1/λ_max(G₀)", PaperAnalysis.band(curves["GD1 linear"] ?? []).mean)
+        addTheory("linearised: GD η = 1/λ_max(G₀)", StudyMath.band(curves["GD1 linear"] ?? []).mean)
         if bestC != 1 {
             addMeasured("GD \(bestC)", "GD η = \(bestC)/λ_max(G₀) (best of grid)")
-            addTheory("linearised: GD η = \(bestC)/λ_max(G₀) (best of grid)", PaperAnalysis.band(curves["GD linear"] ?? []).mean)
+            addTheory("linearised: GD η = \(bestC)/λ_max(G₀) (best of grid)", StudyMath.band(curves["GD linear"] ?? []).mean)
         }
         addMeasured("K-FAC", "K-FAC η = 1")
-        addTheory("linearised (1 − ηh_i per example): K-FAC η = 1", PaperAnalysis.band(curves["K-FAC linear"] ?? []).mean)
-        let meanInputMax = PaperAnalysis.mean(inputLambdaMax)
+        addTheory("linearised (1 − ηh_i per example): K-FAC η = 1", StudyMath.band(curves["K-FAC linear"] ?? []).mean)
+        let meanInputMax = StudyMath.mean(inputLambdaMax)
         addTheory("(1 − η/λ_max(XᵀX))^k", ks.map { pow(1 - 1 / meanInputMax, $0) })
 
         // Checks: each method against its theory.
-        let ngdHalf = PaperAnalysis.band(curves["NGD 0.5"] ?? []).mean
+        let ngdHalf = StudyMath.band(curves["NGD 0.5"] ?? []).mean
         let ngdDeviation = zip(ngdHalf, ks).prefix(11).map { abs(log10(max($0.0, floor)) - $0.1 * log10(0.5)) }.max() ?? .nan
         let kfacBoundExcess = kfacRuns.enumerated().flatMap { (s, run) in
             run.steps.dropFirst().map { $0.residualNorm / run.summary.initialResidualNorm / pow(1 - 1 / inputLambdaMax[s], Double($0.step)) }
         }.max() ?? .nan
-        let gdBest = PaperAnalysis.band(curves["GD \(bestC)"] ?? []).mean.last ?? .nan
-        let gdLinear = PaperAnalysis.band(curves["GD linear"] ?? []).mean.last ?? .nan
+        let gdBest = StudyMath.band(curves["GD \(bestC)"] ?? []).mean.last ?? .nan
+        let gdLinear = StudyMath.band(curves["GD linear"] ?? []).mean.last ?? .nan
         let claims = Self.claims(ngdLogDeviation: ngdDeviation, kfacBoundRatio: kfacBoundExcess,
                                  gdFinal: gdBest, gdLinearFinal: gdLinear, steps: steps)
 
@@ -127,9 +127,9 @@ public struct ConvergenceStudy: PaperStudy {
                 + "averaged over the seeds: c = \(paperNumber(bestC)). K-FAC uses η = 1, undamped, with the summed factors "
                 + "A = XᵀX and S = G_mG_mᵀ and pseudo-inverses."),
             .paragraph("GD is slow because its slowest mode contracts by 1 − ηλ_min(G₀); with η ≤ 2/λ_max that is at best "
-                + "1 − 2/κ(G₀) per step (κ(G₀) = λ_max/λ_min ≈ \(paperNumber(PaperAnalysis.mean(gdMax) / PaperAnalysis.mean(kfacRuns.map(\.summary.gramInitLambdaMin))))). "
+                + "1 − 2/κ(G₀) per step (κ(G₀) = λ_max/λ_min ≈ \(paperNumber(StudyMath.mean(gdMax) / StudyMath.mean(kfacRuns.map(\.summary.gramInitLambdaMin))))). "
                 + "NGD's rate 1 − η does not depend on G₀. K-FAC contracts example i by 1 − ηh_i, so its slowest example "
-                + "has h_min = \(paperNumber(PaperAnalysis.mean(leverageMin))) (mean over seeds) against the bound's "
+                + "has h_min = \(paperNumber(StudyMath.mean(leverageMin))) (mean over seeds) against the bound's "
                 + "1/λ_max(XᵀX) = \(paperNumber(1 / meanInputMax)). NGD at η = 1 reaches the rounding floor within a few "
                 + "steps (see the η = 1 section)."),
             .figure(figure),
@@ -141,7 +141,7 @@ public struct ConvergenceStudy: PaperStudy {
         var gridRows: [[String]] = []
         for c in Self.gdGrid {
             let losses = finals["GD \(c)"] ?? []
-            gridRows.append([paperNumber(c), paperNumber(PaperAnalysis.mean(losses)), c == bestC ? "chosen" : ""])
+            gridRows.append([paperNumber(c), paperNumber(StudyMath.mean(losses)), c == bestC ? "chosen" : ""])
         }
         blocks.append(.table(ReportDocument.Table(caption: "GD step-size grid: mean final loss after \(steps) steps over the seeds.",
                                                   header: ["c (η = c/λ_max(G₀))", "final loss", ""], rows: gridRows,
@@ -152,7 +152,7 @@ public struct ConvergenceStudy: PaperStudy {
             ("seeds", seeds.map(String.init).joined(separator: ", ")),
             ("steps", String(steps)),
             ("NGD η", Self.ngdRates.map { paperNumber($0) }.joined(separator: ", ") + " (given), undamped"),
-            ("GD η", "1/λ_max(G₀) and c/λ_max(G₀), c = \(paperNumber(bestC)) best of {\(Self.gdGrid.map { paperNumber($0) }.joined(separator: ", "))} by mean final loss; λ_max(G₀) mean \(paperNumber(PaperAnalysis.mean(gdMax)))"),
+            ("GD η", "1/λ_max(G₀) and c/λ_max(G₀), c = \(paperNumber(bestC)) best of {\(Self.gdGrid.map { paperNumber($0) }.joined(separator: ", "))} by mean final loss; λ_max(G₀) mean \(paperNumber(StudyMath.mean(gdMax)))"),
             ("K-FAC η", "1 (given), undamped, pseudo-inverses, summed factors"),
             ("theory curves", "NGD closed form; GD and K-FAC: the engine's linearised model u₀ + J₀(θ − θ₀)"),
         ]
@@ -171,7 +171,7 @@ public struct ConvergenceStudy: PaperStudy {
     static func bestGridValue(finalLosses: [String: [Double]]) -> Double {
         var best = gdGrid[0], bestLoss = Double.infinity
         for c in gdGrid {
-            let loss = PaperAnalysis.mean(finalLosses["GD \(c)"] ?? [])
+            let loss = StudyMath.mean(finalLosses["GD \(c)"] ?? [])
             if loss.isFinite && loss < bestLoss { best = c; bestLoss = loss }
         }
         return best

@@ -35,9 +35,9 @@ public struct EtaOneStudy: PaperStudy {
                                             on: request, label: "η = 1 NGD m=\(m) seed \(seed)")
                 factors.append(run.steps[1].residualNorm / run.steps[0].residualNorm)
             }
-            firstFactors.append(PaperAnalysis.mean(factors))
+            firstFactors.append(StudyMath.mean(factors))
         }
-        let firstSlope = PaperAnalysis.logLogSlope(x: widths.map(Double.init), y: firstFactors) ?? .nan
+        let firstSlope = StudyMath.logLogSlope(x: widths.map(Double.init), y: firstFactors) ?? .nan
         let claims = Self.claims(analysis, firstStepSlope: firstSlope)
 
         var figure = FigureData.panel(id: "eta-one", kind: .convergence,
@@ -127,7 +127,7 @@ public struct EtaOneStudy: PaperStudy {
             toFloor = max(toFloor, r.firstIndex { $0 <= floor * r0 }.map(Double.init) ?? .infinity)
         }
         let length = factors.map(\.count).min() ?? 0
-        let means = (0..<length).map { k in PaperAnalysis.mean(factors.map { $0[k] }) }
+        let means = (0..<length).map { k in StudyMath.mean(factors.map { $0[k] }) }
         return Decay(factors: factors, meanFactors: means, worstAfterFour: residuals.isEmpty ? .nan : worst,
                         minimumDecadesFirstSteps: decades.isFinite ? decades : .nan, nonAccelerating: nonAccelerating,
                      stepsToFloor: residuals.isEmpty ? .nan : toFloor)

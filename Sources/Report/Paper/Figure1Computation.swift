@@ -139,7 +139,7 @@ public enum Figure1Computation {
         }
         let displacement = zip(trajectory[1], u0).map { zip($0, $1).map { $0 - $1 } }
         let cosines = u0.indices.map { i in
-            PaperAnalysis.cosine(displacement[i], zip(targets[i], u0[i]).map { $0 - $1 })
+            StudyMath.cosine(displacement[i], zip(targets[i], u0[i]).map { $0 - $1 })
         }
         return Figure1Method(name: name, learningRate: run.summary.learningRate,
                              learningRateRule: run.config.learningRateRule ?? "given", trajectory: trajectory,

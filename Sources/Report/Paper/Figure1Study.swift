@@ -27,8 +27,8 @@ public struct Figure1Study: PaperStudy {
         for m in sweepWidths {
             let point = m == width ? result
                 : try Figure1Computation.compute(Figure1Request(data: data, width: m, seed: 0, steps: 1), in: context)
-            sweepMedians.append(PaperAnalysis.median(point.ngd.cosines))
-            sweepGD.append(PaperAnalysis.median(point.gd.cosines))
+            sweepMedians.append(StudyMath.median(point.ngd.cosines))
+            sweepGD.append(StudyMath.median(point.gd.cosines))
         }
 
         let claims = Self.claims(ngdCosines: result.ngd.cosines, gdCosines: result.gd.cosines, width: width)
@@ -107,8 +107,8 @@ public struct Figure1Study: PaperStudy {
             errors.append(zip(result.ngd.displacement[i], r).map { $0 - eta * $1 }.reduce(0) { $0 + $1 * $1 }.squareRoot())
         }
         let index = result.ngd.cosines.indices.min { result.ngd.cosines[$0] < result.ngd.cosines[$1] } ?? 0
-        return (index, result.ngd.cosines[index], residuals[index], PaperAnalysis.median(residuals), errors[index],
-                PaperAnalysis.median(errors))
+        return (index, result.ngd.cosines[index], residuals[index], StudyMath.median(residuals), errors[index],
+                StudyMath.median(errors))
     }
 
     struct CosineStats {
@@ -117,8 +117,8 @@ public struct Figure1Study: PaperStudy {
     }
 
     static func stats(_ values: [Double]) -> CosineStats {
-        CosineStats(min: values.min() ?? .nan, q1: PaperAnalysis.quantile(values, 0.25),
-                    median: PaperAnalysis.median(values), q3: PaperAnalysis.quantile(values, 0.75))
+        CosineStats(min: values.min() ?? .nan, q1: StudyMath.quantile(values, 0.25),
+                    median: StudyMath.median(values), q3: StudyMath.quantile(values, 0.75))
     }
 
     /// Claim 15 from the two lists of cosines.
@@ -208,7 +208,7 @@ public struct Figure1Study: PaperStudy {
                                             + "sit in the last bin; GD's are spread.",
                                          x: "cos∠(Δu_i, y_i − u_i)", y: "examples", width: 5.5, height: 3)
         for method in [result.ngd, result.gd] {
-            let bins = PaperAnalysis.histogram(method.cosines, bins: 20, lower: -1, upper: 1)
+            let bins = StudyMath.histogram(method.cosines, bins: 20, lower: -1, upper: 1)
             histogram.add("\(method.name) (η = \(paperNumber(method.learningRate, digits: 3)))", .measured, .bars,
                           x: bins.centres, y: bins.counts, edges: bins.edges)
         }

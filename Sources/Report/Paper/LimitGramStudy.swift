@@ -44,7 +44,7 @@ public struct LimitGramStudy: PaperStudy {
             // Rayleigh quotient of (e₀ − e₁)/√2: an upper bound on λ₀, ≈ ε/(2π) for small ε.
             pairGaps.append((limit[0, 0] + limit[1, 1] - 2 * limit[0, 1]) / 2)
         }
-        let epsilonSlope = PaperAnalysis.logLogSlope(x: Array(Self.epsilons.suffix(3)), y: Array(lambdas.suffix(3))) ?? .nan
+        let epsilonSlope = StudyMath.logLogSlope(x: Array(Self.epsilons.suffix(3)), y: Array(lambdas.suffix(3))) ?? .nan
 
         // Claim 4: linearised NGD, and the real network at decreasing η.
         let width = 1000, steps = 10

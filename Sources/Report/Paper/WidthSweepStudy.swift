@@ -94,9 +94,9 @@ public struct WidthSweepStudy: PaperStudy {
         let xs = trained.map { Double($0.width) }
         let fitFrom = settings.size(full: 1000, quick: 300)
         let fitted = trained.filter { $0.width >= fitFrom }
-        func mean(_ key: KeyPath<WidthPoint, [Double]>, _ list: [WidthPoint]) -> [Double] { list.map { PaperAnalysis.mean($0[keyPath: key]) } }
+        func mean(_ key: KeyPath<WidthPoint, [Double]>, _ list: [WidthPoint]) -> [Double] { list.map { StudyMath.mean($0[keyPath: key]) } }
         func slope(_ key: KeyPath<WidthPoint, [Double]>, _ list: [WidthPoint]) -> Double {
-            PaperAnalysis.logLogSlope(x: list.map { Double($0.width) }, y: mean(key, list)) ?? .nan
+            StudyMath.logLogSlope(x: list.map { Double($0.width) }, y: mean(key, list)) ?? .nan
         }
         let slopes = Slopes(gramGap: slope(\.gramGap, trained), jacobianDrift: slope(\.jacobianDrift, fitted),
                             weightDrift: slope(\.weightDrift, fitted), flipFraction: slope(\.flipFraction, fitted),
@@ -114,7 +114,7 @@ public struct WidthSweepStudy: PaperStudy {
                                  minCosineLargest: largest.minResidualCosine.min() ?? .nan,
                                  violationsLargest: [Self.eta, Self.boundEta].map { eta in
                                      trained.suffix(2).reduce(0) { $0 + ($1.violations[eta] ?? 0) } },
-                                 travelRatioLargest: PaperAnalysis.mean(largest.travelRatio), largestWidth: largest.width)
+                                 travelRatioLargest: StudyMath.mean(largest.travelRatio), largestWidth: largest.width)
 
         let blocks = Self.blocks(points: points, trained: trained, fractions: fractions, xs: xs, lambda0: lambda0,
                                  widthBound: widthBound, slopes: slopes, fitFrom: fitFrom, seeds: seeds.count,
@@ -139,7 +139,7 @@ public struct WidthSweepStudy: PaperStudy {
                 + "Jacobian \(paperNumber(allJacobian)) (vs \(paperNumber(slopes.jacobianDrift)) for m ≥ \(fitFrom)), weights "
                 + "\(paperNumber(allWeights)) (vs \(paperNumber(slopes.weightDrift))), flips \(paperNumber(allFlips)) "
                 + "(vs \(paperNumber(slopes.flipFraction))); at m = \(trained.first?.width ?? 0) the relative weight change is "
-                + "\(paperNumber(PaperAnalysis.mean(trained.first?.weightDrift ?? []))) — not small, so the linearisation is only rough there.",
+                + "\(paperNumber(StudyMath.mean(trained.first?.weightDrift ?? []))) — not small, so the linearisation is only rough there.",
             smallViolations.isEmpty
                 ? "The theorem's bound held at every width, also at η = \(Self.boundEta)."
                 : "At η = \(Self.boundEta) the theorem's bound ‖r_k‖² ≤ (1 − η)^k‖r₀‖² is violated at m ∈ {\(smallViolations.joined(separator: ", "))}: "
@@ -216,7 +216,7 @@ public struct WidthSweepStudy: PaperStudy {
                        firstAllPass: Int?) -> [StudyBlock] {
         let sizes = "n = \(n), d = \(d), ν = 1"
         func band(_ key: KeyPath<WidthPoint, [Double]>) -> (mean: [Double], low: [Double], high: [Double]) {
-            (trained.map { PaperAnalysis.mean($0[keyPath: key]) }, trained.map { $0[keyPath: key].min() ?? .nan },
+            (trained.map { StudyMath.mean($0[keyPath: key]) }, trained.map { $0[keyPath: key].min() ?? .nan },
              trained.map { $0[keyPath: key].max() ?? .nan })
         }
         /// A reference line c·m^p through the fitted range's first mean, drawn dashed.
@@ -287,14 +287,14 @@ public struct WidthSweepStudy: PaperStudy {
         var rows: [[String]] = []
         for point in trained {
             rows.append([String(point.width),
-                         paperNumber(PaperAnalysis.mean(point.gramGap)),
+                         paperNumber(StudyMath.mean(point.gramGap)),
                          "\(point.conditionPassed)/\(point.conditionTotal)",
-                         paperNumber(PaperAnalysis.mean(point.ratioDeviation)),
-                         paperNumber(PaperAnalysis.mean(point.jacobianDrift)),
-                         paperNumber(PaperAnalysis.mean(point.weightDrift)),
+                         paperNumber(StudyMath.mean(point.ratioDeviation)),
+                         paperNumber(StudyMath.mean(point.jacobianDrift)),
+                         paperNumber(StudyMath.mean(point.weightDrift)),
                          "\(point.violations[eta] ?? 0)/\(point.boundChecks[eta] ?? 0)",
                          "\(point.violations[boundEta] ?? 0)/\(point.boundChecks[boundEta] ?? 0)",
-                         paperNumber(PaperAnalysis.mean(point.travelRatio), digits: 4)])
+                         paperNumber(StudyMath.mean(point.travelRatio), digits: 4)])
         }
         let holdsAt = trained.filter { ($0.violations[boundEta] ?? 0) == 0 }.map { String($0.width) }
         return [

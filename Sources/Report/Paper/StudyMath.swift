@@ -3,7 +3,7 @@ import NGD
 
 /// Study-specific analysis of measured numbers (fits, order statistics) and the claim constructors the paper
 /// studies share. Nothing here touches the model: every input is a number the engine computed.
-enum PaperAnalysis {
+enum StudyMath {
     /// Least-squares slope of log y against log x (nil unless ≥ 2 points, all positive, x not all equal).
     static func logLogSlope(x: [Double], y: [Double]) -> Double? {
         guard x.count == y.count, x.count >= 2, (x + y).allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
