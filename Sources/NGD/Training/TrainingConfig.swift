@@ -84,6 +84,18 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         }
     }
 
+    /// `validate()`, and that `dataset` is one this config can train on (non-empty, k target columns).
+    public func validate(for dataset: Dataset) throws {
+        try validate()
+        guard dataset.count > 0, dataset.dimension > 0 else {
+            throw NGDError("--dataset", "the data set is empty", usage: true)
+        }
+        guard dataset.outputs == outputs else {
+            throw NGDError("--outputs", "the model has \(outputs) output(s) but the data set has \(dataset.outputs) target column(s)",
+                           usage: true)
+        }
+    }
+
     /// The model this config describes on inputs of dimension d.
     public func model(inputDimension d: Int) -> TwoLayerReLU {
         TwoLayerReLU(inputDimension: d, width: width, outputs: outputs)

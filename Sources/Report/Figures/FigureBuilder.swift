@@ -28,7 +28,7 @@ public struct FigureBuilder {
             id: spec.id, kind: spec.kind, title: spec.title, caption: spec.caption,
             widthInches: size.width, heightInches: size.height,
             xAxis: .init(label: spec.xLabel ?? "", scale: scales == .logx || scales == .loglog ? .log10 : .linear),
-            yAxis: .init(label: spec.yLabel ?? spec.metric, scale: scales == .logy || scales == .loglog ? .log10 : .linear),
+            yAxis: .init(label: spec.yLabel ?? humanName(spec.metric), scale: scales == .logy || scales == .loglog ? .log10 : .linear),
             series: [], heatmap: nil, arrows: [])
         let members = spec.runs.flatMap { experiment.members(of: $0) }
         func fail(_ message: String) -> FigureError { FigureError(figure: spec.id, message: message) }
@@ -53,7 +53,7 @@ public struct FigureBuilder {
             }
         case .widthSweep:
             let parameter = SweepParameter(rawValue: spec.x ?? "width") ?? .width
-            if figure.xAxis.label.isEmpty { figure.xAxis.label = parameter == .width ? "width m" : parameter.rawValue }
+            if figure.xAxis.label.isEmpty { figure.xAxis.label = parameter == .width ? "width m" : humanName(parameter.rawValue) }
             let evaluator = ClaimEvaluator(experiment: experiment, results: results)
             // One line per combination of the other swept parameters; seeds are averaged with a min–max band.
             var groups: [(name: String, points: [(x: Double, y: Double)])] = []
@@ -98,7 +98,7 @@ public struct FigureBuilder {
                                            x: sorted.indices.map { Double($0 + 1) }, y: sorted))
             }
         case .histogram:
-            if figure.xAxis.label.isEmpty { figure.xAxis.label = spec.metric }
+            if figure.xAxis.label.isEmpty { figure.xAxis.label = humanName(spec.metric) }
             if spec.yLabel == nil { figure.yAxis.label = "count" }
             var vectors: [(String, [Double])] = []
             for member in members {
@@ -123,7 +123,7 @@ public struct FigureBuilder {
             let labels = members.map(\.label)
             figure.xAxis.categories = labels
             let ys = try members.map { try value(of: $0, spec: spec, fail: fail) }
-            figure.series.append(.init(label: spec.metric, role: .measured, style: .bars,
+            figure.series.append(.init(label: humanName(spec.metric), role: .measured, style: .bars,
                                        x: labels.indices.map(Double.init), y: ys))
         case .gramHeatmap:
             guard let member = members.first else { throw fail("names no run") }
@@ -133,7 +133,7 @@ public struct FigureBuilder {
             }
             if figure.xAxis.label.isEmpty { figure.xAxis.label = "example j" }
             if spec.yLabel == nil { figure.yAxis.label = "example i" }
-            figure.heatmap = .init(label: spec.metric, matrix: matrix)
+            figure.heatmap = .init(label: humanName(spec.metric), matrix: matrix)
         case .outputSpace:
             // Arrows from u(0) to `metric` (e.g. outputs_next) per example; targets drawn as stars.
             if figure.xAxis.label.isEmpty { figure.xAxis.label = "output 1" }
@@ -210,4 +210,10 @@ public struct FigureBuilder {
         return .init(label: "(1 − η)^k ‖r(0)‖, η = \(formatNumber(eta))", role: .theory, style: .line,
                      x: (0..<steps).map(Double.init), y: (0..<steps).map { r0 * pow(1 - eta, Double($0)) })
     }
+}
+
+/// A metric or parameter key as a label: `kfac_leverage_scores` → "kfac leverage scores" (in figure labels an
+/// underscore means a subscript).
+func humanName(_ identifier: String) -> String {
+    identifier.replacingOccurrences(of: "_", with: " ")
 }
