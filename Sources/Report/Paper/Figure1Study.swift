@@ -153,8 +153,11 @@ public struct Figure1Study: PaperStudy {
 
     static func scatter(_ result: Figure1Result, id: String, caption: String) -> FigureData {
         let classes = result.classes ?? Array(repeating: 0, count: result.outputs.count)
-        var figure = FigureData.panel(id: id, kind: .outputSpace, caption: caption, x: "output u₁ (class 4 axis)",
-                                      y: "output u₂ (class 9 axis)", width: 5.5, height: 4.2)
+        let names = result.request.data.classes
+        let labelled = result.classes != nil && names.count == 2
+        var figure = FigureData.panel(id: id, kind: .outputSpace, caption: caption,
+                                      x: labelled ? "output u₁ (class \(names[0]) axis)" : "output u₁",
+                                      y: labelled ? "output u₂ (class \(names[1]) axis)" : "output u₂", width: 5.5, height: 4.2)
         figure.equalAspect = true
         for name in Array(Set(classes)).sorted() {
             let members = classes.indices.filter { classes[$0] == name }
