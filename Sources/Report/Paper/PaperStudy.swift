@@ -1,0 +1,116 @@
+import Foundation
+import NGD
+
+/// A block of a study's section, before figure numbering and file paths are assigned by the assembler.
+public enum StudyBlock: Sendable {
+    case paragraph(String)
+    case table(ReportDocument.Table)
+    case figure(FigureData)
+}
+
+/// What one study of the paper reproduction produced: its section of the report and its claims.
+public struct StudyOutcome: Sendable {
+    /// Section anchor, e.g. "figure1", "width-sweep".
+    public var id: String
+    public var title: String
+    public var blocks: [StudyBlock]
+    public var claims: [ClaimOutcome]
+    /// Every setting the study used (n, d, m, ν, η per method and how it was chosen, seeds, damping, steps),
+    /// as label/value rows printed in the report's settings table.
+    public var settings: [(String, String)]
+    /// Finite-width effects, deviations from the theory and assumptions, one sentence each; the report collects
+    /// them in its "Finite-width effects and deviations" section.
+    public var caveats: [String] = []
+
+    public init(id: String, title: String, blocks: [StudyBlock] = [], claims: [ClaimOutcome] = [],
+                settings: [(String, String)] = []) {
+        self.id = id
+        self.title = title
+        self.blocks = blocks
+        self.claims = claims
+        self.settings = settings
+    }
+}
+
+/// One study: a function from the settings (and a shared, caching context) to an outcome.
+/// Studies never draw: they produce `FigureData`; the Report pipeline renders it.
+public protocol PaperStudy {
+    var id: String { get }
+    func run(in context: StudyContext) throws -> StudyOutcome
+}
+
+/// Shared state of one `ngd paper` invocation: settings, a memo of loaded data sets, and the on-disk run cache
+/// (`runs/<sha256>.json`, keyed by the canonical JSON of the run's config + data request + tool version), so
+/// re-rendering a report never retrains. A class because the caches are shared by all studies of one invocation.
+public final class StudyContext {
+    public let settings: PaperSettings
+    /// Where cached runs live (nil ⇒ no disk cache, e.g. in tests).
+    public let cacheDirectory: String?
+    /// Called with a short description before each (uncached) training run, for progress output.
+    public var onRunStarted: ((String) -> Void)?
+    /// True once the user pressed Ctrl-C: studies should stop between runs by throwing `ReportError.interrupted`.
+    public var shouldStop: () -> Bool = { false }
+
+    private var datasets: [DatasetRequest: Dataset] = [:]
+    private(set) public var trainedRuns = 0
+    private(set) public var cachedRuns = 0
+    /// Cache keys of every run this context served (trained or cached), so a report keeps exactly its own runs.
+    private(set) public var usedKeys: Set<String> = []
+
+    public init(settings: PaperSettings, cacheDirectory: String?) {
+        self.settings = settings
+        self.cacheDirectory = cacheDirectory
+    }
+
+    /// Loads (once) the data set a request describes.
+    public func dataset(_ request: DatasetRequest) throws -> Dataset {
+        if let cached = datasets[request] { return cached }
+        let dataset = try request.load()
+        datasets[request] = dataset
+        return dataset
+    }
+
+    /// Trains `config` on the data `request` describes (the request enters the config and so the cache key),
+    /// or returns the cached run. `label` is shown in progress output.
+    public func train(_ config: TrainingConfig, on request: DatasetRequest, label: String) throws -> TrainingRun {
+        var keyed = config
+        keyed.data = request
+        return try cached(keyed, identity: "", label: label) { try NGD.train(keyed, on: try self.dataset(request)) }
+    }
+
+    /// Trains on an in-memory data set that no request describes (e.g. a transformed copy). `identity` must
+    /// determine the data uniquely: it enters the cache key.
+    public func train(_ config: TrainingConfig, on dataset: Dataset, identity: String, label: String) throws -> TrainingRun {
+        try cached(config, identity: identity, label: label) { try NGD.train(config, on: dataset) }
+    }
+
+    private func cached(_ config: TrainingConfig, identity: String, label: String,
+                        compute: () throws -> TrainingRun) throws -> TrainingRun {
+        let key = try Self.key(for: config, extra: identity)
+        usedKeys.insert(key)
+        if let directory = cacheDirectory,
+           let data = FileManager.default.contents(atPath: Self.path(directory, key)),
+           let run = try? TrainingRun.makeDecoder().decode(TrainingRun.self, from: data) {
+            cachedRuns += 1
+            return run
+        }
+        if shouldStop() { throw ReportError.interrupted }
+        onRunStarted?(label)
+        let run = try compute()
+        trainedRuns += 1
+        if let directory = cacheDirectory {
+            try AtomicFile.write(try TrainingRun.makeEncoder().encode(run), to: Self.path(directory, key))
+        }
+        return run
+    }
+
+    static func key(for config: TrainingConfig, extra: String = "") throws -> String {
+        var material = try CanonicalJSON.data(config)
+        material.append(Data("|\(extra)|\(ToolInfo.version)".utf8))
+        return SHA256Hex.of(material)
+    }
+
+    static func path(_ directory: String, _ key: String) -> String {
+        (directory as NSString).appendingPathComponent("\(key).json")
+    }
+}
