@@ -43,12 +43,12 @@ import Testing
         let sizes = LambdaZeroStudy.Sizes(width: 100, ngdLargeWidth: 200, gdStepCap: 1000)
         func point(_ lambda0: Double, ngd: Int, gd: Int) -> LambdaZeroStudy.Point {
             LambdaZeroStudy.Point(epsilon: lambda0, lambda0: lambda0, gramMin: lambda0, gramMax: 1, ngdSteps: ngd,
-                                  ngdLargeSteps: ngd, gdSteps: gd, gdBudget: 5000, gdFinalGramMin: lambda0, gdPredictedFromInit: 5 / lambda0,
+                                  ngdLargeSteps: ngd, gdSteps: gd, gdBudget: 5000, gdFinalGramMin: lambda0, gdPredictedFromInit: 2 / lambda0,
                                   gdPredictedFromEnd: 10 / lambda0)
         }
         let good = LambdaZeroStudy.evaluate([point(0.1, ngd: 20, gd: 100), point(0.01, ngd: 20, gd: 1000)],
                                             sizes: sizes, quick: false)
-        #expect(good.allSatisfy(\.passed))
+        #expect(good.allSatisfy { $0.passed })
         let bad = LambdaZeroStudy.evaluate([point(0.1, ngd: 20, gd: 100), point(0.01, ngd: 200, gd: 100)],
                                            sizes: sizes, quick: false)
         #expect(bad.first { $0.id == "8-ngd-flat" }?.passed == false)
@@ -82,7 +82,7 @@ import Testing
                                                   finalSharpness: 1.5, residuals: [], sharpness: [])
         let good = LinearTheoryStudy.evaluate(modes: modes, linearModes: modes, growth: growth, catapults: [catapult],
                                               quick: false)
-        #expect(good.allSatisfy(\.passed))
+        #expect(good.allSatisfy { $0.passed })
         var wrong = modes
         wrong[0].fitted = 0.99
         let badGrowth = [1.5, 2.5, 3.5].map { LinearTheoryStudy.Growth(multiple: $0, factor: abs(1 - $0) / 1.5) }
@@ -100,7 +100,7 @@ import Testing
                                                          linearized: true, diverged: false) }
         let growth = [1.9, 2.1].map { LinearTheoryStudy.Growth(multiple: $0, factor: abs(1 - $0)) }
         #expect(StepSizeStudy.evaluate(rates: rates, linearRates: linear, growth: growth, longRuns: [], quick: false)
-            .allSatisfy(\.passed))
+            .allSatisfy { $0.passed })
         var off = rates
         off[0].ratio = 0.6
         let verdicts = StepSizeStudy.evaluate(rates: off, linearRates: linear, growth: growth, longRuns: [], quick: false)
@@ -147,7 +147,7 @@ import Testing
                                        contraction: [0.85, 0.7], predictedContraction: [0.85, 0.7], inputGramMax: 4,
                                        learningRate: 0.5, conditioning: [point(1, 20), point(100, 200)],
                                        lambdaSweep: [point(1, 50), point(2, 50)], tolerance: 1e-4)
-        #expect(KFACStudy.evaluate(m, quick: false).allSatisfy(\.passed))
+        #expect(KFACStudy.evaluate(m, quick: false).allSatisfy { $0.passed })
         m.operatorError = 1e-3
         m.contraction = [0.95, 0.7]
         m.conditioning = [point(1, 20), point(100, 21, predicted: 200)]
@@ -177,7 +177,7 @@ import Testing
         let bounds = [GeneralizationStudy.Bound(count: 50, trueLabels: 1.9, randomLabels: 3)]
         let good = GeneralizationStudy.evaluate(points: [point(200, 0.2), point(2000, 0.1)], digits: digits,
                                                 bounds: bounds, quick: false)
-        #expect(good.allSatisfy(\.passed))
+        #expect(good.allSatisfy { $0.passed })
         var worse = digits
         worse.gdTestError = 0.2
         let bad = GeneralizationStudy.evaluate(points: [point(200, 0.1), point(2000, 0.2)], digits: worse,
@@ -199,7 +199,7 @@ import Testing
                                               lengthRatios: [1, 1, 1, 1], losses: losses, predictedLosses: losses,
                                               oneStepPredicted: Array(losses.dropFirst()),
                                               strongConvexity: [0.5, 0.5, 0.5, 0.5])
-        #expect(PseudoHuberStudy.evaluate(m, quick: false).allSatisfy(\.passed))
+        #expect(PseudoHuberStudy.evaluate(m, quick: false).allSatisfy { $0.passed })
         var bad = m
         bad.cosines[2] = 0.9
         bad.lengthRatios[1] = 1.2

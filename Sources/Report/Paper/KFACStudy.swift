@@ -282,9 +282,9 @@ public struct KFACStudy: PaperStudy {
         // A censored run counts with its budget: a lower bound, so the ratio is a lower bound when the last is censored.
         let kfacFirst = c.first.map { Double($0.kfacSteps ?? $0.kfacBudget) } ?? .nan
         let kfacLast = c.last.map { Double($0.kfacSteps ?? $0.kfacBudget) } ?? .nan
-        let ngdSteps = c.compactMap { $0.ngdSteps.map(Double.init) }
-        let ngdSpread = ngdSteps.count == c.count && !ngdSteps.isEmpty
-            ? (ngdSteps.max() ?? .nan) / (ngdSteps.min() ?? .nan) : .nan
+        // NGD runs that did not reach the tolerance count with their 30 steps (a lower bound).
+        let ngdSteps = c.map { Double($0.ngdSteps ?? 30) }
+        let ngdSpread = ngdSteps.isEmpty ? .nan : (ngdSteps.max() ?? .nan) / (ngdSteps.min() ?? .nan)
         let sweepText = c.map { p in
             "κ(XᵀX)=\(PaperAnalysis.text(p.inputConditioning)): min h=\(PaperAnalysis.text(p.minimumLeverage)), K-FAC "
                 + "\(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted \(PaperAnalysis.text(p.kfacPredicted))), "
@@ -305,8 +305,9 @@ public struct KFACStudy: PaperStudy {
 
         // λ₀ sweep: K-FAC's steps follow its leverage prediction, not λ₀.
         let l = m.lambdaSweep
+        // A run that did not reach the tolerance enters the fit with its budget (a lower bound) and fails the claim.
         let reached = l.filter { $0.kfacSteps != nil }
-        let slope = Fitting.logLogSlope(x: reached.map { 1 / $0.lambda0 }, y: reached.map { Double($0.kfacSteps ?? 0) })
+        let slope = Fitting.logLogSlope(x: l.map { 1 / $0.lambda0 }, y: l.map { Double($0.kfacSteps ?? $0.kfacBudget) })
         var lambdaClaim = PaperAnalysis.approximately(
             id: "14-lambda0", statement: "K-FAC's steps do not depend on λ₀ (log-log slope of steps against 1/λ₀ ≈ 0)",
             source: source, expression: "slope of log(K-FAC steps) on log(1/λ₀)", measured: slope?.slope ?? .nan,
@@ -384,9 +385,20 @@ public struct KFACStudy: PaperStudy {
             .paragraph("Every example contracts at its own rate 1 − ηh_i, so K-FAC's slowest example is the one with the "
                 + "smallest leverage — an input lying in a direction crowded with other inputs. Making the inputs "
                 + "anisotropic raises κ(XᵀX), lowers min h and slows K-FAC; NGD's uniform 1 − η is unaffected. λ₀, in "
-                + "contrast, does not enter K-FAC's rate: a near-duplicate pair splits one leverage score between its "
-                + "twins but leaves min h nearly unchanged as ε shrinks."),
+                + "contrast, does not enter K-FAC's linear-theory rate: a near-duplicate pair splits one leverage score "
+                + "between its twins but leaves min h nearly unchanged as ε shrinks."),
             .figure(kappaFigure),
+            .paragraph("Finite-width effect. On the near-duplicate sets K-FAC moves the few hidden units that separate the "
+                + "twins until hardly any is left (units separating the twins, initialisation → end: "
+                + m.lambdaSweep.map { p in
+                    "ε = \(PaperAnalysis.text(p.parameter)): " + (p.twinSeparatingUnits.map { "\($0.initial) → \($0.final)" } ?? "n/a")
+                }.joined(separator: "; ")
+                + "). The diag(h) output operator needs G_m, the matrix of the examples' back-propagated activation "
+                + "patterns, to have full column rank; once the twins share (almost) the same pattern, G_mᵀG_m is "
+                + "(numerically) singular, the K-FAC solve falls back to a pseudo-inverse that discards the twin-difference "
+                + "direction, and the twins' different targets can no longer be fitted — the run stalls, unlike NGD, whose "
+                + "Gram matrix keeps the input factor x_iᵀx_j inside the Hadamard product. So at the widths we can afford, "
+                + "K-FAC's step count does depend on λ₀ through this mechanism, and the claim is reported as measured."),
             .table(table),
         ]
     }

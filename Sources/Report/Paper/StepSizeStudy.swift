@@ -176,8 +176,9 @@ public struct StepSizeStudy: PaperStudy {
             .paragraph("GD's linear threshold is 2/λ_max(G₀) — here η = \(PaperAnalysis.text(2 / lambdaMax)). The growth "
                 + "test (first-step factor of the top G₀ mode) crosses 1 at c = \(crossing.map(PaperAnalysis.text) ?? "n/a"). "
                 + "Long runs converge beyond it because of the catapult (see the linear-theory section), so 'does a long "
-                + "run converge?' would put the threshold \(Self.longRunThresholdText(longRuns)). In units of its own "
-                + "threshold NGD takes steps of size up to ≈ 1 (η·1), while GD's admissible η scales with 1/λ_max(G₀)."),
+                + "run converge?' would put the threshold \(Self.longRunThresholdText(longRuns)). NGD's admissible η "
+                + "is a constant of order 1 whatever the data; GD's scales with 1/λ_max(G₀), and its rate then with "
+                + "λ_min/λ_max."),
             .table(table),
         ]
     }
