@@ -57,9 +57,10 @@ struct DataOptions: ParsableArguments {
                               epsilon: epsilon, pairs: pairs, targetOperator: targetOperator, targetNoise: targetNoise)
     }
 
-    /// Loads the data set and prints its warnings (e.g. exactly duplicated inputs, λ₀ = 0) to standard error.
-    func loadDataset(outputs: Int, seed: UInt64) throws -> Dataset {
-        let dataset = try request(outputs: outputs, seed: seed).load()
+    /// Loads the data set a request (made by `request(outputs:seed:)`) describes and prints its warnings (e.g. exactly
+    /// duplicated inputs, λ₀ = 0) to standard error.
+    func load(_ request: DatasetRequest) throws -> Dataset {
+        let dataset = try request.load()
         for warning in dataset.warnings() {
             FileHandle.standardError.write(Data("ngd: warning: \(warning)\n".utf8))
         }

@@ -12,7 +12,11 @@ struct NGDCommand: ParsableCommand {
         version: ToolInfo.version,
         subcommands: [
             // Keep alphabetical; each subcommand lives in its own file.
-            AnalyzeCommand.self, TrainCommand.self,
+            AnalyzeCommand.self,
+            PlotCommand.self,
+            ReportCommand.self,
+            TrainCommand.self,
+            VerifyCommand.self,
         ]
     )
 

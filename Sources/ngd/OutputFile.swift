@@ -11,6 +11,10 @@ enum OutputFile {
         }
         let destination = URL(fileURLWithPath: path)
         let directory = destination.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw NGDError(path, "the directory \(directory.path) does not exist")
+        }
         let temporary = directory.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(getpid())")
         do {
             try data.write(to: temporary)

@@ -52,8 +52,9 @@ struct TrainCommand: ParsableCommand {
                                     linearized: linearized, steps: steps, recordOutputs: recordOutputs,
                                     recordWeights: recordWeights, data: request)
         try config.validate()   // before loading data: bad options fail fast
-        let dataset = try request.load()
+        let dataset = try data.load(request)
         let run = try Trainer(config: config, dataset: dataset).run()
+        Self.warnAboutNumerics(of: run)
         switch format {
         case .json:
             var bytes = try TrainingRun.makeEncoder().encode(run)
@@ -64,17 +65,35 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    /// Says on stderr when the run needed the singular-G fallback or diverged: the numbers stay in the output,
+    /// but a NaN or a pseudo-inverse must never pass silently.
+    static func warnAboutNumerics(of run: TrainingRun) {
+        let summary = run.summary
+        if summary.solverFallbacks > 0 {
+            let ratio = summary.gramInitLambdaMax / max(summary.gramInitLambdaMin, .leastNonzeroMagnitude)
+            let condition = summary.gramInitLambdaMin > 0 ? String(format: "%.3g", ratio) : "∞"
+            FileHandle.standardError.write(Data(("ngd: warning: G is singular or ill-conditioned (λ_min(G₀) = "
+                + String(format: "%.3g", summary.gramInitLambdaMin) + ", κ = \(condition)); the n×n solve used an eigen "
+                + "pseudo-inverse at \(summary.solverFallbacks) step(s) (solver_method in each step)\n").utf8))
+        }
+        if summary.diverged {
+            FileHandle.standardError.write(Data(("ngd: warning: the run diverged at step "
+                + "\(summary.divergedAtStep ?? run.steps.count - 1) (loss not finite or residual > 10⁶·‖r₀‖); "
+                + "try a smaller --lr\n").utf8))
+        }
+    }
+
     /// One row per step; empty cells where a value does not apply.
     static func csv(_ run: TrainingRun) -> String {
         let header = ["step", "loss", "residual_norm", "gram_lambda_min", "gram_lambda_max", "jacobian_drift",
-                      "weight_drift", "max_neuron_move", "flip_fraction", "contraction_ratio", "residual_cosine",
+                      "weight_drift", "weight_distance", "max_neuron_move", "flip_fraction", "contraction_ratio", "residual_cosine",
                       "solver_method", "solver_fallback"]
         func number(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
         var lines = [header.joined(separator: ",")]
         for s in run.steps {
             let cells = ["\(s.step)", number(s.loss), number(s.residualNorm), number(s.gramLambdaMin),
                          number(s.gramLambdaMax), number(s.jacobianDrift), number(s.weightDrift),
-                         number(s.maxNeuronMove), number(s.flipFraction), number(s.contractionRatio),
+                         number(s.weightDistance), number(s.maxNeuronMove), number(s.flipFraction), number(s.contractionRatio),
                          number(s.residualCosine), s.solverMethod?.rawValue ?? "",
                          s.solverFallback.map { $0 ? "true" : "false" } ?? ""]
             lines.append(cells.joined(separator: ","))

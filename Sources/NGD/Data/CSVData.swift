@@ -19,7 +19,12 @@ extension Dataset {
         let data = try Gzip.contentsOfFile(atPath: path)
         guard var text = String(data: data, encoding: .utf8) else { throw NGDError(path, "is not UTF-8 text") }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return try CSVTable(text: text, source: path, limit: limit).dataset(normalize: normalize)
+        return try csv(text: text, source: path, limit: limit, normalize: normalize)
+    }
+
+    /// A data set from CSV text already in memory (same format as `csv(atPath:)`); `source` names it in errors.
+    public static func csv(text: String, source: String, limit: Int? = nil, normalize: Bool = true) throws -> Dataset {
+        try CSVTable(text: text, source: source, limit: limit).dataset(normalize: normalize)
     }
 }
 

@@ -7,6 +7,9 @@ import CLapack
 public struct CholeskyFactorization: Sendable {
     /// Row-major storage whose lower triangle holds L (the upper triangle is stale input).
     private var factor: Matrix
+    /// LAPACK's estimate (`dpocon`) of 1/κ₁(A). A "successful" factorisation of an exactly singular matrix
+    /// can end on a rounding-level positive pivot; callers compare this with n·ε to catch that.
+    public let reciprocalCondition: Double
 
     /// Factors the symmetric matrix `a` (only its lower triangle is read); `nil` if `a` is not square or
     /// `dpotrf` reports a non-positive pivot.
@@ -14,7 +17,12 @@ public struct CholeskyFactorization: Sendable {
         guard a.rows == a.columns else { return nil }
         var f = a
         let n = a.rows
+        var rcond = 1.0
         if n > 0 {
+            let anorm = a.storage.withUnsafeBufferPointer { p in
+                LAPACKE_dlansy(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "1")), CChar(UInt8(ascii: "L")), lapack_int(n),
+                               p.baseAddress, lapack_int(n))
+            }
             let info = f.storage.withUnsafeMutableBufferPointer { p in
                 LAPACKE_dpotrf(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "L")), lapack_int(n), p.baseAddress,
                                lapack_int(n))
@@ -22,8 +30,14 @@ public struct CholeskyFactorization: Sendable {
             guard info == 0 else { return nil }
             // A factor with non-finite entries (Inf/NaN input) is no factor.
             guard f.storage.allSatisfy({ $0.isFinite }) else { return nil }
+            let conditionInfo = f.storage.withUnsafeBufferPointer { p in
+                LAPACKE_dpocon(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "L")), lapack_int(n), p.baseAddress,
+                               lapack_int(n), anorm, &rcond)
+            }
+            if conditionInfo != 0 { rcond = 0 }
         }
         factor = f
+        reciprocalCondition = rcond
     }
 
     public var dimension: Int { factor.rows }

@@ -44,32 +44,14 @@ extension Matrix {
         return info == 0 ? w : nil
     }
 
-    /// The smallest and largest eigenvalue of a symmetric matrix, from two index-range `dsyevr` calls
-    /// (cheaper than the full spectrum: only the tridiagonal reduction is O(n³)). `nil` on failure.
+    /// The smallest and largest eigenvalue of a symmetric matrix; `nil` on failure.
+    ///
+    /// One values-only `dsyevd` call: its cost is the O(n³) tridiagonal reduction, which an index-range
+    /// `dsyevr` would pay once per requested end, so asking for both ends together is the cheap query.
     public func extremeSymmetricEigenvalues() -> (min: Double, max: Double)? {
-        guard rows == columns, rows > 0, storage.allSatisfy({ $0.isFinite }) else { return nil }
-        let n = rows
-        func eigenvalue(index: Int) -> Double? {
-            var a = self
-            var found: lapack_int = 0
-            var w = [Double](repeating: 0, count: n)
-            var z = [Double](repeating: 0, count: 1)
-            var support = [lapack_int](repeating: 0, count: 2)
-            let info = a.storage.withUnsafeMutableBufferPointer { pa in
-                w.withUnsafeMutableBufferPointer { pw in
-                    z.withUnsafeMutableBufferPointer { pz in
-                        support.withUnsafeMutableBufferPointer { ps in
-                            LAPACKE_dsyevr(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "I")),
-                                           CChar(UInt8(ascii: "L")), lapack_int(n), pa.baseAddress, lapack_int(n),
-                                           0, 0, lapack_int(index), lapack_int(index), 0, &found, pw.baseAddress,
-                                           pz.baseAddress, 1, ps.baseAddress)
-                        }
-                    }
-                }
-            }
-            return info == 0 && found == 1 ? w[0] : nil
+        guard rows > 0, let values = symmetricEigenvalues(), let low = values.first, let high = values.last else {
+            return nil
         }
-        guard let low = eigenvalue(index: 1), let high = eigenvalue(index: n) else { return nil }
         return (low, high)
     }
 }

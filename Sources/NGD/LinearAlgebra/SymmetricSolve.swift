@@ -4,8 +4,9 @@ public struct SolveReport: Codable, Hashable, Sendable {
     public enum Method: String, Codable, Hashable, Sendable {
         /// Cholesky (`dpotrf`/`dpotrs`) on A + damping·I: the exact solve.
         case cholesky
-        /// Cholesky failed (A numerically singular/indefinite): eigen-decomposition of A + damping·I with
-        /// eigenvalues ≤ `cutoff` discarded, i.e. a pseudo-inverse solve.
+        /// Cholesky failed, or succeeded with a reciprocal condition number below n·ε (A numerically
+        /// singular): eigen-decomposition of A + damping·I with eigenvalues ≤ `cutoff` discarded, i.e. a
+        /// pseudo-inverse solve.
         case eigenPseudoInverse = "eigen-pinv"
     }
 
@@ -23,7 +24,8 @@ public struct SolveReport: Codable, Hashable, Sendable {
 extension Matrix {
     /// Solves (A + damping·I)·X = B for a symmetric positive semidefinite A (`self`).
     ///
-    /// Tries Cholesky first; if it fails, falls back to the eigen pseudo-inverse with the LAPACK-style
+    /// Tries Cholesky first; if it fails or reports 1/κ₁ < n·ε (an exactly singular matrix can factor with a
+    /// rounding-level pivot, which would blow the null-space component up to noise), falls back to the eigen pseudo-inverse with the LAPACK-style
     /// cut-off n·ε·|μ|_max (μ = eigenvalues of A + damping·I). The returned report says which path ran.
     /// Throws only if even the eigen-decomposition fails (non-finite input).
     public func solvingSymmetric(_ b: Matrix, damping: Double = 0,
@@ -31,7 +33,7 @@ extension Matrix {
         precondition(rows == columns && b.rows == rows, "solvingSymmetric: shape mismatch")
         var a = self
         if damping != 0 { for i in 0..<rows { a[i, i] += damping } }
-        if let cholesky = CholeskyFactorization(a) {
+        if let cholesky = CholeskyFactorization(a), cholesky.reciprocalCondition >= Double(rows) * Double.ulpOfOne {
             return (cholesky.solve(b), SolveReport(method: .cholesky, damping: damping, cutoff: nil,
                                                    discardedDirections: 0))
         }

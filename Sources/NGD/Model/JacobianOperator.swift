@@ -62,11 +62,16 @@ public struct JacobianOperator: Sendable {
                         let sharedPositive = pattern.sharedActiveCounts(mask: positive)
                         for t in 0..<block.count { block[t] = 2 * sharedPositive[t] - shared[t] }
                     }
-                    for i in 0..<n {
-                        for j in 0..<n {
-                            let value = Double(block[i * n + j]) / Double(m)   // one correctly rounded division
-                            p[i * k + c, j * k + c2] = value
-                            p[j * k + c2, i * k + c] = value
+                    let divisor = Double(m)
+                    block.withUnsafeBufferPointer { pb in
+                        p.storage.withUnsafeMutableBufferPointer { pp in
+                            for i in 0..<n {
+                                for j in 0..<n {
+                                    let value = Double(pb[i * n + j]) / divisor   // one correctly rounded division
+                                    pp[(i * k + c) * nk + j * k + c2] = value
+                                    pp[(j * k + c2) * nk + i * k + c] = value
+                                }
+                            }
                         }
                     }
                 }
@@ -98,20 +103,28 @@ public struct JacobianOperator: Sendable {
     /// `inputGram` is XXᵀ (n×n), passed in because it does not change during training.
     public func gram(inputGram: Matrix, patternGram given: Matrix? = nil) -> Matrix {
         let n = count, k = outputs
+        let nk = outputCount
         var g = given ?? patternGram()
-        for i in 0..<n {
-            for c in 0..<k {
-                for j in 0..<n {
-                    for c2 in 0..<k { g[i * k + c, j * k + c2] *= inputGram[i, j] }
+        let block = includesOutputLayer ? preactivations.rectified().gram(scaledBy: 1 / Double(width)) : nil
+        g.storage.withUnsafeMutableBufferPointer { pg in
+            inputGram.storage.withUnsafeBufferPointer { px in
+                for i in 0..<n {
+                    for c in 0..<k {
+                        let row = (i * k + c) * nk
+                        for j in 0..<n {
+                            let scale = px[i * n + j]
+                            for c2 in 0..<k { pg[row + j * k + c2] *= scale }
+                        }
+                    }
                 }
             }
-        }
-        if includesOutputLayer {
-            let relu = preactivations.rectified()
-            let block = relu.gram(scaledBy: 1 / Double(width))
-            for i in 0..<n {
-                for j in 0..<n {
-                    for c in 0..<k { g[i * k + c, j * k + c] += block[i, j] }
+            if let block {
+                block.storage.withUnsafeBufferPointer { pa in
+                    for i in 0..<n {
+                        for j in 0..<n {
+                            for c in 0..<k { pg[(i * k + c) * nk + j * k + c] += pa[i * n + j] }
+                        }
+                    }
                 }
             }
         }
@@ -155,12 +168,15 @@ public struct JacobianOperator: Sendable {
         let n = count, k = outputs, m = width, d = rows.columns
         var result = Matrix(rows: m, columns: d)
         for c in 0..<k {
-            var block = Matrix(rows: n, columns: d)
-            for i in 0..<n { for j in 0..<d { block[i, j] = rows[i * k + c, j] } }
-            var masked = Matrix(rows: n, columns: m)
-            masked.storage.withUnsafeMutableBufferPointer { pm in
-                for i in 0..<n {
-                    for r in 0..<m where pattern.isActive(example: i, unit: r) { pm[i * m + r] = outputWeights[r, c] }
+            let block = k == 1 ? rows : rows.selectingRows((0..<n).map { $0 * k + c })     // M_c: n×d
+            var masked = Matrix(rows: n, columns: m)                                         // D ∘ a_c
+            preactivations.storage.withUnsafeBufferPointer { pz in
+                outputWeights.storage.withUnsafeBufferPointer { pa in
+                    masked.storage.withUnsafeMutableBufferPointer { pm in
+                        for i in 0..<n {
+                            for r in 0..<m where pz[i * m + r] >= 0 { pm[i * m + r] = pa[r * k + c] }
+                        }
+                    }
                 }
             }
             result.addScaled(Matrix.product(masked, block, transposingFirst: true), 1 / Double(m).squareRoot())

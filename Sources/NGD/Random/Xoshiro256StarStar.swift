@@ -63,8 +63,18 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         (next() >> 63) == 0 ? -1.0 : 1.0
     }
 
-    /// An integer uniformly in 0..<bound (Lemire's unbiased method via the standard library).
+    /// An integer uniformly in 0..<bound, by Lemire's multiply-and-reject method (2019), written out here rather than
+    /// taken from `Int.random(in:using:)`, whose algorithm the standard library does not promise to keep.
     public mutating func nextInt(below bound: Int) -> Int {
-        Int.random(in: 0..<bound, using: &self)
+        precondition(bound > 0, "bound must be positive")
+        let range = UInt64(bound)
+        var product = next().multipliedFullWidth(by: range)
+        if product.low < range {
+            let threshold = (0 &- range) % range
+            while product.low < threshold {
+                product = next().multipliedFullWidth(by: range)
+            }
+        }
+        return Int(product.high)
     }
 }

@@ -37,14 +37,7 @@ public struct Analysis: Codable, Equatable, Sendable {
 
     /// Computes every quantity for `dataset` and the network that `config` initialises on it.
     public init(dataset: Dataset, config: TrainingConfig) throws {
-        try config.validate()
-        guard dataset.count > 0, dataset.dimension > 0 else {
-            throw NGDError("--dataset", "the data set is empty", usage: true)
-        }
-        guard dataset.outputs == config.outputs else {
-            throw NGDError("--outputs", "the model has \(config.outputs) output(s) but the data set has \(dataset.outputs) target column(s)",
-                           usage: true)
-        }
+        try config.validate(for: dataset)
         let inputs = dataset.inputs
         let n = dataset.count, k = config.outputs
         let model = config.model(inputDimension: dataset.dimension)

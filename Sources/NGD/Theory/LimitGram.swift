@@ -14,10 +14,11 @@ public enum LimitGram {
     public static func closedForm(_ inputs: Matrix) -> Matrix {
         let n = inputs.rows
         var h = inputs.gram()
-        let norms = inputs.rowSquaredNorms().map { $0.squareRoot() }
+        let squaredNorms = inputs.rowSquaredNorms()
+        let norms = squaredNorms.map { $0.squareRoot() }
         for i in 0..<n {
             for j in 0..<n {
-                if i == j { h[i, j] = norms[i] * norms[i] / 2; continue }
+                if i == j { h[i, j] = squaredNorms[i] / 2; continue }
                 let dot = h[i, j]
                 let scale = norms[i] * norms[j]
                 guard scale > 0 else { h[i, j] = 0; continue }

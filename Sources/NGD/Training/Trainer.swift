@@ -99,13 +99,12 @@ public struct Trainer: Sendable {
             let next = point.parameters.adding(update.delta)
             point = try evaluate(model: model, parameters: next, inputGram: inputGram, reference: initial)
             step += 1
-            var current = metrics(of: point, step: step, initial: initial, targets: targets, loss: loss, scales: scales)
+            let current = metrics(of: point, step: step, initial: initial, targets: targets, loss: loss, scales: scales)
             steps[step - 1].contractionRatio = current.residualNorm / steps[step - 1].residualNorm
             steps[step - 1].residualCosine = cosine(residuals, point.outputs.subtracting(targets))
             if !current.loss.isFinite || !(current.residualNorm <= Self.divergenceFactor * initialResidual) {
                 diverged = true
                 divergedAt = step
-                current.contractionRatio = nil
             }
             steps.append(current)
         }
@@ -186,6 +185,7 @@ public struct Trainer: Sendable {
             step: step, loss: loss.value(residuals: residuals), residualNorm: residuals.frobeniusNorm,
             gramLambdaMin: point.gramExtremes?.min ?? .nan, gramLambdaMax: point.gramExtremes?.max ?? .nan,
             jacobianDrift: jacobianDrift, weightDrift: displacement.frobeniusNorm / scales.weights,
+            weightDistance: displacement.frobeniusNorm,
             maxNeuronMove: (rowNorms.max() ?? 0).squareRoot(), flipFraction: flips,
             outputs: config.recordOutputs ? point.outputs : nil)
     }

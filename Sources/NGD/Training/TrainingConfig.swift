@@ -84,8 +84,50 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         }
     }
 
+    /// `validate()`, and that `dataset` is one this config can train on (non-empty, k target columns).
+    public func validate(for dataset: Dataset) throws {
+        try validate()
+        guard dataset.count > 0, dataset.dimension > 0 else {
+            throw NGDError("--dataset", "the data set is empty", usage: true)
+        }
+        guard dataset.outputs == outputs else {
+            throw NGDError("--outputs", "the model has \(outputs) output(s) but the data set has \(dataset.outputs) target column(s)",
+                           usage: true)
+        }
+    }
+
     /// The model this config describes on inputs of dimension d.
     public func model(inputDimension d: Int) -> TwoLayerReLU {
         TwoLayerReLU(inputDimension: d, width: width, outputs: outputs)
+    }
+}
+
+extension TrainingConfig {
+    private enum CodingKeys: String, CodingKey {
+        case width, outputs, initScale, seed, trainOutputLayer, optimizer, learningRate, learningRateRule, damping,
+             loss, huberDelta, linearized, steps, recordOutputs, recordWeights, data
+    }
+
+    /// Decodes a config in which any key may be missing: missing keys take the defaults of `init()`,
+    /// so specs and cached runs only need to name what they change.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = TrainingConfig()
+        width = try c.decodeIfPresent(Int.self, forKey: .width) ?? d.width
+        outputs = try c.decodeIfPresent(Int.self, forKey: .outputs) ?? d.outputs
+        initScale = try c.decodeIfPresent(Double.self, forKey: .initScale) ?? d.initScale
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+        trainOutputLayer = try c.decodeIfPresent(Bool.self, forKey: .trainOutputLayer) ?? d.trainOutputLayer
+        optimizer = try c.decodeIfPresent(OptimizerKind.self, forKey: .optimizer) ?? d.optimizer
+        learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate)
+        learningRateRule = try c.decodeIfPresent(String.self, forKey: .learningRateRule)
+        damping = try c.decodeIfPresent(Double.self, forKey: .damping) ?? d.damping
+        loss = try c.decodeIfPresent(LossKind.self, forKey: .loss) ?? d.loss
+        huberDelta = try c.decodeIfPresent(Double.self, forKey: .huberDelta) ?? d.huberDelta
+        linearized = try c.decodeIfPresent(Bool.self, forKey: .linearized) ?? d.linearized
+        steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? d.steps
+        recordOutputs = try c.decodeIfPresent(Bool.self, forKey: .recordOutputs) ?? d.recordOutputs
+        recordWeights = try c.decodeIfPresent(Bool.self, forKey: .recordWeights) ?? d.recordWeights
+        data = try c.decodeIfPresent(DatasetRequest.self, forKey: .data)
     }
 }

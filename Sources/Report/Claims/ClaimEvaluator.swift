@@ -236,6 +236,9 @@ public struct ClaimEvaluator {
             return try reduceInner(arguments[0], name) { xs in
                 .list(xs.count < 2 ? [] : (1..<xs.count).map { .number(xs[$0] / xs[$0 - 1]) })
             }
+        case "index":
+            // The step numbers 0, 1, … of a series, to write per-step bounds such as (1 − η)^k.
+            return try reduceInner(arguments[0], name) { xs in .list(xs.indices.map { .number(Double($0)) }) }
         case "at":
             guard case .number(let k) = arguments[1], k == k.rounded() else { throw EvaluationError("at(list, k) needs an integer k") }
             return try reduceInner(arguments[0], name) { xs in

@@ -35,7 +35,7 @@ public indirect enum ClaimExpression: Hashable, Sendable {
     /// Functions and how many arguments each takes.
     static let functions: [String: Int] = [
         "first": 1, "last": 1, "min": 1, "max": 1, "mean": 1, "sum": 1, "count": 1, "median": 1,
-        "abs": 1, "log": 1, "log10": 1, "exp": 1, "sqrt": 1, "ratio": 1,
+        "abs": 1, "log": 1, "log10": 1, "exp": 1, "sqrt": 1, "ratio": 1, "index": 1,
         "at": 2, "steps_to": 2, "slope": 2, "loglog_slope": 2,
     ]
 

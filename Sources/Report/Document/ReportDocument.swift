@@ -41,7 +41,11 @@ public struct ReportDocument: Codable, Hashable, Sendable {
         public var caption: String
         public var header: [String]
         public var rows: [[String]]
+        /// How each column is set: numbers right-aligned, codes (keys, hashes) in monospace.
+        public var columns: [ColumnKind]
     }
+
+    public enum ColumnKind: String, Codable, Hashable, Sendable { case text, number, code }
 
     /// All figure blocks in order.
     public var figures: [FigureBlock] {
@@ -51,10 +55,11 @@ public struct ReportDocument: Codable, Hashable, Sendable {
     public var passedClaims: Int { claims.filter(\.passed).count }
 }
 
-/// SEAM (connected by the lead to Render's document writer): draws the report as a multi-page PDF with an outline.
-/// `figures` holds each figure's rendered forms by figure id (embed the PDF for vector output).
+/// SEAM (connected by the lead to Render's `PDFDocument`): draws the report as a multi-page PDF with bookmarks.
+/// `figures` holds each figure's data by figure id (translate it to a Render `Figure` exactly as the
+/// `FigureRenderer` does, for vector drawing); `rendered` holds the bytes already drawn. Must be deterministic.
 public protocol ReportPDFWriter: Sendable {
-    func pdf(for document: ReportDocument, figures: [String: RenderedFigure]) throws -> Data
+    func pdf(for document: ReportDocument, figures: [String: FigureData], rendered: [String: RenderedFigure]) throws -> Data
 }
 
 extension ReportDocument {
@@ -65,8 +70,8 @@ extension ReportDocument {
         let spec = experiment.spec
         var sections: [Section] = []
 
+        // The description opens the document (title block); the summary gives the counts and the verdict.
         var summary: [Block] = []
-        if let description = spec.description { summary.append(.paragraph(description)) }
         let distinct = experiment.runs.count
         summary.append(.paragraph("\(experiment.members.count) run\(experiment.members.count == 1 ? "" : "s") "
             + "(\(distinct) distinct computation\(distinct == 1 ? "" : "s")), \(figures.count) figure\(figures.count == 1 ? "" : "s"), "
@@ -110,15 +115,16 @@ extension ReportDocument {
         var notes: [Block] = []
         for member in experiment.members {
             let run = member.run
-            rows.append([member.label, run.optimizer.kind.rawValue.uppercased(), run.optimizer.learningRate.description,
+            rows.append([member.label, run.optimizer.kind.rawValue.uppercased(), run.optimizer.learningRate.displayText,
                          String(run.model.width), run.dataset.kind.rawValue, run.dataset.count.map(String.init) ?? "—",
                          run.dataset.dimension.map(String.init) ?? "—", String(run.steps), String(run.model.seed),
-                         String(member.key.prefix(12))])
+                         String(member.key.prefix(8))])
             for note in results[member.key]?.notes ?? [] { notes.append(.paragraph("\(member.label): \(note)")) }
         }
         sections.append(Section(id: "runs", title: "Runs", blocks: [
-            .table(Table(caption: "Every run of the report. The key names its cached result runs/<key>.json.",
-                         header: ["run", "optimizer", "η", "width m", "data", "n", "d", "steps", "seed", "key"], rows: rows)),
+            .table(Table(caption: "Every run of the report. The key begins the name of its cached result, runs/<key>.json.",
+                         header: ["run", "optimizer", "η", "width m", "data", "n", "d", "steps", "seed", "key"], rows: rows,
+                         columns: [.text, .text, .number, .number, .text, .number, .number, .number, .number, .code])),
         ] + notes))
 
         return ReportDocument(title: spec.title, description: spec.description, sections: sections,

@@ -28,7 +28,7 @@ public struct FigureBuilder {
             id: spec.id, kind: spec.kind, title: spec.title, caption: spec.caption,
             widthInches: size.width, heightInches: size.height,
             xAxis: .init(label: spec.xLabel ?? "", scale: scales == .logx || scales == .loglog ? .log10 : .linear),
-            yAxis: .init(label: spec.yLabel ?? spec.metric, scale: scales == .logy || scales == .loglog ? .log10 : .linear),
+            yAxis: .init(label: spec.yLabel ?? humanName(spec.metric), scale: scales == .logy || scales == .loglog ? .log10 : .linear),
             series: [], heatmap: nil, arrows: [])
         let members = spec.runs.flatMap { experiment.members(of: $0) }
         func fail(_ message: String) -> FigureError { FigureError(figure: spec.id, message: message) }
@@ -53,7 +53,7 @@ public struct FigureBuilder {
             }
         case .widthSweep:
             let parameter = SweepParameter(rawValue: spec.x ?? "width") ?? .width
-            if figure.xAxis.label.isEmpty { figure.xAxis.label = parameter == .width ? "width m" : parameter.rawValue }
+            if figure.xAxis.label.isEmpty { figure.xAxis.label = parameter == .width ? "width m" : humanName(parameter.rawValue) }
             let evaluator = ClaimEvaluator(experiment: experiment, results: results)
             // One line per combination of the other swept parameters; seeds are averaged with a min–max band.
             var groups: [(name: String, points: [(x: Double, y: Double)])] = []
@@ -61,10 +61,12 @@ public struct FigureBuilder {
                 guard let x = evaluator.parameterValue(parameter, of: member) else {
                     throw fail("\(member.label) has no value for \(parameter.rawValue)")
                 }
-                let y = try reduced(spec.metric, spec.reduce ?? .last, result(member), member: member, fail: fail)
+                let y = try value(of: member, spec: spec, fail: fail)
                 let others = member.parameters.filter { $0.key != parameter.rawValue && $0.key != "seed" }
                     .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-                let name = others.isEmpty ? member.group : "\(member.group) (\(others))"
+                let base = experiment.spec.sweeps?.first { $0.id == member.group }?.label
+                    ?? experiment.spec.runs?.first { $0.id == member.group }?.label ?? member.group
+                let name = others.isEmpty ? base : "\(base) (\(others))"
                 if let index = groups.firstIndex(where: { $0.name == name }) {
                     groups[index].points.append((x, y))
                 } else {
@@ -96,7 +98,7 @@ public struct FigureBuilder {
                                            x: sorted.indices.map { Double($0 + 1) }, y: sorted))
             }
         case .histogram:
-            if figure.xAxis.label.isEmpty { figure.xAxis.label = spec.metric }
+            if figure.xAxis.label.isEmpty { figure.xAxis.label = humanName(spec.metric) }
             if spec.yLabel == nil { figure.yAxis.label = "count" }
             var vectors: [(String, [Double])] = []
             for member in members {
@@ -114,13 +116,14 @@ public struct FigureBuilder {
                 var counts = [Double](repeating: 0, count: bins)
                 for value in vector { counts[min(bins - 1, max(0, Int((value - lower) / width)))] += 1 }
                 figure.series.append(.init(label: label, role: .measured, style: .bars,
-                                           x: (0..<bins).map { lower + (Double($0) + 0.5) * width }, y: counts))
+                                           x: (0..<bins).map { lower + (Double($0) + 0.5) * width }, y: counts,
+                                           edges: (0...bins).map { lower + Double($0) * width }))
             }
         case .bar:
             let labels = members.map(\.label)
             figure.xAxis.categories = labels
-            let ys = try members.map { try reduced(spec.metric, spec.reduce ?? .last, result($0), member: $0, fail: fail) }
-            figure.series.append(.init(label: spec.metric, role: .measured, style: .bars,
+            let ys = try members.map { try value(of: $0, spec: spec, fail: fail) }
+            figure.series.append(.init(label: humanName(spec.metric), role: .measured, style: .bars,
                                        x: labels.indices.map(Double.init), y: ys))
         case .gramHeatmap:
             guard let member = members.first else { throw fail("names no run") }
@@ -130,7 +133,7 @@ public struct FigureBuilder {
             }
             if figure.xAxis.label.isEmpty { figure.xAxis.label = "example j" }
             if spec.yLabel == nil { figure.yAxis.label = "example i" }
-            figure.heatmap = .init(label: spec.metric, matrix: matrix)
+            figure.heatmap = .init(label: humanName(spec.metric), matrix: matrix)
         case .outputSpace:
             // Arrows from u(0) to `metric` (e.g. outputs_next) per example; targets drawn as stars.
             if figure.xAxis.label.isEmpty { figure.xAxis.label = "output 1" }
@@ -159,6 +162,22 @@ public struct FigureBuilder {
         case .convergence, .spectrum: return .logy
         case .widthSweep: return .loglog
         case .histogram, .bar, .gramHeatmap, .outputSpace: return .linear
+        }
+    }
+
+    /// One number for one run: the figure's `value` expression (reading the run as `run`), else the reduced metric.
+    private func value(of member: RunMember, spec: FigureSpec, fail: (String) -> FigureError) throws -> Double {
+        guard let expression = spec.value else {
+            guard let result = results[member.key] else { throw fail("no result for \(member.label)") }
+            return try reduced(spec.metric, spec.reduce ?? .last, result, member: member, fail: fail)
+        }
+        var single = member
+        single.group = "run"
+        let evaluator = ClaimEvaluator(experiment: ResolvedExperiment(spec: experiment.spec, members: [single]), results: results)
+        do {
+            return try evaluator.scalar(expression, role: "value")
+        } catch {
+            throw fail("\(member.label): \(error)")
         }
     }
 
@@ -191,4 +210,10 @@ public struct FigureBuilder {
         return .init(label: "(1 − η)^k ‖r(0)‖, η = \(formatNumber(eta))", role: .theory, style: .line,
                      x: (0..<steps).map(Double.init), y: (0..<steps).map { r0 * pow(1 - eta, Double($0)) })
     }
+}
+
+/// A metric or parameter key as a label: `kfac_leverage_scores` → "kfac leverage scores" (in figure labels an
+/// underscore means a subscript).
+func humanName(_ identifier: String) -> String {
+    identifier.replacingOccurrences(of: "_", with: " ")
 }

@@ -14,6 +14,9 @@ public struct FigureData: Codable, Hashable, Sendable {
     public var series: [Series]
     public var heatmap: Heatmap?
     public var arrows: [Arrow]
+    /// Draw one unit of x as long as one unit of y (output-space plots such as the paper's Figure 1).
+    /// nil (the default, omitted from JSON) = free aspect.
+    public var equalAspect: Bool? = nil
 
     public struct Axis: Codable, Hashable, Sendable {
         public var label: String
@@ -33,6 +36,8 @@ public struct FigureData: Codable, Hashable, Sendable {
         /// Band around y (seed spread in sweeps): low and high, same length as y.
         public var low: [Double]?
         public var high: [Double]?
+        /// Histograms: the bin edges (count + 1 of them); `x` holds the bin centres.
+        public var edges: [Double]?
     }
 
     public enum Role: String, Codable, Hashable, Sendable { case measured, theory }

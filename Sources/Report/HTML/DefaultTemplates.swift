@@ -20,7 +20,8 @@ enum DefaultTemplates {
 <header class="masthead">
   <p class="kicker">{{tool}} report</p>
   <h1>{{title}}</h1>
-  {{#hasDescription}}<p class="lede">{{description}}</p>{{/hasDescription}}
+  {{#descriptionParagraphs}}<p class="lede">{{paragraph}}</p>
+  {{/descriptionParagraphs}}
   <p class="meta">{{tool}} {{toolVersion}} · commit <code>{{commitShort}}</code>{{#dirty}} (uncommitted changes){{/dirty}}{{#hasSourceDate}} · {{sourceDate}}{{/hasSourceDate}}</p>
   {{#hasClaims}}
   <p class="verdict {{verdictClass}}"><span class="mark" aria-hidden="true">{{verdictMark}}</span> {{verdictText}}</p>
@@ -38,7 +39,7 @@ enum DefaultTemplates {
 <section id="{{anchor}}">
   <h2><span class="secnum">{{number}}</span> {{heading}}</h2>
   {{#blocks}}
-  {{#isParagraph}}<p>{{text}}</p>{{/isParagraph}}
+  {{#isParagraph}}<p>{{paragraphText}}</p>{{/isParagraph}}
   {{#isFigure}}
   <figure id="figure-{{figureID}}">
     {{#hasFigureTitle}}<p class="figure-title">{{figureTitle}}</p>{{/hasFigureTitle}}
@@ -52,9 +53,9 @@ enum DefaultTemplates {
   <div class="table-wrap">
   <table>
     <caption>{{tableCaption}}</caption>
-    <thead><tr>{{#header}}<th scope="col">{{.}}</th>{{/header}}</tr></thead>
+    <thead><tr>{{#header}}<th scope="col" class="{{kind}}">{{text}}</th>{{/header}}</tr></thead>
     <tbody>
-    {{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>
+    {{#rows}}<tr>{{#cells}}<td class="{{kind}}">{{text}}</td>{{/cells}}</tr>
     {{/rows}}
     </tbody>
   </table>
@@ -117,8 +118,8 @@ enum DefaultTemplates {
 }
 * { box-sizing: border-box; }
 html { background: var(--paper); color: var(--ink); }
-body { margin: 0 auto; max-width: 52rem; padding: 2.5rem 1.5rem 4rem; font: 17px/1.6 var(--serif);
-  font-variant-numeric: oldstyle-nums; text-rendering: optimizeLegibility; }
+body { margin: 0 auto; max-width: 54rem; padding: 2.5rem 1.5rem 4rem; font: 17px/1.6 var(--serif);
+  text-rendering: optimizeLegibility; }
 h1, h2, h3, .kicker, .meta, nav, table, figcaption, .verdict, dl, summary, footer { font-family: var(--sans); }
 h1 { font-size: 2rem; line-height: 1.2; margin: 0.2rem 0 0.6rem; font-weight: 650; letter-spacing: -0.01em; }
 h2 { font-size: 1.3rem; margin: 2.6rem 0 0.8rem; padding-bottom: 0.3rem; border-bottom: 1px solid var(--rule); font-weight: 620; }
@@ -149,7 +150,8 @@ caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0
 th, td { text-align: left; vertical-align: top; padding: 0.45rem 0.6rem; border-bottom: 1px solid var(--rule); }
 thead th { border-bottom: 2px solid var(--ink); font-weight: 620; white-space: nowrap; }
 tbody tr:nth-child(even) { background: color-mix(in srgb, var(--panel) 55%, transparent); }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num, td.number, th.number { text-align: right; white-space: nowrap; }
+td.code { font-family: var(--mono); font-size: 0.76rem; color: var(--muted); }
 td.cmp, th.cmp { text-align: center; }
 .claims .status { white-space: nowrap; }
 .badge { display: inline-block; padding: 0.1rem 0.5rem; border-radius: 4px; font-weight: 700; font-size: 0.76rem; letter-spacing: 0.04em; border: 1px solid currentColor; }
@@ -177,9 +179,13 @@ footer { margin-top: 3rem; padding-top: 0.8rem; border-top: 1px solid var(--rule
   a { color: inherit; text-decoration: none; }
   .files { display: none; }
   h2 { break-after: avoid; }
-  figure, table, tr { break-inside: avoid; }
+  figure, tr { break-inside: avoid; }
+  thead { display: table-header-group; }
+  .badge, .verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   details { background: none; padding: 0; }
   details > *:not(summary) { display: block; }
+  details::details-content { content-visibility: visible; display: block; }
+  summary { list-style: none; }
   .plot { border: 0; padding: 0; }
   tbody tr:nth-child(even) { background: none; }
   @page { margin: 18mm 16mm; }

@@ -72,7 +72,7 @@ public struct HTMLReportWriter {
                 switch block {
                 case .paragraph(let text):
                     context["isParagraph"] = true
-                    context["text"] = text
+                    context["paragraphText"] = text
                 case .figure(let figure):
                     context["isFigure"] = true
                     context["figureID"] = figure.id
@@ -87,8 +87,12 @@ public struct HTMLReportWriter {
                 case .table(let table):
                     context["isTable"] = true
                     context["tableCaption"] = table.caption
-                    context["header"] = table.header
-                    context["rows"] = table.rows.map { ["cells": $0] }
+                    let kinds = table.columns
+                    func kind(_ column: Int) -> String { column < kinds.count ? kinds[column].rawValue : "text" }
+                    context["header"] = table.header.enumerated().map { ["text": $0.element, "kind": kind($0.offset)] }
+                    context["rows"] = table.rows.map { row in
+                        ["cells": row.enumerated().map { ["text": $0.element, "kind": kind($0.offset)] }]
+                    }
                 case .claims:
                     context["isClaims"] = true
                     context["passedCount"] = passed
@@ -103,7 +107,11 @@ public struct HTMLReportWriter {
         return [
             "tool": provenance.tool, "toolVersion": provenance.toolVersion,
             "title": document.title,
-            "hasDescription": document.description != nil, "description": document.description ?? "",
+            "hasDescription": document.description != nil,
+            // Blank lines separate paragraphs (YAML `|` blocks); single newlines are just spaces.
+            "descriptionParagraphs": (document.description ?? "").components(separatedBy: "\n\n")
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+                .map { ["paragraph": $0] },
             "commitShort": String(provenance.gitCommit.prefix(12)), "dirty": provenance.gitDirty ?? false,
             "hasSourceDate": provenance.sourceDate != nil, "sourceDate": provenance.sourceDate ?? "",
             "hasClaims": total > 0,
@@ -126,7 +134,7 @@ public struct HTMLReportWriter {
             "statusText": claim.passed ? "PASS" : "FAIL",
             "measured": claim.measured.map(formatMeasure) ?? "—",
             "predicted": claim.predicted.map(formatMeasure) ?? "—",
-            "comparison": claim.comparison,
+            "comparison": claim.comparison == "<=" ? "≤" : claim.comparison == ">=" ? "≥" : claim.comparison,
             "hasTolerance": (claim.tolerance ?? 0) > 0,
             "tolerance": claim.tolerance.map { formatMeasure($0) + (claim.relative ? " (relative)" : "") } ?? "",
             "detail": claim.detail,

@@ -10,6 +10,8 @@ public struct Manifest: Codable, Sendable {
     public var specSource: String
     /// A `--templates` directory the HTML was rendered with, if any.
     public var templatesDirectory: String?
+    /// SOURCE_DATE_EPOCH at build time (the only date a verified file may show); verify re-runs with it.
+    public var sourceDateEpoch: String?
     public var spec: ExperimentSpec
     public var runs: [RunMember]
     public var provenance: Provenance
@@ -24,7 +26,7 @@ public struct Manifest: Codable, Sendable {
     /// Files that are never hashed or compared: the manifest itself and the wall-clock record.
     public static let unverifiedFiles: Set<String> = [fileName, timingFileName]
     public static let rule = "every file listed in `files` is re-created by re-running `spec_source` and must match its "
-        + "SHA-256; manifest.json and timing.json (wall time, dates) are not compared"
+        + "SHA-256; manifest.json itself must equal the re-run's byte for byte; timing.json (wall time, dates) is not compared"
 }
 
 /// What `ngd verify` needs from a manifest. Decoded separately so that reading it never depends on the
@@ -34,6 +36,7 @@ public struct ManifestHeader: Decodable, Sendable {
     public var specFile: String
     public var specSource: String
     public var templatesDirectory: String?
+    public var sourceDateEpoch: String?
     public var files: [String: String]
     public var provenance: Provenance?
 

@@ -69,6 +69,7 @@ public struct ReportBuilder {
     /// Sibling paths used while building `output`.
     static func stagingPath(_ output: String) -> String { sibling(output, suffix: "staging") }
     static func retiredPath(_ output: String) -> String { sibling(output, suffix: "previous") }
+    static func lockPath(_ output: String) -> String { sibling(output, suffix: "lock") }
 
     private static func sibling(_ output: String, suffix: String) -> String {
         let standardized = (output as NSString).standardizingPath
@@ -87,6 +88,14 @@ public struct ReportBuilder {
         let startedAt = Date()
         let clockStart = DispatchTime.now()
 
+        let parent = (output as NSString).deletingLastPathComponent
+        do {
+            try fileManager.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError.io(path: parent, message: "cannot create the directory: \(error.localizedDescription)")
+        }
+        let lock = try DirectoryLock(path: Self.lockPath(output))
+        defer { withExtendedLifetime(lock) {} }
         try Self.recoverInterruptedSwap(output: output, retired: retired)
         try prepareStaging(staging)
 
@@ -98,7 +107,7 @@ public struct ReportBuilder {
         let counting = CountingExecutor(inner: configuration.executor)
         let scheduler = RunScheduler(executor: counting, cache: cache, progress: configuration.progress,
                                      shouldStop: configuration.shouldStop)
-        let results = try scheduler.results(for: experiment, shard: configuration.shard)
+        let results = try scheduler.results(for: experiment, shard: configuration.shard).mapValues { $0.withDerivedQuantities() }
         let trained = counting.count
         let cached = results.count - trained
 
@@ -142,11 +151,13 @@ public struct ReportBuilder {
         let html = try HTMLReportWriter(templates: configuration.templates).html(for: document, svgs: svgs)
         try write(Data(html.utf8), to: (staging as NSString).appendingPathComponent("report.html"))
         if let pdfWriter = configuration.pdfWriter {
-            try write(pdfWriter.pdf(for: document, figures: rendered), to: (staging as NSString).appendingPathComponent("report.pdf"))
+            try write(pdfWriter.pdf(for: document, figures: Dictionary(uniqueKeysWithValues: figures.map { ($0.id, $0) }),
+                                    rendered: rendered), to: (staging as NSString).appendingPathComponent("report.pdf"))
         }
 
         let manifest = Manifest(tool: provenance.tool, toolVersion: provenance.toolVersion, specFile: specFile,
-                                specSource: specSource, templatesDirectory: configuration.templatesDirectory, spec: spec,
+                                specSource: specSource, templatesDirectory: configuration.templatesDirectory,
+                                sourceDateEpoch: configuration.environment["SOURCE_DATE_EPOCH"], spec: spec,
                                 runs: experiment.members, provenance: provenance, claims: claims,
                                 files: OutputFiles.hashes(staging), verification: Manifest.rule)
         try write(CanonicalJSON.data(manifest, pretty: true), to: (staging as NSString).appendingPathComponent(Manifest.fileName))

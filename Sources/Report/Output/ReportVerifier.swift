@@ -49,6 +49,7 @@ public struct ReportVerifier {
         rerun.ignoreCache = true
         rerun.extraCaches = []
         rerun.shard = nil
+        rerun.environment["SOURCE_DATE_EPOCH"] = header.sourceDateEpoch
         if let templates = header.templatesDirectory {
             rerun.templates = try ReportTemplates.load(directory: templates)
             rerun.templatesDirectory = templates
@@ -59,6 +60,11 @@ public struct ReportVerifier {
         for path in Set(header.files.keys).union(fresh.files.keys).sorted() where header.files[path] != fresh.files[path] {
             report.differing.append(path)
         }
+        // The manifest cannot hash itself, but it is deterministic: compare it whole with the re-run's, so
+        // editing it (a claim's `passed`, say) is caught too.
+        let recorded = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(Manifest.fileName))
+        let rerunManifest = FileManager.default.contents(atPath: (scratch as NSString).appendingPathComponent(Manifest.fileName))
+        if recorded != rerunManifest { report.differing.append(Manifest.fileName) }
         if let old = header.provenance, let new = fresh.provenance {
             report.environmentChanges = Self.differences(old, new)
         }

@@ -21,7 +21,7 @@ public struct ResolvedRun: Codable, Hashable, Sendable {
     }
 
     public struct Optimizer: Codable, Hashable, Sendable {
-        public var kind: OptimizerKind
+        public var kind: OptimizerSpec.Kind
         public var learningRate: LearningRate
         public var damping: Double
         public var linearized: Bool

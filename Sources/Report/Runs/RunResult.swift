@@ -46,3 +46,28 @@ public struct CachedRun: Codable, Hashable, Sendable {
     public var run: ResolvedRun
     public var result: RunResult
 }
+
+extension RunResult {
+    /// Quantities the report derives from what the engine recorded (never stored in the cache):
+    /// - `output_cosines`: per example, cos∠(Δu_i, y_i − u_i) with Δu = outputs_next − outputs_initial and
+    ///   y = targets (Figure 1's alignment, PAPER.md §8.15), when those three matrices are present.
+    public func withDerivedQuantities() -> RunResult {
+        var result = self
+        if result.vectors["output_cosines"] == nil, let start = matrices["outputs_initial"], let next = matrices["outputs_next"],
+           let targets = matrices["targets"], start.rows == next.rows, start.rows == targets.rows,
+           start.columns == next.columns, start.columns == targets.columns {
+            result.vectors["output_cosines"] = (0..<start.rows).map { i in
+                var dot = 0.0, stepNorm = 0.0, errorNorm = 0.0
+                for j in 0..<start.columns {
+                    let step = next[i, j] - start[i, j], error = targets[i, j] - start[i, j]
+                    dot += step * error
+                    stepNorm += step * step
+                    errorNorm += error * error
+                }
+                let denominator = (stepNorm * errorNorm).squareRoot()
+                return denominator > 0 ? dot / denominator : .nan
+            }
+        }
+        return result
+    }
+}

@@ -35,7 +35,9 @@ extension ExperimentSpec {
                                            steps: sweep.steps, seed: seedValue, assignments: assignment, owner: sweep.id)
                 var parameters: [String: SweepValue] = [:]
                 for (parameter, value) in assignment { parameters[parameter.rawValue] = value }
-                let coordinates = assignment.map { "\($0.0.rawValue)=\($0.1)" }.joined(separator: ", ")
+                // Human labels: "input conditioning=10", not the key (an underscore would typeset as a subscript).
+                let coordinates = assignment.map { "\($0.0.rawValue.replacingOccurrences(of: "_", with: " "))=\($0.1)" }
+                    .joined(separator: ", ")
                 members.append(RunMember(group: sweep.id, label: "\(sweep.label ?? sweep.id) (\(coordinates))",
                                          parameters: parameters, run: resolved, key: resolved.key))
             }

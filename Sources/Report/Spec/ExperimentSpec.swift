@@ -92,19 +92,21 @@ public struct ModelSpec: Codable, Hashable, Sendable {
     }
 }
 
-public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
-    case gd, ngd, kfac
-}
-
 /// A named optimizer.
 public struct OptimizerSpec: Codable, Hashable, Sendable {
-    public var kind: OptimizerKind
+    /// The update rule. Nested (not a top-level `OptimizerKind`) so it never collides with `NGD.OptimizerKind`,
+    /// whose raw values it shares: `NGD.OptimizerKind(rawValue: kind.rawValue)` converts.
+    public enum Kind: String, Codable, CaseIterable, Sendable {
+        case gd, ngd, kfac
+    }
+
+    public var kind: Kind
     public var lr: LearningRate
     public var damping: Double?
     /// Train the linearised model u₀ + J₀Δθ instead of the network (the exact theory curve).
     public var linearized: Bool?
 
-    public init(kind: OptimizerKind, lr: LearningRate, damping: Double? = nil, linearized: Bool? = nil) {
+    public init(kind: Kind, lr: LearningRate, damping: Double? = nil, linearized: Bool? = nil) {
         self.kind = kind
         self.lr = lr
         self.damping = damping
@@ -280,6 +282,9 @@ public struct FigureSpec: Codable, Hashable, Sendable {
     public var x: String?
     /// width_sweep and bar: how a per-step series becomes one number per run (default `last`).
     public var reduce: Reduction?
+    /// width_sweep and bar: an expression giving one number per run, reading the run as `run`
+    /// (`max(abs(run.contraction_ratio - 0.5))`); replaces `reduce`, and `metric` only labels the axis.
+    public var value: String?
     /// Draw the theory curve (`<metric>_theory` from the result, or the closed form where one exists).
     public var theory: Bool?
     public var scale: AxisScales?
@@ -292,7 +297,7 @@ public struct FigureSpec: Codable, Hashable, Sendable {
     public var yLabel: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, title, caption, runs, metric, x, reduce, theory, scale, size, bins, section
+        case id, kind, title, caption, runs, metric, x, reduce, value, theory, scale, size, bins, section
         case xLabel = "x_label", yLabel = "y_label"
     }
 

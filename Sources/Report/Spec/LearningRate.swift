@@ -51,6 +51,14 @@ public enum LearningRate: Codable, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// For people: `0.5`, `1/λ_max`, `2.5/λ_max`.
+    public var displayText: String {
+        switch self {
+        case .fixed(let value): return formatNumber(value)
+        case .inverseLambdaMax(let scale): return "\(formatNumber(scale))/λ_max"
+        }
+    }
+
     /// The magnitude that must be positive: the number itself or the scale.
     var magnitude: Double {
         switch self {

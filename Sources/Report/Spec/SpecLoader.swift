@@ -137,10 +137,17 @@ struct SpecValidator {
         for (index, figure) in (spec.figures ?? []).enumerated() {
             let path = "figures[\(index)]"
             if !Self.isFileSafe(figure.id) { fail("\(path).id", "must be letters, digits, '_' or '-', got \"\(figure.id)\"") }
+            if figure.id == "claims" { fail("\(path).id", "\"claims\" is reserved (data/claims.json holds the claim outcomes)") }
             if !figureIDs.insert(figure.id).inserted { fail("\(path).id", "figure id \"\(figure.id)\" is used twice") }
             if figure.runs.isEmpty { fail("\(path).runs", "must name at least one run or sweep") }
             for (runIndex, id) in figure.runs.enumerated() where runIDs[id] == nil {
                 fail("\(path).runs[\(runIndex)]", "no run or sweep named \"\(id)\"\(known(runIDs.keys))")
+            }
+            if let value = figure.value {
+                if figure.kind != .widthSweep && figure.kind != .bar {
+                    fail("\(path).value", "only width_sweep and bar figures take a value expression")
+                }
+                checkExpression(value, at: "\(path).value", runIDs: ["run": "the figure's run"])
             }
             if let bins = figure.bins, bins <= 0 { fail("\(path).bins", "expected a positive number of bins, got \(bins)") }
             if let x = figure.x, SweepParameter(rawValue: x) == nil {
@@ -251,7 +258,7 @@ struct SpecValidator {
 
 extension SweepParameter {
     /// Why `value` is not acceptable for this parameter, or nil.
-    func problem(with value: SweepValue, optimizer: OptimizerKind?) -> String? {
+    func problem(with value: SweepValue, optimizer: OptimizerSpec.Kind?) -> String? {
         switch self {
         case .lr:
             let rate: LearningRate?

@@ -111,19 +111,44 @@ private struct NodeDecoding: Decoder {
             throw owner.error("expected a mapping, got \(describe(node))", at: node, path: codingPath)
         }
         var entries: [(key: String, value: Node)] = []
+        var merged: [(keyNode: Node, value: Node)] = []
         for (keyNode, value) in mapping {
-            guard case .scalar(let scalar) = keyNode else {
-                throw owner.error("keys must be plain words, got \(describe(keyNode))", at: keyNode, path: codingPath)
+            // YAML merge keys (`<<: *base`) let specs share settings; explicit keys win over merged ones.
+            if case .scalar(let scalar) = keyNode, scalar.string == "<<", scalar.style == .plain {
+                let sources: [Node]
+                switch value {
+                case .mapping: sources = [value]
+                case .sequence(let sequence): sources = Array(sequence)
+                default: throw owner.error("<< must merge a mapping or a list of mappings, got \(describe(value))",
+                                           at: value, path: codingPath)
+                }
+                for source in sources {
+                    guard case .mapping(let inner) = source else {
+                        throw owner.error("<< must merge a mapping, got \(describe(source))", at: source, path: codingPath)
+                    }
+                    merged += inner.map { ($0.key, $0.value) }
+                }
+                continue
             }
-            owner.recordKey(codingPath + [NamedKey(scalar.string)], keyNode)
-            guard Key(stringValue: scalar.string) != nil else {
-                throw owner.error("unknown key \"\(scalar.string)\"", at: keyNode,
-                                  path: codingPath + [NamedKey(scalar.string)])
-            }
-            entries.append((scalar.string, value))
+            try appendEntry(keyNode, value, to: &entries, Key.self)
+        }
+        for (keyNode, value) in merged where !entries.contains(where: { $0.key == keyNode.scalar?.string }) {
+            try appendEntry(keyNode, value, to: &entries, Key.self)
         }
         return KeyedDecodingContainer(NodeKeyedContainer<Key>(entries: entries, node: node, codingPath: codingPath,
                                                               owner: owner))
+    }
+
+    private func appendEntry<Key: CodingKey>(_ keyNode: Node, _ value: Node, to entries: inout [(key: String, value: Node)],
+                                             _ keyType: Key.Type) throws {
+        guard case .scalar(let scalar) = keyNode else {
+            throw owner.error("keys must be plain words, got \(describe(keyNode))", at: keyNode, path: codingPath)
+        }
+        owner.recordKey(codingPath + [NamedKey(scalar.string)], keyNode)
+        guard Key(stringValue: scalar.string) != nil else {
+            throw owner.error("unknown key \"\(scalar.string)\"", at: keyNode, path: codingPath + [NamedKey(scalar.string)])
+        }
+        entries.append((scalar.string, value))
     }
 
     func unkeyedContainer() throws -> UnkeyedDecodingContainer {
@@ -325,7 +350,7 @@ extension SpecKeyword where Self: CaseIterable & RawRepresentable, RawValue == S
 
 extension DatasetRequest.Kind: SpecKeyword {}
 extension DatasetRequest.TargetOperator: SpecKeyword {}
-extension OptimizerKind: SpecKeyword {}
+extension OptimizerSpec.Kind: SpecKeyword {}
 extension FigureKind: SpecKeyword {}
 extension AxisScales: SpecKeyword {}
 extension Reduction: SpecKeyword {}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import NGD
+import Render
+import Report
+
+/// `ngd plot RUN.json … --out FILE`: overlays saved `ngd train` runs (log-y), optionally with each run's predicted rate.
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Overlay saved `ngd train --format json` runs on a log-y axis, with --theory the predicted rates (dashed).",
+        discussion: "The format comes from the extension of --out (.pdf, .svg, .png); FILE.csv beside it holds the data.")
+
+    @Argument(help: "Runs written by `ngd train --format json`.")
+    var runs: [String]
+
+    @Option(help: "Per-step metric to plot (residual_norm, loss, gram_lambda_min, jacobian_drift, …).")
+    var metric: String = "residual_norm"
+
+    @Flag(help: "Draw the rate the theory predicts for each run as a dashed line.")
+    var theory = false
+
+    @Option(help: "Figure size: neurips, icml-column, icml-full or WxH in inches.")
+    var size: String = "neurips"
+
+    @Option(help: "Theme: paper or slides.")
+    var theme: String = "paper"
+
+    @Option(help: "PNG resolution in dots per inch.")
+    var dpi: Double = 300
+
+    @Option(help: "Output file: .pdf, .svg or .png.")
+    var out: String
+
+    func run() throws {
+        let loaded = try runs.map { path -> (label: String, run: TrainingRun) in
+            guard let data = FileManager.default.contents(atPath: path) else { throw NGDError(path, "cannot read the run file") }
+            do {
+                let run = try TrainingRun.makeDecoder().decode(TrainingRun.self, from: data)
+                return (Self.label(for: run), run)
+            } catch {
+                throw NGDError(path, "is not a run written by `ngd train --format json` (\(Self.reason(error)))")
+            }
+        }
+        let figureSize: FigureSize
+        do { figureSize = try FigureSize(parsing: size) } catch {
+            throw NGDError("--size", "expected neurips, icml-column, icml-full or WxH in inches, got '\(size)'", usage: true)
+        }
+        let themeValue: Theme
+        switch theme {
+        case "paper": themeValue = .paper
+        case "slides": themeValue = .slides
+        default: throw NGDError("--theme", "expected paper or slides, got '\(theme)'", usage: true)
+        }
+        let figure = try RunComparisonPlot(runs: loaded, metric: metric, showsTheory: theory)
+            .figure(size: figureSize, theme: themeValue)
+        let url = URL(fileURLWithPath: out)
+        guard ["pdf", "svg", "png"].contains(url.pathExtension.lowercased()) else {
+            throw NGDError("--out", "expected a .pdf, .svg or .png file, got '\(out)'", usage: true)
+        }
+        do { try figure.write(to: url, dpi: dpi) } catch { throw NGDError(out, "cannot write the figure: \(error)") }
+    }
+
+    /// "NGD, η = 0.5, m = 4096" (+ ", linearised").
+    static func label(for run: TrainingRun) -> String {
+        let name = ["gd": "GD", "ngd": "NGD", "kfac": "K-FAC"][run.config.optimizer.rawValue] ?? run.config.optimizer.rawValue
+        let eta = String(format: "%.3g", run.summary.learningRate)
+        return "\(name), η = \(eta), m = \(run.config.width)" + (run.config.linearized ? ", linearised" : "")
+    }
+
+    static func reason(_ error: Error) -> String {
+        if case DecodingError.keyNotFound(let key, _) = error { return "missing key '\(key.stringValue)'" }
+        if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
+        if case DecodingError.typeMismatch(_, let context) = error {
+            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import NGD
+import Render
+import Report
+
+/// `ngd report SPEC --out DIR`: runs an experiment spec and writes a reproducible report directory.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Run an experiment spec (YAML) and write report.html, report.pdf, figures, data and a manifest.",
+        discussion: """
+        The output directory is replaced atomically: a failed or interrupted run (Ctrl-C, exit 130) leaves the \
+        previous report untouched, and completed runs are cached (runs/<key>.json) so the next attempt resumes. \
+        See docs/SPEC.md for the spec format.
+        """)
+
+    @Argument(help: "The experiment spec (YAML).")
+    var spec: String
+
+    @Option(name: .long, help: "Output directory (default: out/<spec name>).")
+    var out: String?
+
+    @Option(name: .long, help: "Directory with report.mustache / style.mustache overriding the built-in templates.")
+    var templates: String?
+
+    @Option(name: .long, help: "Run only shard i of N (0-based, e.g. 0/4): cache its results, assemble no report.")
+    var shard: String?
+
+    @Option(name: .customLong("cache"), help: "Extra directory of cached run results (e.g. another shard's runs/); repeatable.")
+    var caches: [String] = []
+
+    @Flag(name: .long, help: "No progress output on stderr.")
+    var quiet = false
+
+    @Flag(name: .customLong("dry-run"), help: "Validate the spec and list its runs (key, cached or not); train nothing.")
+    var dryRun = false
+
+    func run() throws {
+        let shardValue = try shard.map { text -> Shard in
+            guard let value = Shard(text) else { throw NGDError("--shard", "expected i/N with 0 ≤ i < N, got '\(text)'", usage: true) }
+            return value
+        }
+        guard let data = FileManager.default.contents(atPath: spec), let source = String(data: data, encoding: .utf8) else {
+            throw NGDError(spec, "cannot read the spec file")
+        }
+        // Spec problems are reported before anything else is set up.
+        let parsed = try ReportSeams.translatingErrors { try ExperimentSpec.parse(yaml: source, file: spec) }
+        let output = out ?? "out/" + ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
+        if dryRun {
+            try listRuns(try ReportSeams.translatingErrors { try parsed.resolved() }, output: output, shard: shardValue)
+            return
+        }
+        var configuration = try ReportSeams.configuration(quiet: quiet)
+        configuration.progress = ProgressReporter.standard(quiet: quiet)
+        if let templates {
+            configuration.templates = try ReportSeams.translatingErrors { try ReportTemplates.load(directory: templates) }
+            configuration.templatesDirectory = (templates as NSString).standardizingPath
+        }
+        configuration.shard = shardValue
+        configuration.extraCaches = caches
+        Interruption.installHandler()
+        let summary = try ReportSeams.translatingErrors {
+            try ReportBuilder(configuration: configuration).build(specSource: source, specFile: spec, into: output)
+        }
+        guard summary.assembled else {
+            if !quiet { print("shard \(shard ?? ""): \(summary.runsTrained) trained, \(summary.runsCached) cached in \(summary.outputDirectory)/runs") }
+            return
+        }
+        if !quiet {
+            let failed = summary.claims.filter { !$0.passed }
+            print("\(output)/report.html: \(summary.runsTrained) run(s) trained, \(summary.runsCached) cached; "
+                  + "claims: \(summary.claims.count - failed.count)/\(summary.claims.count) passed"
+                  + (failed.isEmpty ? "" : " (failed: \(failed.map(\.id).joined(separator: ", ")))"))
+        }
+    }
+}
+
+extension ReportCommand {
+    /// One line per run in execution order: index, key prefix, cached or not, label.
+    private func listRuns(_ experiment: ResolvedExperiment, output: String, shard: Shard?) throws {
+        let cache = RunCache(directory: (output as NSString).appendingPathComponent("runs"), readOnly: caches)
+        let runs = experiment.runs
+        let selected = Set(experiment.runs(inShard: shard).map(\.key))
+        var cached = 0
+        for (index, run) in runs.enumerated() where selected.contains(run.key) {
+            let isCached = FileManager.default.fileExists(atPath: (output as NSString).appendingPathComponent("runs/\(run.key).json"))
+                || cache.readOnly.contains { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("\(run.key).json")) }
+            if isCached { cached += 1 }
+            let labels = experiment.members.filter { $0.key == run.key }.map(\.label).joined(separator: "; ")
+            print("\(index)\t\(run.key.prefix(12))\t\(isCached ? "cached" : "to run")\t\(labels)")
+        }
+        print("\(selected.count) run(s), \(cached) cached, \(experiment.spec.figures?.count ?? 0) figure(s), \(experiment.spec.claims?.count ?? 0) claim(s)")
+    }
+}
+
+/// The connection between the report layer and the engine and renderer.
+/// LEAD: `configuration` is the one place to connect NGD training (a `RunExecutor`), Render figures
+/// (a `FigureRenderer`), Render's document writer (a `ReportPDFWriter`) and the environment facts.
+enum ReportSeams {
+    /// The engine, the renderer and the PDF writer behind `ngd report` and `ngd verify`, with the BLAS and
+    /// graphics facts that go into provenance.
+    static func configuration(quiet: Bool) throws -> ReportConfiguration {
+        let blas = BLASInfo.current
+        let theme = Theme.paper
+        let fontFiles = FontCatalog.files(forFamilies: theme.fontFamily)
+        return ReportConfiguration(
+            executor: NGDRunExecutor(), renderer: CairoFigureRenderer(theme: theme),
+            pdfWriter: CairoReportPDFWriter(theme: theme),
+            compute: ComputeEnvironment(blasLibrary: blas.library, blasCoreName: blas.coreName, blasThreads: blas.threads),
+            graphics: GraphicsEnvironment(cairoVersion: FontCatalog.cairoVersion, pangoVersion: FontCatalog.pangoVersion,
+                                          fontFiles: fontFiles))
+    }
+
+    /// Report's errors in the CLI's shape: spec problems are usage errors (exit 2) located at file:line:column;
+    /// an interruption exits 130 with the cache consistent.
+    static func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SpecError {
+            throw error.ngdError
+        } catch let errors as SpecErrors {
+            throw errors.ngdError
+        } catch ReportError.interrupted {
+            FileHandle.standardError.write(Data("\nngd: \(ReportError.interrupted)\n".utf8))
+            Foundation.exit(130)
+        } catch let error as ReportError {
+            throw NGDError("", error.description)
+        } catch let error as FigureError {
+            throw NGDError("", error.description)
+        }
+    }
+}

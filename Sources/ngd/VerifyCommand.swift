@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import NGD
+import Report
+
+/// `ngd verify DIR`: checks that a report directory is intact and reproducible.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check a report directory: files against manifest.json, then a fresh re-run against every SHA-256.",
+        discussion: """
+        First every file listed in manifest.json is hashed and compared (altered, missing or unlisted files fail). \
+        Then the spec recorded in the manifest is re-run without any cache into a scratch directory and every \
+        output's SHA-256 is compared, and manifest.json byte for byte; timing.json (wall time) is not compared. Exit 0 when \
+        everything matches, 1 otherwise. When the machine or code differs from the recorded provenance, the \
+        changed fields are listed: they explain differences in report.html/report.pdf.
+        """)
+
+    @Argument(help: "The report directory (containing manifest.json).")
+    var directory: String
+
+    @Flag(name: .customLong("files-only"), help: "Only check the files against the manifest; do not re-run.")
+    var filesOnly = false
+
+    @Flag(name: .customLong("keep-scratch"), help: "Keep the scratch re-run directory even when everything matches.")
+    var keepScratch = false
+
+    @Flag(name: .long, help: "No progress output on stderr.")
+    var quiet = false
+
+    func run() throws {
+        let report: VerificationReport
+        if filesOnly {
+            report = try ReportSeams.translatingErrors { try ReportVerifier.checkFiles(in: directory) }
+        } else {
+            // The cheap check first, so a tampered directory is reported even when no engine is connected.
+            let files = try ReportSeams.translatingErrors { try ReportVerifier.checkFiles(in: directory) }
+            if !files.passed {
+                print(describe(files))
+                Foundation.exit(1)
+            }
+            var configuration = try ReportSeams.configuration(quiet: quiet)
+            configuration.progress = ProgressReporter.standard(quiet: quiet)
+            Interruption.installHandler()
+            report = try ReportSeams.translatingErrors {
+                try ReportVerifier(configuration: configuration).verify(directory: directory, keepScratch: keepScratch)
+            }
+        }
+        print(describe(report))
+        // Not an error message: the listing above is the answer; the exit status says it failed.
+        if !report.passed { Foundation.exit(1) }
+    }
+
+    private func describe(_ report: VerificationReport) -> String {
+        var lines: [String] = []
+        for path in report.altered { lines.append("altered:   \(path)") }
+        for path in report.missing { lines.append("missing:   \(path)") }
+        for path in report.unlisted { lines.append("unlisted:  \(path)") }
+        for path in report.differing { lines.append("differs:   \(path)") }
+        if !report.environmentChanges.isEmpty {
+            lines.append("provenance differs from the recorded report:")
+            lines += report.environmentChanges.map { "  \($0)" }
+        }
+        if let scratch = report.scratchDirectory { lines.append("re-run kept in \(scratch)") }
+        lines.append(report.passed ? "\(directory): verified" : "\(directory): NOT verified")
+        return lines.joined(separator: "\n")
+    }
+}
