@@ -1,0 +1,137 @@
+import Foundation
+import NGD
+
+/// Study-side analysis helpers of the paper studies (λ₀, linear theory, K-FAC, step size, generalization,
+/// pseudo-Huber): claim verdicts as pure functions (so tests can flip them), figure and series constructors,
+/// and small vector measurements on run results. No model code: every number comes from NGD.
+public enum PaperAnalysis {
+    // MARK: Claim verdicts
+
+    /// A claim "measured ≤ bound (+ tolerance)".
+    public static func atMost(id: String, statement: String, source: String, expression: String, measured: Double,
+                              bound: Double, tolerance: Double = 0, detail: String) -> ClaimOutcome {
+        let passed = measured.isFinite && bound.isFinite && measured <= bound + tolerance
+        let verdict = "\(formatMeasure(measured)) \(passed ? "≤" : ">") \(formatMeasure(bound))"
+            + (tolerance == 0 ? "" : " + \(formatMeasure(tolerance))")
+        return ClaimOutcome(id: id, statement: statement, source: source, comparison: "<=", measuredExpression: expression,
+                            predicted: bound, measured: measured, tolerance: tolerance, relative: false, passed: passed,
+                            detail: verdict + ". " + detail)
+    }
+
+    /// A claim "measured ≥ bound (− tolerance)".
+    public static func atLeast(id: String, statement: String, source: String, expression: String, measured: Double,
+                               bound: Double, tolerance: Double = 0, detail: String) -> ClaimOutcome {
+        let passed = measured.isFinite && bound.isFinite && measured >= bound - tolerance
+        let verdict = "\(formatMeasure(measured)) \(passed ? "≥" : "<") \(formatMeasure(bound))"
+            + (tolerance == 0 ? "" : " − \(formatMeasure(tolerance))")
+        return ClaimOutcome(id: id, statement: statement, source: source, comparison: ">=", measuredExpression: expression,
+                            predicted: bound, measured: measured, tolerance: tolerance, relative: false, passed: passed,
+                            detail: verdict + ". " + detail)
+    }
+
+    /// A claim "|measured − predicted| ≤ tolerance".
+    public static func approximately(id: String, statement: String, source: String, expression: String,
+                                     measured: Double, predicted: Double, tolerance: Double,
+                                     detail: String) -> ClaimOutcome {
+        let gap = abs(measured - predicted)
+        let passed = gap.isFinite && gap <= tolerance
+        let verdict = "|\(formatMeasure(measured)) − \(formatMeasure(predicted))| = \(formatMeasure(gap)) "
+            + "\(passed ? "≤" : ">") \(formatMeasure(tolerance))"
+        return ClaimOutcome(id: id, statement: statement, source: source, comparison: "≈", measuredExpression: expression,
+                            predicted: predicted, measured: measured, tolerance: tolerance, relative: false, passed: passed,
+                            detail: verdict + ". " + detail)
+    }
+
+    /// Appends the note a `--quick` claim carries when it fails only because of the size.
+    public static func noteQuickSize(_ claim: ClaimOutcome, quick: Bool, needs: String) -> ClaimOutcome {
+        guard quick, !claim.passed else { return claim }
+        var noted = claim
+        noted.detail += " (--quick size; the full size \(needs) is needed for this claim.)"
+        return noted
+    }
+
+    // MARK: Figures
+
+    public static func figure(id: String, title: String, caption: String, x: String, xScale: FigureData.Scale = .linear,
+                              y: String, yScale: FigureData.Scale = .linear, series: [FigureData.Series],
+                              kind: FigureKind = .convergence, width: Double = 5.5, height: Double = 3.4) -> FigureData {
+        FigureData(id: id, kind: kind, title: title, caption: caption, widthInches: width, heightInches: height,
+                   xAxis: .init(label: x, scale: xScale, categories: nil),
+                   yAxis: .init(label: y, scale: yScale, categories: nil), series: series, heatmap: nil, arrows: [])
+    }
+
+    public static func measured(_ label: String, x: [Double], y: [Double], style: FigureData.Style = .line,
+                                low: [Double]? = nil, high: [Double]? = nil) -> FigureData.Series {
+        FigureData.Series(label: label, role: .measured, style: style, x: x, y: y, low: low, high: high)
+    }
+
+    public static func theory(_ label: String, x: [Double], y: [Double]) -> FigureData.Series {
+        FigureData.Series(label: label, role: .theory, style: .line, x: x, y: y, low: nil, high: nil)
+    }
+
+    // MARK: Measurements on runs
+
+    /// The first step k with ‖r_k‖ ≤ tolerance·‖r₀‖, or nil when the run never gets there.
+    public static func stepsToReach(_ run: TrainingRun, relativeTolerance tolerance: Double) -> Int? {
+        guard let r0 = run.steps.first?.residualNorm, r0 > 0 else { return nil }
+        return run.steps.first(where: { $0.residualNorm <= tolerance * r0 })?.step
+    }
+
+    /// The steps a linear contraction by `factor` per step needs to reach `tolerance`: log(tol)/log(factor).
+    public static func predictedSteps(factor: Double, tolerance: Double) -> Double {
+        guard factor > 0, factor < 1 else { return factor <= 0 ? 1 : .infinity }
+        return log(tolerance) / log(factor)
+    }
+
+    /// r_k = u_k − y flattened (n·k), for a run that recorded outputs.
+    public static func residuals(_ run: TrainingRun, targets: Matrix) -> [[Double]] {
+        run.steps.compactMap { step in
+            step.outputs.map { u in zip(u.storage, targets.storage).map { $0 - $1 } }
+        }
+    }
+
+    public static func dot(_ a: [Double], _ b: [Double]) -> Double {
+        var s = 0.0
+        for i in 0..<min(a.count, b.count) { s += a[i] * b[i] }
+        return s
+    }
+
+    public static func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
+
+    public static func difference(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 - $1 } }
+
+    public static func cosine(_ a: [Double], _ b: [Double]) -> Double { dot(a, b) / (norm(a) * norm(b)) }
+
+    /// The Gram matrix G₀ = J₀J₀ᵀ of the network a config initialises on a data set (no training).
+    public static func initialGram(_ config: TrainingConfig, on dataset: Dataset) -> Matrix {
+        let model = config.model(inputDimension: dataset.dimension)
+        let theta0 = model.initialParameters(initScale: config.initScale, seed: config.seed)
+        let jacobian = model.jacobian(on: dataset.inputs, parameters: theta0, includesOutputLayer: config.trainOutputLayer)
+        return jacobian.gram(inputGram: dataset.inputs.gram())
+    }
+
+    /// Uniform random points on the unit sphere of R^d (rows), from `Xoshiro256StarStar(seed:)`.
+    public static func unitInputs(count: Int, dimension: Int, seed: UInt64) -> Matrix {
+        var rng = Xoshiro256StarStar(seed: seed)
+        var x = Matrix(rows: count, columns: dimension)
+        for i in 0..<count {
+            var s = 0.0
+            for j in 0..<dimension {
+                let v = rng.nextNormal()
+                x[i, j] = v
+                s += v * v
+            }
+            let norm = s.squareRoot()
+            for j in 0..<dimension { x[i, j] /= norm }
+        }
+        return x
+    }
+
+    // MARK: Text
+
+    /// A number for prose and tables (4 significant digits, scientific when tiny or huge).
+    public static func text(_ value: Double) -> String { formatMeasure(value) }
+
+    /// A list of numbers for prose: "0.19, 0.14, 0.061".
+    public static func list(_ values: [Double]) -> String { values.map(text).joined(separator: ", ") }
+}
