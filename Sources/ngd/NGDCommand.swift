@@ -13,6 +13,8 @@ struct NGDCommand: ParsableCommand {
         subcommands: [
             // Keep alphabetical; each subcommand lives in its own file.
             AnalyzeCommand.self,
+            Figure1Command.self,
+            PaperCommand.self,
             PlotCommand.self,
             ReportCommand.self,
             TrainCommand.self,

@@ -18,6 +18,9 @@ public struct StudyOutcome: Sendable {
     /// Every setting the study used (n, d, m, ν, η per method and how it was chosen, seeds, damping, steps),
     /// as label/value rows printed in the report's settings table.
     public var settings: [(String, String)]
+    /// Finite-width effects, deviations from the theory and assumptions, one sentence each; the report collects
+    /// them in its "Finite-width effects and deviations" section.
+    public var caveats: [String] = []
 
     public init(id: String, title: String, blocks: [StudyBlock] = [], claims: [ClaimOutcome] = [],
                 settings: [(String, String)] = []) {
@@ -51,6 +54,8 @@ public final class StudyContext {
     private var datasets: [DatasetRequest: Dataset] = [:]
     private(set) public var trainedRuns = 0
     private(set) public var cachedRuns = 0
+    /// Cache keys of every run this context served (trained or cached), so a report keeps exactly its own runs.
+    private(set) public var usedKeys: Set<String> = []
 
     public init(settings: PaperSettings, cacheDirectory: String?) {
         self.settings = settings
@@ -82,6 +87,7 @@ public final class StudyContext {
     private func cached(_ config: TrainingConfig, identity: String, label: String,
                         compute: () throws -> TrainingRun) throws -> TrainingRun {
         let key = try Self.key(for: config, extra: identity)
+        usedKeys.insert(key)
         if let directory = cacheDirectory,
            let data = FileManager.default.contents(atPath: Self.path(directory, key)),
            let run = try? TrainingRun.makeDecoder().decode(TrainingRun.self, from: data) {

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import NGD
+import Render
+import Report
+
+/// `ngd figure1`: the paper's Figure 1 as one figure file plus a CSV with one row per example.
+struct Figure1Command: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "figure1",
+        abstract: "Draw the paper's Figure 1: one NGD and one GD step at initialisation in the 2-D output space.",
+        discussion: """
+        Targets are onehot − 0.5 + 0.3·N(0, I₂) (our reading of the caption's lost operator). Writes FILE and FILE's \
+        stem + .csv with the columns example, class, u1, u2, y1, y2, ngd_du1, ngd_du2, gd_du1, gd_du2, the cosines, and \
+        with --steps K > 1 the trajectories (ngd_u1_k, ngd_u2_k, gd_u1_k, gd_u2_k).
+        """)
+
+    enum Source: String, ExpressibleByArgument, CaseIterable { case digits, mnist, synthetic }
+
+    @Option(help: "Data: digits (embedded UCI 8×8), mnist or synthetic.")
+    var dataset: Source = .digits
+
+    @Option(name: .customLong("mnist-dir"), help: "MNIST directory (default: $NGD_MNIST_DIR).")
+    var mnistDirectory: String?
+
+    @Option(name: .customLong("per-class"), help: "Examples per class (4 and 9); synthetic: n = 2 × this.")
+    var perClass: Int = 10
+
+    @Option(help: "Hidden units m.")
+    var width: Int = 4096
+
+    @Option(help: "Seed of the network initialisation and of the data draw.")
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("lr-ngd"), help: "NGD step size η.")
+    var ngdLearningRate: Double = 0.5
+
+    @Option(name: .customLong("lr-gd"), help: "GD step size η (default 1/λ_max(G₀)).")
+    var gdLearningRate: Double?
+
+    @Option(help: "Updates drawn per example (1 = the paper's single step).")
+    var steps: Int = 1
+
+    @Option(help: "Figure size: neurips, icml-column, icml-full or WxH in inches (e.g. 5x4).")
+    var size: String = "neurips"
+
+    @Option(help: "Theme: paper or slides.")
+    var theme: String = "paper"
+
+    @Option(help: "Output file: .pdf, .svg or .png (the CSV is written beside it).")
+    var out: String
+
+    func checkOptions() throws {
+        guard perClass > 0 else { throw NGDError("--per-class", "expected a positive number, got \(perClass)", usage: true) }
+        guard width > 0 else { throw NGDError("--width", "expected a positive width, got \(width)", usage: true) }
+        guard steps >= 1 else { throw NGDError("--steps", "expected at least one step, got \(steps)", usage: true) }
+        guard ngdLearningRate > 0, ngdLearningRate.isFinite else {
+            throw NGDError("--lr-ngd", "expected a positive step size, got \(ngdLearningRate)", usage: true)
+        }
+        if let eta = gdLearningRate, !(eta > 0 && eta.isFinite) {
+            throw NGDError("--lr-gd", "expected a positive step size, got \(eta)", usage: true)
+        }
+        guard ["paper", "slides"].contains(theme) else {
+            throw NGDError("--theme", "expected paper or slides, got '\(theme)'", usage: true)
+        }
+        _ = try inches()
+        _ = try format()
+    }
+
+    private func format() throws -> String {
+        let ext = (out as NSString).pathExtension.lowercased()
+        guard ["pdf", "svg", "png"].contains(ext) else {
+            throw NGDError("--out", "expected a .pdf, .svg or .png file, got '\(out)'", usage: true)
+        }
+        return ext
+    }
+
+    private func inches() throws -> (Double, Double) {
+        switch size {
+        case "neurips": return (5.5, 4.2)
+        case "icml-column": return (3.25, 3.0)
+        case "icml-full": return (6.75, 4.5)
+        default:
+            let parts = size.lowercased().split(separator: "x").compactMap { Double($0) }
+            guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw NGDError("--size", "expected neurips, icml-column, icml-full or WxH in inches, got '\(size)'", usage: true)
+            }
+            return (parts[0], parts[1])
+        }
+    }
+
+    func run() throws {
+        try checkOptions()   // in run(), so NGD's usage errors keep their exit code 2
+        let data: DatasetRequest
+        switch dataset {
+        case .digits:
+            data = Figure1Request.defaultData(mnistDirectory: nil, perClass: perClass, seed: seed)
+        case .mnist:
+            guard let directory = mnistDirectory ?? ProcessInfo.processInfo.environment["NGD_MNIST_DIR"] else {
+                throw NGDError("--mnist-dir", "mnist needs --mnist-dir DIR or NGD_MNIST_DIR", usage: true)
+            }
+            data = Figure1Request.defaultData(mnistDirectory: directory, perClass: perClass, seed: seed)
+        case .synthetic:
+            data = DatasetRequest(kind: .synthetic, count: 2 * perClass, dimension: 16, outputs: 2, seed: seed)
+        }
+        let request = Figure1Request(data: data, width: width, seed: seed, ngdLearningRate: ngdLearningRate,
+                                     gdLearningRate: gdLearningRate, steps: steps)
+        let context = StudyContext(settings: PaperSettings(), cacheDirectory: nil)
+        let result = try Figure1Computation.compute(request, in: context)
+        let (w, h) = try inches()
+        let figure = Figure1Study.combinedFigure(result, widthInches: w, heightInches: h)
+
+        let stem = (out as NSString).deletingPathExtension
+        try OutputFile.write(Data(result.csv.utf8), to: stem + ".csv")
+        let renderer = CairoFigureRenderer(theme: theme == "slides" ? .slides : .paper)
+        let drawing = try ReportSeams.translatingErrors { try renderer.render(figure, idPrefix: "figure1-") }
+        let bytes: Data
+        switch try format() {
+        case "pdf": bytes = drawing.pdf
+        case "svg": bytes = drawing.svg
+        default: bytes = drawing.png
+        }
+        try OutputFile.write(bytes, to: out)
+    }
+}
