@@ -274,7 +274,7 @@ public struct GeneralizationStudy: PaperStudy {
                                          y: Fitting.logLogLine($0, at: widths))
                 }
             })
-        let table = ReportDocument.Table(
+        let table = PaperAnalysis.table(
             caption: "NGD vs GD per width: distance of the final weights and predictions, distance travelled, and the "
                 + "final training residual.",
             header: ["m", "‖W_NGD − W_GD‖/‖W_GD − W₀‖", "max test gap", "‖W_NGD − W₀‖", "‖W_GD − W₀‖",
@@ -284,7 +284,7 @@ public struct GeneralizationStudy: PaperStudy {
                  PaperAnalysis.text(p.ngdTravel), PaperAnalysis.text(p.gdTravel), PaperAnalysis.text(p.ngdFinalResidual),
                  PaperAnalysis.text(p.gdFinalResidual)]
             })
-        let boundTable = ReportDocument.Table(
+        let boundTable = PaperAnalysis.table(
             caption: "√(2yᵀ(H∞)⁻¹y/n) on UCI digits 4 vs 9 (±1 labels) for the true labels and the mean over "
                 + "\(s.permutations) random permutations of them.",
             header: ["n", "true labels", "random labels", "ratio"],

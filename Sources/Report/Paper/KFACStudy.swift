@@ -298,10 +298,11 @@ public struct KFACStudy: PaperStudy {
             measured: kfacLast / kfacFirst, bound: predictedRatio,
             detail: "Steps to ‖r‖ ≤ \(PaperAnalysis.text(m.tolerance))·‖r₀‖: \(sweepText). A run that did not reach the "
                 + "tolerance counts with its budget (a lower bound).")
-        let ngdFlat = PaperAnalysis.atMost(
+        var ngdFlat = PaperAnalysis.atMost(
             id: "14-ngd-kappa", statement: "NGD's steps do not depend on κ(XᵀX)",
             source: "PAPER.md §2, §8.14", expression: "max/min of NGD steps over the κ sweep",
             measured: ngdSpread, bound: 1.2, detail: "NGD steps \(ngdSteps.map { String(Int($0)) }.joined(separator: ", ")).")
+        ngdFlat = PaperAnalysis.noteQuickSize(ngdFlat, quick: quick, needs: "m = \(Sizes.full.sweepWidth)")
 
         // λ₀ sweep: K-FAC's steps follow its leverage prediction, not λ₀.
         let l = m.lambdaSweep
@@ -326,7 +327,6 @@ public struct KFACStudy: PaperStudy {
             lambdaClaim.detail += " \(l.count - reached.count) run(s) did not reach the tolerance within their budget "
                 + "(\(PaperAnalysis.text(Sizes.full.budgetFactor))× the leverage prediction + 10), so here the steps do depend on λ₀."
         }
-        lambdaClaim = PaperAnalysis.noteQuickSize(lambdaClaim, quick: quick, needs: "m = \(Sizes.full.sweepWidth)")
         return [operatorClaim, wideClaim, contractionClaim, worstClaim, kappaClaim, ngdFlat, lambdaClaim]
     }
 
@@ -369,11 +369,11 @@ public struct KFACStudy: PaperStudy {
              PaperAnalysis.text(p.minimumLeverage), p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)",
              PaperAnalysis.text(p.kfacPredicted), p.ngdSteps.map(String.init) ?? "—"]
         }
-        let table = ReportDocument.Table(
+        let table = PaperAnalysis.table(
             caption: "K-FAC and NGD steps to the tolerance in the κ(XᵀX) sweep (parameter s_max/s_min) and the λ₀ sweep "
                 + "(parameter ε, one near-duplicate pair).",
             header: ["sweep", "parameter", "κ(XᵀX)", "λ₀", "min h", "K-FAC steps", "K-FAC predicted", "NGD steps"],
-            rows: rows)
+            rows: rows, textColumns: [0])
         return [
             .paragraph("With the summed factors A = XᵀX and S = G_mG_mᵀ and pseudo-inverses, K-FAC's output-space operator "
                 + "is (X(XᵀX)⁻¹Xᵀ) ∘ (G_mᵀ(G_mG_mᵀ)⁺G_m) = P_X ∘ I = diag(h): we measure it column by column through "

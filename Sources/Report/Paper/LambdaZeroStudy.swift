@@ -244,7 +244,7 @@ public struct LambdaZeroStudy: PaperStudy {
              p.gdSteps.map(String.init) ?? "> \(p.gdBudget)", PaperAnalysis.text(p.gdPredictedFromInit),
              PaperAnalysis.text(p.gdFinalGramMin), PaperAnalysis.text(p.gdPredictedFromEnd)]
         }
-        let table = ReportDocument.Table(
+        let table = PaperAnalysis.table(
             caption: "Steps to reach the tolerance per ε (measured and linear-theory predictions).",
             header: ["ε", "λ₀", "λ_min(G₀)", "λ_max(G₀)", "NGD steps (m = \(s.ngdLargeWidth))",
                      "NGD steps (m = \(s.width))", "NGD predicted", "GD steps", "GD predicted (G₀)", "λ_min(G_end)",

@@ -69,6 +69,13 @@ public enum PaperAnalysis {
         FigureData.Series(label: label, role: .theory, style: .line, x: x, y: y, low: nil, high: nil)
     }
 
+    /// A table whose columns are numbers except those listed in `textColumns` (set as text).
+    public static func table(caption: String, header: [String], rows: [[String]],
+                             textColumns: Set<Int> = []) -> ReportDocument.Table {
+        ReportDocument.Table(caption: caption, header: header, rows: rows,
+                             columns: header.indices.map { textColumns.contains($0) ? .text : .number })
+    }
+
     // MARK: Measurements on runs
 
     /// The first step k with ‖r_k‖ ≤ tolerance·‖r₀‖, or nil when the run never gets there.

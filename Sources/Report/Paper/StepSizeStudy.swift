@@ -162,11 +162,11 @@ public struct StepSizeStudy: PaperStudy {
                     g.map { PaperAnalysis.text($0.factor) } ?? "—", PaperAnalysis.text(abs(1 - run.multiple)),
                     PaperAnalysis.text(run.peak), PaperAnalysis.text(run.final), run.outcome]
         }
-        let table = ReportDocument.Table(
+        let table = PaperAnalysis.table(
             caption: "GD at η = c/λ_max(G₀): first-step growth of the top G₀ mode (theory |1 − c|) and the outcome of a "
                 + "\(s.linear.catapultSteps)-step run.",
             header: ["c", "η", "top-mode factor", "|1 − c|", "peak ‖r‖/‖r₀‖", "final ‖r‖/‖r₀‖", "long run"],
-            rows: gdRows)
+            rows: gdRows, textColumns: [6])
         let crossing = LinearTheoryStudy.threshold(growth)
         return [
             .paragraph("NGD's linearised recursion r_{k+1} = (1 − η) r_k does not involve G, so every η ∈ (0, 2) is stable "
