@@ -12,7 +12,7 @@ struct NGDCommand: ParsableCommand {
         version: ToolInfo.version,
         subcommands: [
             // Keep alphabetical; each subcommand lives in its own file.
-            AnalyzeCommand.self, TrainCommand.self,
+            AnalyzeCommand.self, BenchCommand.self, TrainCommand.self,
         ]
     )
 
