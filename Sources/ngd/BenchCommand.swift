@@ -75,8 +75,8 @@ struct BenchCommand: ParsableCommand {
         lines.append(String(format: "  dgemm X·Wᵀ %.1f GFLOP/s, square %d³ %.1f GFLOP/s; NGD-step GEMMs %.1f GFLOP/s (%.0f %% of square)",
                             r.dgemmGflops, r.dgemmSquareSize, r.dgemmSquareGflops, r.ngdStepGemmGflops,
                             100 * r.ngdStepGemmShareOfDgemm))
-        lines.append(String(format: "  peak RSS %.1f MB (baseline %.1f, problem needs %.1f: ×%.2f)", r.peakRssMb,
-                            r.baselineRssMb, r.requiredMb, r.peakOverRequired))
+        lines.append(String(format: "  peak RSS %.1f MB (baseline %.1f; problem needs %.1f: ×%.2f, ×%.2f without the bench's W₀ copy)",
+                            r.peakRssMb, r.baselineRssMb, r.requiredMb, r.peakOverRequired, r.stepperPeakOverRequired))
         lines.append("  loss \(r.loss) → NGD \(r.ngdStepLoss), GD \(r.gdStepLoss), K-FAC \(r.kfacStepLoss)")
         return lines.joined(separator: "\n")
     }

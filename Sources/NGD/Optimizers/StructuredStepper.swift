@@ -300,9 +300,13 @@ public struct StructuredStepper: Sendable {
                         for i in 0..<n {
                             let z = z0 + i * stride + offset
                             ActivationPattern.pack(row: z, count: b, into: b0 + i * words + start / 64)
-                            var s = 0.0
-                            for q in 0..<b where !(z[q] <= 0) { s += a[q] * z[q] }   // NaN propagates
-                            sums[i] += s
+                            var s = 0.0, nan = false
+                            for q in 0..<b {   // branch-free ReLU (signs are coin flips); NaN kept apart
+                                let v = z[q]
+                                s += a[q] * (v > 0 ? v : 0)
+                                nan = nan || v.isNaN
+                            }
+                            sums[i] += nan ? .nan : s
                         }
                     }
                 }
@@ -342,13 +346,19 @@ public struct StructuredStepper: Sendable {
             pattern.words.withUnsafeBufferPointer { pb in
                 outputWeights.withUnsafeBufferPointer { pa in
                     block.withUnsafeMutableBufferPointer { pc in
+                        guard let bits0 = pb.baseAddress, let a = pa.baseAddress, let out0 = pc.baseAddress else { return }
                         for i in 0..<n {
                             let coefficient = scale * rowWeights[i]
-                            let row = i * b
-                            for q in 0..<b {
-                                let r = start + q
-                                let on = (pb[i * words + (r >> 6)] >> UInt64(r & 63)) & 1 != 0
-                                pc[row + q] = on ? coefficient * pa[r] : 0
+                            let bits = bits0 + i * words + start / 64, out = out0 + i * b, units = a + start
+                            var q = 0
+                            while q < b {   // one pattern word at a time: shift instead of index arithmetic
+                                var word = bits[q >> 6]
+                                let end = Swift.min(q + 64, b)
+                                while q < end {
+                                    out[q] = word & 1 != 0 ? coefficient * units[q] : 0
+                                    word >>= 1
+                                    q += 1
+                                }
                             }
                         }
                     }
