@@ -54,7 +54,7 @@ public enum ProcessClock {
         #endif
     }
 
-    /// The first bytes (≤ 64 KiB) of a small text file such as /proc/cpuinfo; nil if it cannot be read.
+    /// The first `limit` bytes (1 MiB) of a small text file such as /proc/cpuinfo; nil if it cannot be read.
     static func readSmallFile(_ path: String, limit: Int = 1 << 20) -> String? {
         guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }

@@ -60,6 +60,10 @@ public struct StructuredStepper: Sendable {
     let inputGram: Matrix?
     /// X(XᵀX)⁺ (n×d), K-FAC's constant input factor; computed on the first K-FAC step.
     private var whitened: Matrix?
+    /// (XXᵀ)⁻¹ (n×n), the same factor's n×n form when n ≤ d in the update form; computed on first use.
+    private var inputGramInverse: Matrix?
+    /// n×blockWidth scratch for Nᵀ·B (K-FAC in the update form).
+    private var transformedBlock: [Double] = []
     /// Z (n×m, row-major) in the `inputGramUpdate` form; empty otherwise.
     private var preactivations: [Double]
     /// W_ref: W up to the pending coefficients.
@@ -156,26 +160,46 @@ public struct StructuredStepper: Sendable {
             guard damping == 0 else {
                 throw NGDError("stepper", "the structured stepper runs the theory's undamped K-FAC; use Trainer for damping")
             }
-            materializeWeights()   // K-FAC's ΔW = BᵀM is not of the form BᵀX: W must be explicit
-            if whitened == nil {
-                let (x, report) = try KFAC.whitenedInputs(inputs, inputGram: inputGram)
-                whitened = x
-                solves.append(report)
-            }
-            guard let x = whitened else { break }
-            // R = diag(r)·X(XᵀX)⁺, M = P⁺R, ΔW = −(η/√m)·(D∘a)ᵀ·M.
-            var rows = x
-            rows.storage.withUnsafeMutableBufferPointer { pr in
-                let d = dimension
-                for i in 0..<n { for j in 0..<d { pr[i * d + j] *= residuals[i] } }
-            }
             var patternGram = Matrix(rows: n, columns: n, repeating: 1)
             pattern.scaleBySharedActiveFraction(&patternGram, threads: Self.popcountThreads)   // 1·(count/m) exactly
-            let (solution, report) = try patternGram.solvingSymmetric(rows, damping: 0, source: "K-FAC solve")
-            solves.insert(report, at: 0)
-            let side = form == .inputGramUpdate ? Matrix.product(inputs, solution, transposingSecond: true) : nil
-            applyUpdate(pattern: pattern, rowWeights: [Double](repeating: 1, count: n), scale: scale,
-                        rowFactor: solution, inputSide: side, rowFactorIsInputs: false)
+            let ones = [Double](repeating: 1, count: n)
+            if let gramInput = inputGram, n <= dimension {
+                // n ≤ d: X(XᵀX)⁺ = (XXᵀ)⁻¹X, so M = P⁺·diag(r)·(XXᵀ)⁻¹·X = N·X and ΔW = (Nᵀ·B)ᵀ·X with
+                // B = −(η/√m)(D∘a): a step of the same form as GD/NGD, deferred into C. 4n²m flops
+                // (NᵀB and ΔZ = XXᵀ·NᵀB) instead of 2ndm + 2n²d + 2n²m.
+                if inputGramInverse == nil {
+                    let (inverse, report) = try gramInput.solvingSymmetric(Matrix.identity(n), source: "K-FAC input factor")
+                    inputGramInverse = inverse
+                    solves.append(report)
+                }
+                guard var rows = inputGramInverse else { break }
+                rows.storage.withUnsafeMutableBufferPointer { pr in
+                    for i in 0..<n { for j in 0..<n { pr[i * n + j] *= residuals[i] } }
+                }
+                let (solution, report) = try patternGram.solvingSymmetric(rows, damping: 0, source: "K-FAC solve")
+                solves.insert(report, at: 0)
+                applyUpdate(pattern: pattern, rowWeights: ones, scale: scale, rowFactor: inputs, inputSide: gramInput,
+                            rowFactorIsInputs: true, leftFactor: solution.transposed)
+            } else {
+                materializeWeights()   // ΔW = BᵀM is not of the form BᵀX here: W must be explicit
+                if whitened == nil {
+                    let (x, report) = try KFAC.whitenedInputs(inputs, inputGram: inputGram)
+                    whitened = x
+                    solves.append(report)
+                }
+                guard let x = whitened else { break }
+                // R = diag(r)·X(XᵀX)⁺, M = P⁺R, ΔW = −(η/√m)·(D∘a)ᵀ·M.
+                var rows = x
+                rows.storage.withUnsafeMutableBufferPointer { pr in
+                    let d = dimension
+                    for i in 0..<n { for j in 0..<d { pr[i * d + j] *= residuals[i] } }
+                }
+                let (solution, report) = try patternGram.solvingSymmetric(rows, damping: 0, source: "K-FAC solve")
+                solves.insert(report, at: 0)
+                let side = form == .inputGramUpdate ? Matrix.product(inputs, solution, transposingSecond: true) : nil
+                applyUpdate(pattern: pattern, rowWeights: ones, scale: scale, rowFactor: solution, inputSide: side,
+                            rowFactorIsInputs: false)
+            }
         }
         if form == .inputGramUpdate {
             stepsSinceRefresh += 1
@@ -335,7 +359,8 @@ public struct StructuredStepper: Sendable {
     /// W += Bᵀ·R and, in the update form, Z += S·B, with B_ir = scale·w_i·a_r·D_ir built one block of
     /// units at a time (R n×d: X or K-FAC's M; S n×n: XXᵀ or X·Mᵀ).
     private mutating func applyUpdate(pattern: ActivationPattern, rowWeights: [Double], scale: Double,
-                                      rowFactor: Matrix, inputSide: Matrix?, rowFactorIsInputs: Bool) {
+                                      rowFactor: Matrix, inputSide: Matrix?, rowFactorIsInputs: Bool,
+                                      leftFactor: Matrix? = nil) {
         let n = count, d = dimension, m = width, words = pattern.wordsPerRow
         // GD/NGD (R = X) in the update form: defer the ΔW GEMM into the coefficients.
         let deferred = form == .inputGramUpdate && inputSide != nil && rowFactorIsInputs
@@ -363,6 +388,19 @@ public struct StructuredStepper: Sendable {
                         }
                     }
                 }
+            }
+            if let leftFactor {
+                // B ← L·B (n×n times n×b), through the second scratch buffer.
+                if transformedBlock.count != block.count { transformedBlock = [Double](repeating: 0, count: block.count) }
+                leftFactor.storage.withUnsafeBufferPointer { pl in
+                    block.withUnsafeBufferPointer { pb in
+                        transformedBlock.withUnsafeMutableBufferPointer { pt in
+                            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(b), blasint(n), 1,
+                                        pl.baseAddress, blasint(n), pb.baseAddress, blasint(b), 0, pt.baseAddress, blasint(b))
+                        }
+                    }
+                }
+                swap(&block, &transformedBlock)
             }
             if deferred {
                 // C[:, block] += B (W = W_ref + CᵀX stays exact; the GEMM is paid at the next refresh).
