@@ -198,16 +198,15 @@ public struct Benchmark: Sendable {
                                              warmups: warmups)
         let square = GEMMTimer.square(size: 1024, repeats: repeats, warmups: warmups)
         var parts: [GEMMPart] = []
-        let deltaW = GEMMTimer.weightUpdate(inputs: data.inputs, width: m, blockWidth: blockWidth, repeats: repeats,
-                                            warmups: warmups)
         if form == .inputGramUpdate {
-            parts.append(GEMMPart(name: "dW = B^T X", shape: "(\(m)x\(n))(\(n)x\(d))", flops: 2 * nd * Double(m),
-                                  medianMs: deltaW, gflops: 2 * nd * Double(m) / deltaW / 1e6))
+            // GD/NGD steps defer ΔW into C: their only GEMM is ΔZ (W_ref += CᵀX comes with the refresh).
             let deltaZ = GEMMTimer.preactivationUpdate(inputs: data.inputs, width: m, blockWidth: blockWidth,
                                                        repeats: repeats, warmups: warmups)
             parts.append(GEMMPart(name: "dZ = (XX^T) B", shape: "(\(n)x\(n))(\(n)x\(m))", flops: 2 * nm * Double(n),
                                   medianMs: deltaZ, gflops: 2 * nm * Double(n) / deltaZ / 1e6))
         } else {
+            let deltaW = GEMMTimer.weightUpdate(inputs: data.inputs, width: m, blockWidth: blockWidth,
+                                                repeats: repeats, warmups: warmups)
             let forward = GEMMTimer.forward(inputs: data.inputs, weights: w0, blockWidth: blockWidth, repeats: repeats,
                                             warmups: warmups)
             parts.append(GEMMPart(name: "Z = X W^T", shape: "(\(n)x\(d))(\(d)x\(m))", flops: 2 * nd * Double(m),
@@ -218,7 +217,14 @@ public struct Benchmark: Sendable {
         let partFlops = parts.reduce(0) { $0 + $1.flops }, partMs = parts.reduce(0) { $0 + $1.medianMs }
         let squareGflops = 2 * 1024.0 * 1024 * 1024 / square / 1e6
         let ngdFlops = partFlops
-        let kfacFlops = ngdFlops + 2 * Double(n) * nd * (form == .inputGramUpdate ? 2 : 1)
+        // K-FAC (see PreactivationForm): n ≤ d deferred 4n²m + 2n³; n > d 2ndm + 2n²m + 4n²d; recomputed 4ndm + 2n²d.
+        let kfacFlops: Double
+        if form == .inputGramUpdate {
+            kfacFlops = n <= d ? 4 * nm * Double(n) + 2 * pow(Double(n), 3)
+                               : 2 * nd * Double(m) + 2 * nm * Double(n) + 4 * Double(n) * nd
+        } else {
+            kfacFlops = 4 * nd * Double(m) + 2 * Double(n) * nd
+        }
         let ngdMs = timings["ngd_step"]?.medianMs ?? .nan
         let blas = BLASInfo.current
         let mb = 1024.0 * 1024.0

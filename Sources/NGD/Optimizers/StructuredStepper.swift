@@ -12,9 +12,9 @@ import CLapack
 /// | `inputGramUpdate`: Z += (XXᵀ)B, C += B | 2n²m + nm | W_ref += CᵀX, Z = XWᵀ: 2ndm + 2ndm |
 ///
 /// so the update form is cheaper when 2n²m + 4ndm/R < 4ndm, i.e. n < 2d(1 − 1/R) (n < 1.9d for R = 20).
-/// K-FAC's ΔW = Bᵀ·M (M = P⁺·diag(r)·X(XᵀX)⁺) is not of that form: in the update form it keeps W explicit
-/// and pays 2ndm (ΔW) + 2n²d (XMᵀ) + 2n²m (ΔZ) against 4ndm. The update accumulates rounding, so Z is
-/// recomputed exactly every R steps.
+/// K-FAC's ΔW = Bᵀ·M with M = P⁺·diag(r)·X(XᵀX)⁺: for n ≤ d, X(XᵀX)⁺ = (XXᵀ)⁻¹X, so M = N·X and the step
+/// is deferred too (NᵀB and ΔZ = XXᵀ·NᵀB: 4n²m); for n > d it keeps W explicit and pays 2ndm (ΔW) + 2n²d
+/// (XMᵀ) + 2n²m (ΔZ). The update accumulates rounding, so Z is recomputed exactly every R steps.
 public enum PreactivationForm: String, Codable, Hashable, Sendable {
     case recomputed
     case inputGramUpdate = "input-gram-update"
