@@ -113,9 +113,10 @@ public struct StructuredStepper: Sendable {
         self.form = chosen
         self.refreshInterval = refreshInterval
         self.inputGram = chosen == .inputGramUpdate ? inputs.gram() : nil
-        // ≈ 512K doubles (4 MB) of scratch, at least one 64-unit word, at most the whole width.
+        // ≈ 2M doubles (16 MB) of scratch, at least one 64-unit word, at most the whole width: at n = 2048,
+        // 256-unit blocks left the K = 64 GEMMs of X·W_bᵀ at well under the dgemm rate; 1024 do not.
         let words = (m + 63) / 64
-        self.blockWidth = 64 * Swift.max(1, Swift.min(words, (1 << 19) / (64 * n)))
+        self.blockWidth = 64 * Swift.max(1, Swift.min(words, (1 << 21) / (64 * n)))
         self.block = [Double](repeating: 0, count: n * Swift.min(blockWidth, m))
         self.preactivations = []
         self.coefficients = []
