@@ -325,13 +325,11 @@ public struct StructuredStepper: Sendable {
                         for i in 0..<n {
                             let z = z0 + i * stride + offset
                             ActivationPattern.pack(row: z, count: b, into: b0 + i * words + start / 64)
-                            var s = 0.0, nan = false
-                            for q in 0..<b {   // branch-free ReLU (signs are coin flips); NaN kept apart
-                                let v = z[q]
-                                s += a[q] * (v > 0 ? v : 0)
-                                nan = nan || v.isNaN
-                            }
-                            sums[i] += nan ? .nan : s
+                            var s = 0.0
+                            // max(v, 0) is a select, not a branch (signs are coin flips: a branch mispredicts
+                            // half the time); Swift.max(NaN, 0) is NaN, so NaN still propagates.
+                            for q in 0..<b { s += a[q] * Swift.max(z[q], 0) }
+                            sums[i] += s
                         }
                     }
                 }
@@ -380,8 +378,8 @@ public struct StructuredStepper: Sendable {
                             while q < b {   // one pattern word at a time: shift instead of index arithmetic
                                 var word = bits[q >> 6]
                                 let end = Swift.min(q + 64, b)
-                                while q < end {
-                                    out[q] = word & 1 != 0 ? coefficient * units[q] : 0
+                                while q < end {   // × 0 or 1 instead of a branch that mispredicts half the time
+                                    out[q] = coefficient * units[q] * Double(word & 1)
                                     word >>= 1
                                     q += 1
                                 }
