@@ -13,6 +13,7 @@ struct NGDCommand: ParsableCommand {
         subcommands: [
             // Keep alphabetical; each subcommand lives in its own file.
             AnalyzeCommand.self,
+            BenchCommand.self,
             Figure1Command.self,
             PaperCommand.self,
             PlotCommand.self,

@@ -131,14 +131,23 @@ def fmt(value, digits=1):
     return str(value)
 
 
+def cpu_median(result: dict | None, key: str) -> float | None:
+    """Median CPU ms of operation `key` ("ngd_step_ms" -> timings["ngd_step"]["cpu_median_ms"]), if recorded."""
+    value = ((result or {}).get("timings") or {}).get(key[:-3], {}).get("cpu_median_ms")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
 def print_pair(ngd: dict | None, peer: dict, title: str) -> list[str]:
     """Prints one size's table; returns the names of losses that disagree."""
     print(f"\n== {title}")
-    print(f"  {'operation':<16}{'ngd':>12}{'numpy':>12}{'ngd/numpy':>11}")
+    print(f"  {'operation':<16}{'ngd':>12}{'numpy':>12}{'ngd/numpy':>11}"
+          f"{'ngd CPU':>12}{'numpy CPU':>12}{'CPU ratio':>11}")
     for key in OPERATIONS:
         a, b = (ngd or {}).get(key), peer.get(key)
         ratio = f"{a / b:.2f}" if isinstance(a, (int, float)) and b else "—"
-        print(f"  {key:<16}{fmt(a):>12}{fmt(b):>12}{ratio:>11}")
+        ca, cb = cpu_median(ngd, key), cpu_median(peer, key)
+        cpu_ratio = f"{ca / cb:.2f}" if ca is not None and cb else "—"
+        print(f"  {key:<16}{fmt(a):>12}{fmt(b):>12}{ratio:>11}{fmt(ca):>12}{fmt(cb):>12}{cpu_ratio:>11}")
     a, b = (ngd or {}).get("dgemm_gflops"), peer.get("dgemm_gflops")
     ratio = f"{a / b:.2f}" if isinstance(a, (int, float)) and b else "—"
     print(f"  {'dgemm GFLOP/s':<16}{fmt(a):>12}{fmt(b):>12}{ratio:>11}")
@@ -264,14 +273,17 @@ def main() -> int:
 
     pairs = [pair for pair in report["pairs"] if pair["ngd"]]
     if pairs:
-        print("\nSummary: ngd time / numpy time (> 1: ngd slower); NGD-step loss relative difference")
-        print(f"  {'n,d,m':<18}" + "".join(f"{key[:-3]:>11}" for key in OPERATIONS) + f"{'loss rel':>11}")
+        print("\nSummary: ngd time / numpy time (> 1: ngd slower; wall, and CPU in brackets); "
+              "NGD-step loss relative difference")
+        print(f"  {'n,d,m':<18}" + "".join(f"{key[:-3]:>14}" for key in OPERATIONS) + f"{'loss rel':>11}")
         for pair in pairs:
             ngd, peer = pair["ngd"], pair["numpy"]
             cells = []
             for key in OPERATIONS:
                 a, b = ngd.get(key), peer.get(key)
-                cells.append(f"{a / b:>11.2f}" if isinstance(a, (int, float)) and b else f"{'—':>11}")
+                ca, cb = cpu_median(ngd, key), cpu_median(peer, key)
+                cpu = f" ({ca / cb:.2f})" if ca is not None and cb else ""
+                cells.append(f"{(f'{a / b:.2f}' if isinstance(a, (int, float)) and b else '—') + cpu:>14}")
             a = ngd.get("ngd_step_loss")
             rel = (f"{relative_difference(float(a), float(peer['ngd_step_loss'])):>11.1e}"
                    if isinstance(a, (int, float)) else f"{'—':>11}")

@@ -349,13 +349,15 @@ def environment() -> dict:
 def time_op(fn, repeats: int, warmup: int = 1) -> dict:
     for _ in range(warmup):
         fn()
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
         times.append((time.perf_counter() - start) * 1e3)
+        cpu.append((time.process_time() - start_cpu) * 1e3)
+    # process_time: user + system CPU of all threads; on a loaded machine it is steadier than wall time.
     return {"median_ms": statistics.median(times), "min_ms": min(times), "max_ms": max(times),
-            "repeats": repeats, "warmup": warmup, "all_ms": times}
+            "cpu_median_ms": statistics.median(cpu), "repeats": repeats, "warmup": warmup, "all_ms": times}
 
 
 def peak_rss_mb() -> float:

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import NGD
+
+/// `ngd bench`: times one step of each optimizer (and the forward pass and Gram) on the paper's network at
+/// a few sizes, with GEMM rates, peak RSS and the BLAS in use; `--dump-dir` writes the very data for the
+/// numpy peer (benchmarks/peers). Method and numbers: docs/PERFORMANCE.md.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time NGD, GD and K-FAC steps, the forward pass and the Gram matrix; report GEMM rates, peak RSS, BLAS.")
+
+    @Flag(help: "Print a JSON array with one object per size instead of a table.")
+    var json = false
+
+    @Option(help: "Sizes as \"n,d,m;n,d,m…\" (default: 256,784,4096;1024,784,8192;2048,64,16384).")
+    var sizes: String?
+
+    @Option(help: "Timed repeats per operation after one warm-up (≥ 5 advised).")
+    var repeats: Int = 5
+
+    @Option(help: "Seed of the synthetic data and the initial weights.")
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("lr"), help: "Step size η of every step.")
+    var learningRate: Double = 0.5
+
+    @Option(name: .customLong("dump-dir"), help: "Write each size's X, Y, W, A in the numpy peer's format to DIR/n<n>-d<d>-m<m>.")
+    var dumpDir: String?
+
+    func run() throws {
+        guard repeats >= 1 else { throw NGDError("--repeats", "expected at least 1, got \(repeats)", usage: true) }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw NGDError("--lr", "expected a positive finite step size, got \(learningRate)", usage: true)
+        }
+        let list = try sizes.map { try BenchmarkSize.parseList($0) } ?? BenchmarkSize.defaults
+        let blas = BLASInfo.current
+        if let warning = blas.genericKernelWarning { Self.printError("warning: \(warning)") }
+        if repeats < 5 { Self.printError("note: fewer than 5 repeats; medians are rough") }
+        let benchmark = Benchmark(repeats: repeats, seed: seed, learningRate: learningRate, dumpDirectory: dumpDir)
+        var results: [BenchmarkResult] = []
+        for size in list {
+            let result = try benchmark.run(size) { Self.printError("bench: \($0)") }
+            if !json { print(Self.table(result)) }
+            results.append(result)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf",
+                                                                          negativeInfinity: "-inf", nan: "nan")
+            var bytes = try encoder.encode(results)
+            bytes.append(0x0A)
+            FileHandle.standardOutput.write(bytes)
+        }
+    }
+
+    static func printError(_ line: String) {
+        FileHandle.standardError.write(Data("ngd: \(line)\n".utf8))
+    }
+
+    static func table(_ r: BenchmarkResult) -> String {
+        func ms(_ key: String) -> String {
+            guard let t = r.timings[key] else { return "—" }
+            return String(format: "%9.1f ms  (min %.1f, max %.1f; CPU %.1f)", t.medianMs, t.minMs, t.maxMs, t.cpuMedianMs)
+        }
+        var lines = ["n=\(r.n) d=\(r.d) m=\(r.m)  (Z kept by: \(r.preactivationForm); BLAS \(r.blasLibrary) core \(r.blasCore), \(r.blasThreads) thread(s))"]
+        for (label, key) in [("forward", "forward"), ("Gram", "gram"), ("Gram + λ_min", "gram_lambda_min"),
+                             ("NGD step", "ngd_step"), ("GD step", "gd_step"), ("K-FAC step", "kfac_step"),
+                             ("NGD step, cold", "ngd_cold_step"), ("Z refresh", "z_refresh")]
+            where r.timings[key] != nil {
+            lines.append("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + ms(key))
+        }
+        lines.append(String(format: "  dgemm X·Wᵀ %.1f GFLOP/s, square %d³ %.1f GFLOP/s; NGD-step GEMMs %.1f GFLOP/s (%.0f %% of square)",
+                            r.dgemmGflops, r.dgemmSquareSize, r.dgemmSquareGflops, r.ngdStepGemmGflops,
+                            100 * r.ngdStepGemmShareOfDgemm))
+        lines.append(String(format: "  peak RSS %.1f MB (baseline %.1f; problem needs %.1f: ×%.2f, ×%.2f without the bench's W₀ copy)",
+                            r.peakRssMb, r.baselineRssMb, r.requiredMb, r.peakOverRequired, r.stepperPeakOverRequired))
+        lines.append("  loss \(r.loss) → NGD \(r.ngdStepLoss), GD \(r.gdStepLoss), K-FAC \(r.kfacStepLoss)")
+        return lines.joined(separator: "\n")
+    }
+}
