@@ -15,6 +15,12 @@ public struct PaperReport {
             ConvergenceStudy(),
             WidthSweepStudy(),
             EtaOneStudy(),
+            LambdaZeroStudy(),
+            LinearTheoryStudy(),
+            KFACStudy(),
+            StepSizeStudy(),
+            GeneralizationStudy(),
+            PseudoHuberStudy(),
         ]
     }
 

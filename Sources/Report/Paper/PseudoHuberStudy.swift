@@ -116,12 +116,12 @@ public struct PseudoHuberStudy: PaperStudy {
     public static func evaluate(_ m: Measurements, quick: Bool) -> [ClaimOutcome] {
         let source = "PAPER.md §4 variant (a) (derived; the paper's general-loss theorem is unconfirmed)"
         var direction = PaperAnalysis.atLeast(
-            id: "4-direction", statement: "Each NGD step on pseudo-Huber moves the outputs along −∇_uL",
+            id: "huber-direction", statement: "Each NGD step on pseudo-Huber moves the outputs along −∇_uL",
             source: source, expression: "min_k cos∠(u_{k+1} − u_k, −∇_uL(u_k))", measured: m.cosines.min() ?? .nan,
             bound: 0.99, detail: "Cosines per step: \(PaperAnalysis.list(m.cosines.prefix(8).map { $0 }))….")
         direction = PaperAnalysis.noteQuickSize(direction, quick: quick, needs: "m = \(Sizes.full.width)")
         var length = PaperAnalysis.atMost(
-            id: "4-length", statement: "Each NGD step's output change has length η‖∇_uL‖",
+            id: "huber-length", statement: "Each NGD step's output change has length η‖∇_uL‖",
             source: source, expression: "max_k |‖u_{k+1} − u_k‖/(η‖∇_uL‖) − 1|",
             measured: m.lengthRatios.map { abs($0 - 1) }.max() ?? .nan, bound: 0.05,
             detail: "Ratios per step: \(PaperAnalysis.list(m.lengthRatios.prefix(8).map { $0 }))….")
@@ -131,7 +131,7 @@ public struct PseudoHuberStudy: PaperStudy {
         let steps = min(m.losses.count - 1, m.strongConvexity.count)
         let excess = (0..<steps).map { k in (m.losses[k + 1] / m.losses[k]) / (1 - m.learningRate * m.strongConvexity[k]) }
         let linear = PaperAnalysis.atMost(
-            id: "4-linear-rate", statement: "L − L* decreases linearly: L_{k+1} ≤ (1 − ημ_k) L_k, μ_k the strong convexity "
+            id: "huber-linear-rate", statement: "L − L* decreases linearly: L_{k+1} ≤ (1 − ημ_k) L_k, μ_k the strong convexity "
                 + "of pseudo-Huber on |r| ≤ max_i |r_i(k)| (L* = 0)",
             source: source, expression: "max_k (L_{k+1}/L_k) / (1 − ημ_k)", measured: excess.max() ?? .nan, bound: 1,
             detail: "μ_k from \(PaperAnalysis.text(m.strongConvexity.first ?? .nan)) to "
@@ -141,7 +141,7 @@ public struct PseudoHuberStudy: PaperStudy {
             abs(m.losses[k + 1] - m.oneStepPredicted[k]) / m.oneStepPredicted[k]
         }
         var recursion = PaperAnalysis.atMost(
-            id: "4-recursion", statement: "Each step's loss is the loss after one output-space gradient step "
+            id: "huber-recursion", statement: "Each step's loss is the loss after one output-space gradient step "
                 + "r_k − η∇ℓ(r_k) from the measured r_k",
             source: source, expression: "max_k |L_{k+1} − L(r_k − η∇ℓ(r_k))| / L(r_k − η∇ℓ(r_k))",
             measured: deviations.max() ?? .nan, bound: 0.05,
