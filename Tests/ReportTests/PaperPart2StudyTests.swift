@@ -25,6 +25,7 @@ import Testing
             #expect(figure.series.allSatisfy { $0.x.count == $0.y.count })
         }
         #expect(!outcome.settings.isEmpty)
+        #expect(!outcome.caveats.isEmpty)
     }
 
     // MARK: λ₀

@@ -114,11 +114,19 @@ public struct GeneralizationStudy: PaperStudy {
         }
         let digits = try digitsComparison(s, context: context)
         let bounds = try s.boundCounts.map { try bound(count: $0, sizes: s, context: context) }
-        return StudyOutcome(id: id, title: "Generalization: NGD and GD reach the same function at large width",
+        var outcome = StudyOutcome(id: id, title: "Generalization: NGD and GD reach the same function at large width",
                             blocks: blocks(s, points: points, digits: digits, bounds: bounds),
                             claims: Self.evaluate(points: points, digits: digits, bounds: bounds,
                                                   quick: context.settings.quick),
                             settings: settings(s, digits: digits))
+        outcome.caveats = [
+            "Generalization: GD on the digits (\(s.digitsGDSteps) steps at η = 1/λ_max(G₀)) ends at training ‖r‖/‖r₀‖ = "
+                + "\(PaperAnalysis.text(digits.gdTrainResidual)), NGD (\(s.digitsNGDSteps) steps) at "
+                + "\(PaperAnalysis.text(digits.ngdTrainResidual)).",
+            "Generalization: √(2yᵀ(H∞)⁻¹y/n) exceeds 1 at n = \(bounds.map { String($0.count) }.joined(separator: ", ")) "
+                + "(\(PaperAnalysis.list(bounds.map(\.trueLabels))) for true labels), so the bound is vacuous at these sizes.",
+        ]
+        return outcome
     }
 
     // MARK: Measurements

@@ -143,9 +143,18 @@ public struct KFACStudy: PaperStudy {
                              contraction: contraction, predictedContraction: leverage.map { 1 - s.learningRate * $0 },
                              inputGramMax: inputSpectrum.last ?? .nan, learningRate: s.learningRate,
                              conditioning: conditioning, lambdaSweep: lambdaSweep, tolerance: s.tolerance)
-        return StudyOutcome(id: id, title: "K-FAC: per-example rates from leverage scores, set by κ(XᵀX), not λ₀",
+        var outcome = StudyOutcome(id: id, title: "K-FAC: per-example rates set by leverage scores and κ(XᵀX)",
                             blocks: blocks(s, m), claims: Self.evaluate(m, quick: context.settings.quick),
                             settings: settings(s))
+        outcome.caveats = [
+            "K-FAC on near-duplicate inputs: K-FAC moves the units that separate the twins until hardly any is left ("
+                + lambdaSweep.map { p in "ε = \(PaperAnalysis.text(p.parameter)): " + (p.twinSeparatingUnits.map { "\($0.initial) → \($0.final)" } ?? "n/a") }
+                    .joined(separator: "; ")
+                + " at m = \(s.sweepWidth)); G_mᵀG_m then turns singular and K-FAC stalls, so its steps depend on λ₀ at "
+                + "this width although its linear-theory rate does not.",
+            "K-FAC is undamped with pseudo-inverse factors (our reading of the theory); summed factors A = XᵀX, S = G_mG_mᵀ.",
+        ]
+        return outcome
     }
 
     private func sweepPoint(parameter: Double, data: Dataset, sizes s: Sizes, context: StudyContext, twins: Bool = false,

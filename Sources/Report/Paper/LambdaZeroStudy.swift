@@ -115,9 +115,21 @@ public struct LambdaZeroStudy: PaperStudy {
             gdTraces.append((epsilon, sample.map(Double.init), sample.map { gd.steps[$0].gramLambdaMin }))
         }
         let claims = Self.evaluate(points, sizes: s, quick: context.settings.quick)
-        return StudyOutcome(id: id, title: "NGD's rate does not depend on λ₀; GD's follows λ_max/λ_min(G)",
+        var outcome = StudyOutcome(id: id, title: "NGD's rate does not depend on λ₀; GD's follows λ_max/λ_min(G)",
                             blocks: blocks(points, traces: gdTraces, sizes: s), claims: claims,
                             settings: settings(s, points: points))
+        let gdReached = points.filter { $0.gdSteps != nil }
+        let initSlope = Fitting.logLogSlope(x: gdReached.map { $0.gramMax / $0.gramMin }, y: gdReached.map { Double($0.gdSteps ?? 0) })
+        outcome.caveats = [
+            "λ₀ study: λ_min(G_k) collapses along GD on near-duplicate data ("
+                + points.map { "\(PaperAnalysis.text($0.gramMin)) → \(PaperAnalysis.text($0.gdFinalGramMin))" }.joined(separator: ", ")
+                + " at m = \(s.width)), so GD's steps grow faster than the G₀ prediction (log-log slope "
+                + "\(initSlope.map { PaperAnalysis.text($0.slope) } ?? "n/a") instead of 1); they follow λ_max/λ_min(G_end).",
+            "λ₀ study: GD runs get at most \(PaperAnalysis.text(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) steps) "
+                + "and ε stops at \(PaperAnalysis.text(s.epsilons.min() ?? .nan)) to bound the cost; GD and NGD are compared at "
+                + "m = \(s.width), NGD alone also at m = \(s.ngdLargeWidth).",
+        ]
+        return outcome
     }
 
     // MARK: Claims

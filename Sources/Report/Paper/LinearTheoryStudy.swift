@@ -122,10 +122,20 @@ public struct LinearTheoryStudy: PaperStudy {
 
         let claims = Self.evaluate(modes: modes, linearModes: linearModes, growth: growth, catapults: catapults,
                                    quick: context.settings.quick)
-        return StudyOutcome(id: id, title: "GD in output space: per-mode decay, the 2/λ_max threshold and the catapult",
+        var outcome = StudyOutcome(id: id, title: "GD in output space: per-mode decay, the 2/λ_max threshold and the catapult",
                             blocks: blocks(s, eta: eta, modes: modes, projections: realProjections, eigen: eigen,
                                            growth: growth, catapults: catapults),
                             claims: claims, settings: settings(s, eta: eta, lambdaMax: lambdaMax))
+        let runWorst = modes.compactMap { m in m.fittedOverRun.map { abs($0 - m.predicted) } }.max() ?? .nan
+        outcome.caveats = [
+            "Linear theory: fitted over the whole GD run, per-mode factors deviate from 1 − ηλ_i by up to "
+                + "\(PaperAnalysis.text(runWorst)) (m = \(s.width)) because G_k drifts from G₀; the claim fits each mode "
+                + "only while it dominates its own projection.",
+            "Catapult: GD above 2/λ_max(G₀) does not simply diverge at finite width — "
+                + catapults.map { "c = \(PaperAnalysis.text($0.multiple)): peak \(PaperAnalysis.text($0.peak))·‖r₀‖, \($0.outcome)" }
+                    .joined(separator: "; ") + ".",
+        ]
+        return outcome
     }
 
     // MARK: Measurements (shared with StepSizeStudy; same configs ⇒ the run cache trains them once)

@@ -62,7 +62,7 @@ public struct PseudoHuberStudy: PaperStudy {
                                                    steps: s.steps, recordOutputs: true),
                                     on: request, label: "pseudo-Huber: NGD")
         let m = try Self.measure(run, targets: dataset.targets, learningRate: s.learningRate, delta: s.delta)
-        return StudyOutcome(id: id, title: "General losses: NGD on pseudo-Huber is gradient descent in output space",
+        var outcome = StudyOutcome(id: id, title: "General losses: NGD on pseudo-Huber is gradient descent in output space",
                             blocks: blocks(s, m), claims: Self.evaluate(m, quick: context.settings.quick),
                             settings: [
                                 ("data", "synthetic n = \(s.count), d = \(s.dimension), y ~ N(0, 1), data seed \(s.dataSeed)"),
@@ -71,6 +71,11 @@ public struct PseudoHuberStudy: PaperStudy {
                                 ("NGD", "θ ← θ − ηJᵀ(JJᵀ)⁻¹∇_uL, η = \(PaperAnalysis.text(s.learningRate)) (given), "
                                     + "undamped, \(s.steps) steps"),
                             ])
+        outcome.caveats = [
+            "General losses: the paper's general-loss theorem could not be confirmed (PAPER.md §12); the pseudo-Huber "
+                + "study checks the derivation of variant (a), Δu ≈ −η∇_uL, with δ = \(PaperAnalysis.text(s.delta)).",
+        ]
+        return outcome
     }
 
     static func measure(_ run: TrainingRun, targets: Matrix, learningRate eta: Double, delta: Double) throws -> Measurements {

@@ -67,10 +67,15 @@ public struct StepSizeStudy: PaperStudy {
         let longRuns = try LinearTheoryStudy.catapultRuns(s.linear, lambdaMax: lambdaMax, context: context)
         let claims = Self.evaluate(rates: rates, linearRates: linearRates, growth: growth, longRuns: longRuns,
                                    quick: context.settings.quick)
-        return StudyOutcome(id: id, title: "Step-size tolerance: NGD for any η ∈ (0, 1], GD below 2/λ_max(G₀)",
+        var outcome = StudyOutcome(id: id, title: "Step-size tolerance: NGD for any η ∈ (0, 1], GD below 2/λ_max(G₀)",
                             blocks: blocks(s, rates: rates, linearRates: linearRates, growth: growth, longRuns: longRuns,
                                            lambdaMax: lambdaMax),
                             claims: claims, settings: settings(s, lambdaMax: lambdaMax))
+        outcome.caveats = [
+            "Step size: judged by whether a long run converges, GD's threshold would look like "
+                + "\(Self.longRunThresholdText(longRuns)) (catapult); the linear threshold is measured by the growth test.",
+        ]
+        return outcome
     }
 
     /// ρ of one run: the median of ρ_k over the steps whose residual is still above 1e-8·‖r₀‖ (below that the
