@@ -21,14 +21,7 @@ public struct Trainer: Sendable {
 
     /// Runs `config.steps` updates (fewer on divergence) and returns config, per-step metrics and summary.
     public func run() throws -> TrainingRun {
-        try config.validate()
-        guard dataset.count > 0, dataset.dimension > 0 else {
-            throw NGDError("--dataset", "the data set is empty", usage: true)
-        }
-        guard dataset.outputs == config.outputs else {
-            throw NGDError("--outputs", "the model has \(config.outputs) output(s) but the data set has \(dataset.outputs) target column(s)",
-                           usage: true)
-        }
+        try config.validate(for: dataset)
         let inputs = dataset.inputs, targets = dataset.targets
         let n = dataset.count
         let model = config.model(inputDimension: dataset.dimension)

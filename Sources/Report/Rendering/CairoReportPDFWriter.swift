@@ -58,21 +58,24 @@ public struct CairoReportPDFWriter: ReportPDFWriter {
         return try pdf.pdfData()
     }
 
-    /// The claims table, then one paragraph per claim with its detail (the numbers behind the verdict).
+    /// The claims table with short columns only (long statements squeeze the numbers on a page), then one paragraph
+    /// per claim with its statement and the numbers behind the verdict.
     private func addClaims(_ claims: [ClaimOutcome], to pdf: inout PDFDocument) {
         guard !claims.isEmpty else { return }
         let rows = claims.map { claim -> [String] in
-            let verdict = claim.passed ? "<b>✓ PASS</b>" : "<b>✗ FAIL</b>"
+            let verdict = claim.passed ? "<b>✓ pass</b>" : "<b>✗ FAIL</b>"
             let comparison = claim.comparison == "<=" ? "≤" : claim.comparison == ">=" ? "≥" : claim.comparison
-            return [PDFDocument.escape(claim.id), PDFDocument.escape(claim.statement),
-                    claim.measured.map(formatMeasure) ?? "—",
-                    PDFDocument.escape(comparison) + " " + (claim.predicted.map(formatMeasure) ?? "—"),
+            let tolerance = (claim.tolerance ?? 0) > 0 ? " ± " + formatMeasure(claim.tolerance ?? 0) : ""
+            return [PDFDocument.escape(claim.id), claim.measured.map(formatMeasure) ?? "—",
+                    PDFDocument.escape(comparison + " " + (claim.predicted.map(formatMeasure) ?? "—") + tolerance),
                     verdict]
         }
-        pdf.addTable(PDFDocument.Table(header: ["id", "claim", "measured", "predicted", "verdict"], rows: rows,
-                                       alignments: [.left, .left, .right, .right, .center]))
-        for claim in claims where !claim.detail.isEmpty {
-            pdf.addParagraph(markup: "<b>\(PDFDocument.escape(claim.id))</b> — \(PDFDocument.escape(claim.detail))")
+        pdf.addTable(PDFDocument.Table(header: ["claim", "measured", "predicted", "verdict"], rows: rows,
+                                       alignments: [.left, .right, .left, .center]))
+        for claim in claims {
+            let detail = claim.detail.isEmpty ? "" : " — " + PDFDocument.escape(claim.detail)
+            pdf.addParagraph(markup: "<b>\(PDFDocument.escape(claim.id))</b> "
+                             + (claim.passed ? "" : "<b>(failed)</b> ") + PDFDocument.escape(claim.statement) + detail)
         }
     }
 }
