@@ -98,7 +98,7 @@ public struct PaperReport {
             try? fileManager.removeItem(atPath: (runs as NSString).appendingPathComponent(file))
         }
 
-        let provenance = Provenance.paper(seeds: settings.seedList, compute: configuration.compute,
+        let provenance = Provenance.collect(seeds: settings.seedList, compute: configuration.compute,
                                           graphics: configuration.graphics,
                                           sourceDirectory: configuration.sourceDirectory,
                                           environment: configuration.environment)
@@ -293,19 +293,3 @@ public struct PaperReport {
     }
 }
 
-extension Provenance {
-    /// Provenance of a paper report: the same facts as a spec report's, with the paper's seeds.
-    static func paper(seeds: [UInt64], compute: ComputeEnvironment?, graphics: GraphicsEnvironment?,
-                      sourceDirectory: String?, environment: [String: String]) -> Provenance {
-        let git = sourceDirectory.flatMap(GitState.read) ?? GitState(commit: "unknown", dirty: nil)
-        let fonts = (graphics?.fontFiles ?? []).sorted().map {
-            FontRecord(path: $0, sha256: SHA256Hex.ofFile(at: $0) ?? "unreadable")
-        }
-        return Provenance(tool: ToolInfo.name, toolVersion: ToolInfo.version, gitCommit: git.commit, gitDirty: git.dirty,
-                          swiftVersion: compilerVersion, operatingSystem: operatingSystemName(),
-                          architecture: machineArchitecture(), cpuModel: cpuModelName(),
-                          logicalCores: ProcessInfo.processInfo.activeProcessorCount,
-                          compute: compute, graphics: graphics, fonts: fonts, seeds: seeds,
-                          sourceDate: sourceDate(environment["SOURCE_DATE_EPOCH"]))
-    }
-}

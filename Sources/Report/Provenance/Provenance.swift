@@ -60,8 +60,14 @@ extension Provenance {
     public static func collect(experiment: ResolvedExperiment, compute: ComputeEnvironment?, graphics: GraphicsEnvironment?,
                                sourceDirectory: String? = Provenance.defaultSourceDirectory,
                                environment: [String: String] = ProcessInfo.processInfo.environment) -> Provenance {
+        collect(seeds: Array(Set(experiment.members.map(\.run.model.seed))).sorted(), compute: compute, graphics: graphics,
+                sourceDirectory: sourceDirectory, environment: environment)
+    }
+
+    /// Provenance for any report (spec or paper) whose runs used `seeds`.
+    static func collect(seeds: [UInt64], compute: ComputeEnvironment?, graphics: GraphicsEnvironment?,
+                        sourceDirectory: String?, environment: [String: String]) -> Provenance {
         let git = sourceDirectory.flatMap(GitState.read) ?? GitState(commit: "unknown", dirty: nil)
-        let seeds = Array(Set(experiment.members.map(\.run.model.seed))).sorted()
         let fonts = (graphics?.fontFiles ?? []).sorted().map {
             FontRecord(path: $0, sha256: SHA256Hex.ofFile(at: $0) ?? "unreadable")
         }
