@@ -184,7 +184,7 @@ private func configuration(stop: @escaping @Sendable () -> Bool = { false }) -> 
         StudyOutcome(id: "s2", title: "S2", blocks: [.figure(second)],
                      claims: [PaperClaim.atMost("2", "t", expression: "e", measured: 2, bound: 1)]),
     ]
-    let provenance = Provenance.paper(seeds: [0], compute: nil, graphics: nil, sourceDirectory: nil, environment: [:])
+    let provenance = Provenance.collect(seeds: [0], compute: nil, graphics: nil, sourceDirectory: nil, environment: [:])
     let document = PaperReport(settings: PaperSettings(), studies: []).document(from: outcomes, provenance: provenance)
     #expect(document.figures.map(\.number) == [1, 2])
     #expect(document.claims.map(\.id) == ["2", "10a"])
