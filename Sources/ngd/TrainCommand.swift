@@ -32,6 +32,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Number of updates K (metrics for steps 0…K).")
     var steps: Int = 10
 
+    @Option(name: .customLong("stop-at"), help: "Stop early once ‖r_k‖ ≤ TOL·‖r₀‖ (default: run all --steps).")
+    var stopTolerance: Double?
+
     @Flag(name: .customLong("record-outputs"), help: "Record the outputs u_k at every step (JSON only).")
     var recordOutputs = false
 
@@ -49,7 +52,7 @@ struct TrainCommand: ParsableCommand {
         let config = TrainingConfig(width: model.width, outputs: model.outputs, initScale: model.initScale,
                                     seed: model.seed, trainOutputLayer: model.trainOutputLayer, optimizer: optimizer,
                                     learningRate: learningRate, damping: damping, loss: loss, huberDelta: huberDelta,
-                                    linearized: linearized, steps: steps, recordOutputs: recordOutputs,
+                                    linearized: linearized, steps: steps, stopTolerance: stopTolerance, recordOutputs: recordOutputs,
                                     recordWeights: recordWeights, data: request)
         try config.validate()   // before loading data: bad options fail fast
         let dataset = try data.load(request)

@@ -60,6 +60,18 @@ import Testing
         #expect(run.summary.finalLoss == run.steps[3].loss)
     }
 
+    @Test func stopToleranceEndsTheRunAtTheFirstStepBelowIt() throws {
+        let full = try train(TrainingConfig(width: 512, steps: 20), on: data)
+        let r0 = full.steps[0].residualNorm
+        let first = try #require(full.steps.firstIndex { $0.residualNorm <= 1e-2 * r0 })
+        #expect(first > 1 && first < 20)
+        let stopped = try train(TrainingConfig(width: 512, steps: 20, stopTolerance: 1e-2), on: data)
+        #expect(stopped.summary.stepsCompleted == first && stopped.steps.count == first + 1)
+        #expect(!stopped.summary.diverged)
+        // The steps it ran are the same steps.
+        #expect(stopped.steps.map(\.residualNorm) == full.steps[...first].map(\.residualNorm))
+    }
+
     @Test(arguments: [
         (TrainingConfig(width: 0), "--width"),
         (TrainingConfig(outputs: 0), "--outputs"),
@@ -68,6 +80,8 @@ import Testing
         (TrainingConfig(learningRate: -0.5), "--lr"),
         (TrainingConfig(damping: -1e-3), "--damping"),
         (TrainingConfig(steps: -1), "--steps"),
+        (TrainingConfig(stopTolerance: 0), "--stop-at"),
+        (TrainingConfig(stopTolerance: 1.5), "--stop-at"),
         (TrainingConfig(trainOutputLayer: true, optimizer: .kfac), "--train-output-layer"),
     ] as [(TrainingConfig, String)])
     func badValuesAreUsageErrorsNamingTheOption(config: TrainingConfig, option: String) {
@@ -106,7 +120,7 @@ import Testing
     @Test func encodeDecodeRoundTrips() throws {
         var config = TrainingConfig(width: 7, outputs: 2, initScale: 0.5, seed: 9, trainOutputLayer: true, optimizer: .gd,
                                     learningRate: 0.1, damping: 1e-3, loss: .pseudoHuber, huberDelta: 2, linearized: true,
-                                    steps: 3, recordOutputs: true, recordWeights: true,
+                                    steps: 3, stopTolerance: 1e-6, recordOutputs: true, recordWeights: true,
                                     data: DatasetRequest(kind: .synthetic, count: 5, dimension: 3, outputs: 2))
         config.learningRateRule = "given"
         let bytes = try TrainingRun.makeEncoder().encode(config)

@@ -133,22 +133,31 @@ import Testing
 
     @Test func kfacStudyRunsOnTinySizes() throws {
         let sizes = KFACStudy.Sizes(operatorWidth: 200, tallShape: (10, 4), wideShape: (4, 8), width: 300, sweepWidth: 200,
-                                    sweepShape: (12, 4), contractionSteps: 4, anisotropies: [1, 100], epsilons: [0.4, 0.1],
+                                    lambdaWidths: [150, 300], sweepShape: (12, 4), contractionSteps: 4, anisotropies: [1, 100], epsilons: [0.4, 0.1],
                                     tolerance: 1e-2, stepCap: 80)
         expectWellFormed(try KFACStudy(sizes: sizes).run(in: context()), claims: 7)
     }
 
     @Test func kfacClaimsFailOnABadOperatorOrContraction() {
-        func point(_ kappa: Double, _ steps: Int, predicted: Double? = nil) -> KFACStudy.SweepPoint {
-            KFACStudy.SweepPoint(parameter: kappa, inputConditioning: kappa, lambda0: 0.1 / kappa, minimumLeverage: 0.1,
-                                 kfacSteps: steps, kfacBudget: 1000, kfacFallbacks: 0, twinSeparatingUnits: nil,
-                                 ngdSteps: 14, kfacPredicted: predicted ?? Double(steps))
+        func point(_ kappa: Double, _ steps: Int?, predicted: Double? = nil, width: Int = 1000) -> KFACStudy.SweepPoint {
+            KFACStudy.SweepPoint(parameter: kappa, width: width, inputConditioning: kappa, lambda0: 0.1 / kappa,
+                                 minimumLeverage: 0.1, kfacSteps: steps, kfacBudget: 1000, kfacFallbacks: 0,
+                                 twinSeparatingUnits: nil, ngdSteps: 14, ngdBudget: 60,
+                                 kfacPredicted: predicted ?? Double(steps ?? 1000))
         }
         var m = KFACStudy.Measurements(operatorError: 1e-14, wideOperatorError: 1e-14, leverage: [0.3, 0.6],
                                        contraction: [0.85, 0.7], predictedContraction: [0.85, 0.7], inputGramMax: 4,
                                        learningRate: 0.5, conditioning: [point(1, 20), point(100, 200)],
                                        lambdaSweep: [point(1, 50), point(2, 50)], tolerance: 1e-4)
         #expect(KFACStudy.evaluate(m, quick: false).allSatisfy { $0.passed })
+        // The λ₀ claim is judged at the widest width: a narrower stalled run is shown but does not fail it …
+        m.lambdaSweep += [point(1, 50, width: 10), point(2, nil, width: 10)]
+        #expect(KFACStudy.evaluate(m, quick: false).first { $0.id == "14-lambda0" }?.passed == true)
+        // … a stalled or λ₀-dependent run at the widest width does.
+        m.lambdaSweep = [point(1, 50), point(2, nil)]
+        #expect(KFACStudy.evaluate(m, quick: false).first { $0.id == "14-lambda0" }?.passed == false)
+        m.lambdaSweep = [point(1, 50), point(2, 100)]
+        #expect(KFACStudy.evaluate(m, quick: false).first { $0.id == "14-lambda0" }?.passed == false)
         m.operatorError = 1e-3
         m.contraction = [0.95, 0.7]
         m.conditioning = [point(1, 20), point(100, 21, predicted: 200)]

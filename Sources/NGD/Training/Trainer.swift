@@ -19,7 +19,8 @@ public struct Trainer: Sendable {
     /// A run stops and is marked diverged when the loss is not finite or ‖r_k‖ exceeds this multiple of ‖r₀‖.
     public static let divergenceFactor = 1e6
 
-    /// Runs `config.steps` updates (fewer on divergence) and returns config, per-step metrics and summary.
+    /// Runs `config.steps` updates (fewer on divergence, or once ‖r_k‖ ≤ `config.stopTolerance`·‖r₀‖) and returns
+    /// config, per-step metrics and summary.
     public func run() throws -> TrainingRun {
         try config.validate(for: dataset)
         let inputs = dataset.inputs, targets = dataset.targets
@@ -72,7 +73,10 @@ public struct Trainer: Sendable {
             divergedAt = 0
         }
         var step = 0
-        while !diverged && step < config.steps {
+        func reachedTolerance(_ residualNorm: Double) -> Bool {
+            config.stopTolerance.map { residualNorm <= $0 * initialResidual } ?? false
+        }
+        while !diverged && step < config.steps && !reachedTolerance(steps[step].residualNorm) {
             let residuals = point.outputs.subtracting(targets)
             let state = OptimizationState(parameters: point.parameters, jacobian: point.jacobian, inputGram: inputGram,
                                           patternGram: point.patternGram, gram: point.gram,

@@ -32,6 +32,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var linearized: Bool
     /// Number of updates K; metrics are recorded for steps 0…K.
     public var steps: Int
+    /// Stop before K updates once ‖r_k‖ ≤ stopTolerance·‖r₀‖ (nil: run all K). Steps-to-tolerance studies use it
+    /// so that fast runs do not pay for the budget of slow ones.
+    public var stopTolerance: Double?
     /// Record the outputs u_k (n×k) at every step.
     public var recordOutputs: Bool
     /// Record the final parameters in the summary.
@@ -42,8 +45,8 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public init(width: Int = 4096, outputs: Int = 1, initScale: Double = 1, seed: UInt64 = 0,
                 trainOutputLayer: Bool = false, optimizer: OptimizerKind = .ngd, learningRate: Double? = nil,
                 damping: Double = 0, loss: LossKind = .squared, huberDelta: Double = 1, linearized: Bool = false,
-                steps: Int = 10, recordOutputs: Bool = false, recordWeights: Bool = false,
-                data: DatasetRequest? = nil) {
+                steps: Int = 10, stopTolerance: Double? = nil, recordOutputs: Bool = false,
+                recordWeights: Bool = false, data: DatasetRequest? = nil) {
         self.width = width
         self.outputs = outputs
         self.initScale = initScale
@@ -57,6 +60,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         self.huberDelta = huberDelta
         self.linearized = linearized
         self.steps = steps
+        self.stopTolerance = stopTolerance
         self.recordOutputs = recordOutputs
         self.recordWeights = recordWeights
         self.data = data
@@ -79,6 +83,11 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
             throw NGDError("--huber-delta", "expected a positive finite δ, got \(huberDelta)", usage: true)
         }
         guard steps >= 0 else { throw NGDError("--steps", "expected a non-negative number of steps, got \(steps)", usage: true) }
+        if let tolerance = stopTolerance {
+            guard tolerance > 0, tolerance < 1 else {
+                throw NGDError("--stop-at", "expected a relative residual in (0, 1), got \(tolerance)", usage: true)
+            }
+        }
         if optimizer == .kfac && trainOutputLayer {
             throw NGDError("--train-output-layer", "kfac preconditions the first layer only; use gd or ngd", usage: true)
         }
@@ -105,7 +114,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
 extension TrainingConfig {
     private enum CodingKeys: String, CodingKey {
         case width, outputs, initScale, seed, trainOutputLayer, optimizer, learningRate, learningRateRule, damping,
-             loss, huberDelta, linearized, steps, recordOutputs, recordWeights, data
+             loss, huberDelta, linearized, steps, stopTolerance, recordOutputs, recordWeights, data
     }
 
     /// Decodes a config in which any key may be missing: missing keys take the defaults of `init()`,
@@ -126,6 +135,7 @@ extension TrainingConfig {
         huberDelta = try c.decodeIfPresent(Double.self, forKey: .huberDelta) ?? d.huberDelta
         linearized = try c.decodeIfPresent(Bool.self, forKey: .linearized) ?? d.linearized
         steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? d.steps
+        stopTolerance = try c.decodeIfPresent(Double.self, forKey: .stopTolerance)
         recordOutputs = try c.decodeIfPresent(Bool.self, forKey: .recordOutputs) ?? d.recordOutputs
         recordWeights = try c.decodeIfPresent(Bool.self, forKey: .recordWeights) ?? d.recordWeights
         data = try c.decodeIfPresent(DatasetRequest.self, forKey: .data)

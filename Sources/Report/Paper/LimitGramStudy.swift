@@ -80,7 +80,7 @@ public struct LimitGramStudy: PaperStudy {
                                           caption: "Largest entry error of the Monte Carlo estimate of H∞ (N draws w ~ N(0, I₅) from the "
                                             + "seeded generator) against the arccos closed form, n = 6, d = 5. Dashed: 0.5/√N, the "
                                             + "largest possible standard deviation of an entry.",
-                                          x: "samples N", xScale: .log10, y: "max_ij |Ĥ_ij − H∞_ij|", yScale: .log10,
+                                          x: "samples N", xScale: .log10, y: "max_ij |Ĥ_ij − H^∞_ij|", yScale: .log10,
                                           width: 5.5, height: 3)
         let ns = sampleCounts.map(Double.init)
         monteCarlo.add("Monte Carlo error", .measured, .line, x: ns, y: errors)
@@ -90,7 +90,7 @@ public struct LimitGramStudy: PaperStudy {
                                        caption: "H∞ for the n = 20, d = 10 synthetic inputs of the width sweep (closed form). Diagonal "
                                         + "exactly 1/2; λ₀ = λ_min(H∞) = \(paperNumber(lambda0)), λ_max = \(paperNumber(spectrum.last ?? .nan)).",
                                        x: "example j", y: "example i", width: 4.2, height: 3.8)
-        heatmap.heatmap = FigureData.Heatmap(label: "H∞_ij", matrix: MatrixValue(rows: h.rows, columns: h.columns, values: h.storage))
+        heatmap.heatmap = FigureData.Heatmap(label: "H^∞_ij", matrix: MatrixValue(rows: h.rows, columns: h.columns, values: h.storage))
         heatmap.equalAspect = true
 
         var pair = FigureData.panel(id: "limit-gram-epsilon", kind: .widthSweep,

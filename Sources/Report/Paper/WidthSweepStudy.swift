@@ -240,7 +240,7 @@ public struct WidthSweepStudy: PaperStudy {
         var gap = FigureData.panel(id: "width-gram-gap", kind: .widthSweep,
                                    caption: "‖G₀ − H∞‖₂ vs m (\(sizes); mean and min–max over \(seeds) seeds). Dashed: slope −1/2 "
                                     + "through the first point. Fitted slope \(paperNumber(slopes.gramGap)).",
-                                   x: "width m", xScale: .log10, y: "‖G₀ − H∞‖₂", yScale: .log10, width: 5.5, height: 3.2)
+                                   x: "width m", xScale: .log10, y: "‖G₀ − H^∞‖₂", yScale: .log10, width: 5.5, height: 3.2)
         let gapBand = band(\.gramGap)
         let gapLabel = "‖G₀ − H∞‖₂ (fitted slope \(paperNumber(slopes.gramGap)))"
         gap.add(gapLabel, .measured, .line, x: xs, y: gapBand.mean, low: gapBand.low, high: gapBand.high)
