@@ -126,6 +126,17 @@ import NGD
         #expect(meta["lr"] as? Double == 0.5 && meta["format"] as? String == "f64le-rowmajor")
     }
 
+    @Test func popcountKernelUsesTheHardwareInstructionWhenTheCPUHasIt() throws {
+        #if arch(x86_64) && os(Linux)
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+        let hasPopcnt = flags.split(separator: " ").contains("popcnt")
+        #expect(ActivationPattern.countingKernel == (hasPopcnt ? "hardware" : "portable"))
+        #else
+        #expect(ActivationPattern.countingKernel == "hardware")
+        #endif
+    }
+
     @Test func popcountKernelMatchesBitByBitCountsForEveryRemainder() throws {
         // n from 1 to 9 covers the four-row blocks and every remainder; m = 130 leaves a partial word.
         for n in 1...9 {

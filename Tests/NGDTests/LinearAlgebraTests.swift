@@ -76,6 +76,47 @@ import Testing
         #expect(maxAbsDifference(Matrix.product(damped, y), b3) < 1e-13)
     }
 
+    @Test func eigenvectorsAreTheColumnsForANonSymmetricEigenbasis() throws {
+        // A 4×4 SPD matrix whose eigenvector matrix is not symmetric: a transposed V would fail A·v = λ·v.
+        let x = randomMatrix(rows: 4, columns: 6, seed: 3)
+        let a = x.gram()
+        let eigen = try #require(SymmetricEigendecomposition(a))
+        for j in 0..<4 {
+            let v = eigen.vectors.column(j)
+            #expect(maxAbsDifference(a.applied(to: v), v.map { $0 * eigen.values[j] }) < 1e-12)
+        }
+        var destroyed = a
+        let values = try #require(Matrix.symmetricEigenvalues(destroying: &destroyed))
+        #expect(maxAbsDifference(values, eigen.values) < 1e-12)
+    }
+
+    @Test func solvingInPlaceMatchesTheCopyingSolveOnEveryPath() throws {
+        // Positive definite (Cholesky), singular with a failing pivot, and rank-deficient 6×6 of rank 3
+        // (Cholesky may "succeed" on a rounding-level pivot): the in-place solve must rebuild A for the
+        // pseudo-inverse whenever Cholesky is not used, and give the minimum-norm solution.
+        let lowRank = randomMatrix(rows: 6, columns: 3, seed: 5).gram()
+        let cases: [Matrix] = [spd, Matrix(rowArrays: [[1, 1], [1, 1]])!, lowRank]
+        for a in cases {
+            let b = Matrix.product(a, randomMatrix(rows: a.rows, columns: 2, seed: 9))   // in A's range
+            let (copied, copiedReport) = try a.solvingSymmetric(b)
+            var scratch = a
+            let (inPlace, inPlaceReport) = try Matrix.solveSymmetric(overwriting: &scratch, b)
+            #expect(copiedReport == inPlaceReport)
+            #expect(maxAbsDifference(copied, inPlace) == 0)
+            #expect(maxAbsDifference(Matrix.product(a, inPlace), b) < 1e-10)
+            if inPlaceReport.method == .eigenPseudoInverse {
+                let pinv = try #require(a.pseudoInverse())
+                #expect(maxAbsDifference(inPlace, Matrix.product(pinv, b)) < 1e-10)
+            }
+        }
+        #expect(try lowRank.solvingSymmetric(lowRank).report.method == .eigenPseudoInverse)
+    }
+
+    @Test func choleskyGivesItsInputBack() throws {
+        let cholesky = try #require(CholeskyFactorization(spd))
+        #expect(cholesky.input == spd)
+    }
+
     @Test func blasProvenanceIsReported() {
         let info = BLASInfo.current
         #expect(!info.coreName.isEmpty && info.coreName != "unknown")

@@ -91,6 +91,8 @@ public struct BenchmarkResult: Codable, Sendable {
     public var ngdStepEffectiveGflops: Double
     /// Word pairs ANDed and counted for the pattern Gram: n(n+1)/2·⌈m/64⌉.
     public var popcountWordPairs: Double
+    /// "hardware" when the pattern Gram's kernel runs on the CPU's population-count instruction, else "portable".
+    public var popcountKernel: String
 
     public var peakRssMb: Double
     /// RSS when the size started (runtime, BLAS buffers, earlier sizes' freed-but-kept pages).
@@ -240,7 +242,7 @@ public struct Benchmark: Sendable {
             ngdStepGemmGflops: partFlops / partMs / 1e6, ngdStepGemmShareOfDgemm: partFlops / partMs / 1e6 / squareGflops,
             ngdStepGemmFlops: ngdFlops, gdStepGemmFlops: ngdFlops, kfacStepGemmFlops: kfacFlops,
             ngdStepEffectiveGflops: ngdFlops / ngdMs / 1e6,
-            popcountWordPairs: Double(n) * Double(n + 1) / 2 * words,
+            popcountWordPairs: Double(n) * Double(n + 1) / 2 * words, popcountKernel: ActivationPattern.countingKernel,
             peakRssMb: peak / mb, baselineRssMb: baseline / mb, requiredMb: required / mb,
             peakOverRequired: (peak - baseline) / required,
             stepperPeakOverRequired: (peak - baseline - 8 * Double(m * d)) / required, peakRssIsPerSize: perSize,
@@ -282,7 +284,10 @@ public struct Benchmark: Sendable {
             losses[kind] = stepper.loss()
         }
         try stepper.reset(hiddenWeights: w0)
-        let extremes = stepper.gram().extremeSymmetricEigenvalues()
+        let extremes: (min: Double, max: Double)? = {
+            var gram = stepper.gram()   // freed on return: it must not count towards the peak of what follows
+            return Matrix.extremeSymmetricEigenvalues(destroying: &gram)
+        }()
         progress("\(size): L0 = \(loss0), NGD step → \(losses[.ngd] ?? .nan); timing (\(stepper.form.rawValue))")
 
         var timings: [String: TimingSummary] = [:]
@@ -294,7 +299,8 @@ public struct Benchmark: Sendable {
             _ = stepper.gram()
         }
         timings["gram_lambda_min"] = try TimingSummary.measure(repeats: repeats, warmups: warmups, prepare: reset) {
-            _ = stepper.gram().extremeSymmetricEigenvalues()
+            var gram = stepper.gram()
+            _ = Matrix.extremeSymmetricEigenvalues(destroying: &gram)
         }
         for kind in [OptimizerKind.ngd, .gd, .kfac] {
             let key = "\(kind.rawValue)_step"

@@ -23,9 +23,16 @@ public enum ProcessClock {
             + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) * 1e-6
     }
 
-    /// Peak resident set size in bytes (`ru_maxrss`; KiB on Linux, bytes on macOS).
+    /// Peak resident set size in bytes: on Linux VmHWM of /proc/self/status, the counter `resetPeakResident`
+    /// resets (`ru_maxrss` also keeps the peaks that exited threads recorded, so it can predate the reset);
+    /// elsewhere `ru_maxrss` (bytes on macOS).
     public static func peakResidentBytes() -> Int {
         #if os(Linux)
+        if let status = readSmallFile("/proc/self/status"),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kib = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
+            return kib * 1024
+        }
         return Int(usage().ru_maxrss) * 1024
         #else
         return Int(usage().ru_maxrss)

@@ -4,9 +4,15 @@ import CLapack
 ///
 /// Creation fails (returns `nil`, never crashes) when A is not numerically positive definite, which is
 /// how callers detect a singular Gram matrix and switch to an eigen/pseudo-inverse solve.
+///
+/// LAPACK is called column-major on the row-major storage: a symmetric matrix's row-major lower triangle is
+/// its column-major upper one, so "U" there factors in place, without the two n×n transposed copies that
+/// LAPACKE's row-major wrappers make.
 public struct CholeskyFactorization: Sendable {
-    /// Row-major storage whose lower triangle holds L (the upper triangle is stale input).
+    /// Row-major storage whose lower triangle holds L; the strict upper triangle still holds A's.
     private var factor: Matrix
+    /// A's diagonal, which the factorisation overwrote: with the upper triangle it gives A back.
+    private let inputDiagonal: [Double]
     /// LAPACK's estimate (`dpocon`) of 1/κ₁(A). A "successful" factorisation of an exactly singular matrix
     /// can end on a rounding-level positive pivot; callers compare this with n·ε to catch that.
     public let reciprocalCondition: Double
@@ -14,30 +20,58 @@ public struct CholeskyFactorization: Sendable {
     /// Factors the symmetric matrix `a` (only its lower triangle is read); `nil` if `a` is not square or
     /// `dpotrf` reports a non-positive pivot.
     public init?(_ a: Matrix) {
+        var copy = a
+        self.init(overwriting: &copy)
+    }
+
+    /// Factors `a` in its own storage (no n×n copy): on success `a` is left empty and the factor owns the
+    /// storage; on failure `a` is given back unchanged.
+    init?(overwriting a: inout Matrix) {
         guard a.rows == a.columns else { return nil }
-        var f = a
         let n = a.rows
+        let diagonal = (0..<n).map { a[$0, $0] }
         var rcond = 1.0
         if n > 0 {
+            let upper = CChar(UInt8(ascii: "U"))
             let anorm = a.storage.withUnsafeBufferPointer { p in
-                LAPACKE_dlansy(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "1")), CChar(UInt8(ascii: "L")), lapack_int(n),
-                               p.baseAddress, lapack_int(n))
-            }
-            let info = f.storage.withUnsafeMutableBufferPointer { p in
-                LAPACKE_dpotrf(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "L")), lapack_int(n), p.baseAddress,
+                LAPACKE_dlansy(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "1")), upper, lapack_int(n), p.baseAddress,
                                lapack_int(n))
             }
-            guard info == 0 else { return nil }
+            let info = a.storage.withUnsafeMutableBufferPointer { p in
+                LAPACKE_dpotrf(LAPACK_COL_MAJOR, upper, lapack_int(n), p.baseAddress, lapack_int(n))
+            }
             // A factor with non-finite entries (Inf/NaN input) is no factor.
-            guard f.storage.allSatisfy({ $0.isFinite }) else { return nil }
-            let conditionInfo = f.storage.withUnsafeBufferPointer { p in
-                LAPACKE_dpocon(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "L")), lapack_int(n), p.baseAddress,
-                               lapack_int(n), anorm, &rcond)
+            guard info == 0, a.storage.allSatisfy({ $0.isFinite }) else {
+                Self.restore(&a, diagonal: diagonal)
+                return nil
+            }
+            let conditionInfo = a.storage.withUnsafeBufferPointer { p in
+                LAPACKE_dpocon(LAPACK_COL_MAJOR, upper, lapack_int(n), p.baseAddress, lapack_int(n), anorm, &rcond)
             }
             if conditionInfo != 0 { rcond = 0 }
         }
-        factor = f
+        factor = a
+        a = Matrix(rows: 0, columns: 0)
+        inputDiagonal = diagonal
         reciprocalCondition = rcond
+    }
+
+    /// A itself again, from the untouched strict upper triangle and the saved diagonal.
+    public var input: Matrix {
+        var a = factor
+        Self.restore(&a, diagonal: inputDiagonal)
+        return a
+    }
+
+    /// Rebuilds a symmetric matrix whose lower triangle and diagonal were overwritten.
+    private static func restore(_ a: inout Matrix, diagonal: [Double]) {
+        let n = a.rows
+        a.storage.withUnsafeMutableBufferPointer { p in
+            for i in 0..<n {
+                p[i * n + i] = diagonal[i]
+                for j in 0..<i { p[i * n + j] = p[j * n + i] }
+            }
+        }
     }
 
     public var dimension: Int { factor.rows }
@@ -50,16 +84,19 @@ public struct CholeskyFactorization: Sendable {
         return l
     }
 
-    /// Solves A·X = B for X (B has `dimension` rows, any number of columns) with `dpotrs`.
+    /// Solves A·X = B for X (B has `dimension` rows, any number of columns): L·Y = B, then Lᵀ·X = Y, two
+    /// row-major `dtrsm` calls on B's own copy.
     public func solve(_ b: Matrix) -> Matrix {
         precondition(b.rows == dimension, "Cholesky solve: right-hand side has \(b.rows) rows, expected \(dimension)")
         var x = b
         guard dimension > 0, b.columns > 0 else { return x }
         factor.storage.withUnsafeBufferPointer { pf in
             x.storage.withUnsafeMutableBufferPointer { px in
-                _ = LAPACKE_dpotrs(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "L")), lapack_int(dimension),
-                                   lapack_int(b.columns), pf.baseAddress, lapack_int(dimension), px.baseAddress,
-                                   lapack_int(b.columns))
+                for transpose in [CblasNoTrans, CblasTrans] {
+                    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, transpose, CblasNonUnit, blasint(dimension),
+                                blasint(b.columns), 1, pf.baseAddress, blasint(dimension), px.baseAddress,
+                                blasint(b.columns))
+                }
             }
         }
         return x

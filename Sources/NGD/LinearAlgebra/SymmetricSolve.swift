@@ -25,27 +25,41 @@ extension Matrix {
     /// Solves (A + damping·I)·X = B for a symmetric positive semidefinite A (`self`).
     ///
     /// Tries Cholesky first; if it fails or reports 1/κ₁ < n·ε (an exactly singular matrix can factor with a
-    /// rounding-level pivot, which would blow the null-space component up to noise), falls back to the eigen pseudo-inverse with the LAPACK-style
-    /// cut-off n·ε·|μ|_max (μ = eigenvalues of A + damping·I). The returned report says which path ran.
-    /// Throws only if even the eigen-decomposition fails (non-finite input).
+    /// rounding-level pivot, which would blow the null-space component up to noise), falls back to the eigen
+    /// pseudo-inverse with the LAPACK-style cut-off n·ε·|μ|_max (μ = eigenvalues of A + damping·I). The
+    /// returned report says which path ran. Throws only if even the eigen-decomposition fails (non-finite input).
     public func solvingSymmetric(_ b: Matrix, damping: Double = 0,
                                  source: String = "solver") throws -> (solution: Matrix, report: SolveReport) {
-        precondition(rows == columns && b.rows == rows, "solvingSymmetric: shape mismatch")
         var a = self
-        if damping != 0 { for i in 0..<rows { a[i, i] += damping } }
-        if let cholesky = CholeskyFactorization(a), cholesky.reciprocalCondition >= Double(rows) * Double.ulpOfOne {
-            return (cholesky.solve(b), SolveReport(method: .cholesky, damping: damping, cutoff: nil,
-                                                   discardedDirections: 0))
+        return try Matrix.solveSymmetric(overwriting: &a, b, damping: damping, source: source)
+    }
+
+    /// `solvingSymmetric` that factors A in its own storage, for callers that no longer need A: no n×n copy.
+    /// `a` is left unspecified (empty after a Cholesky solve).
+    public static func solveSymmetric(overwriting a: inout Matrix, _ b: Matrix, damping: Double = 0,
+                                      source: String = "solver") throws -> (solution: Matrix, report: SolveReport) {
+        precondition(a.rows == a.columns && b.rows == a.rows, "solvingSymmetric: shape mismatch")
+        let n = a.rows
+        if damping != 0 { for i in 0..<n { a[i, i] += damping } }
+        let damped: Matrix   // A + damping·I again, for the fallback
+        if let cholesky = CholeskyFactorization(overwriting: &a) {
+            if cholesky.reciprocalCondition >= Double(n) * Double.ulpOfOne {
+                return (cholesky.solve(b), SolveReport(method: .cholesky, damping: damping, cutoff: nil,
+                                                       discardedDirections: 0))
+            }
+            damped = cholesky.input
+        } else {
+            damped = a   // given back unchanged
         }
-        guard let eigen = SymmetricEigendecomposition(a) else {
+        guard let eigen = SymmetricEigendecomposition(damped) else {
             throw NGDError(source, "eigen-decomposition failed (matrix has non-finite entries)")
         }
         let largest = eigen.values.map(abs).max() ?? 0
-        let cutoff = Double(rows) * Double.ulpOfOne * largest
+        let cutoff = Double(n) * Double.ulpOfOne * largest
         // X = V · diag(1/μ for μ > cutoff) · Vᵀ · B
         var coefficients = Matrix.product(eigen.vectors, b, transposingFirst: true)
         var discarded = 0
-        for j in 0..<rows {
+        for j in 0..<n {
             let mu = eigen.values[j]
             let scale: Double
             if mu > cutoff { scale = 1 / mu } else { scale = 0; discarded += 1 }

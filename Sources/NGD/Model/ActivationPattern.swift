@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 
 /// The activation pattern D_ir = 1{w_rᵀx_i ≥ 0} (ReLU'(0) = 1, as in Du et al.), bit-packed: row i holds
@@ -88,57 +89,39 @@ public struct ActivationPattern: Equatable, Sendable {
         return counts
     }
 
+    /// "hardware" when `ngd_shared_bit_counts` runs on the CPU's population-count instruction, else "portable".
+    public static var countingKernel: String {
+        ngd_shared_bit_counts_uses_hardware_popcount() != 0 ? "hardware" : "portable"
+    }
+
     /// counts[i·n + j] = Σ_t popcount(row_i[t] & row_j[t]) for all i, j (both triangles written).
     static func countSharedBits(_ words: UnsafeBufferPointer<UInt64>, rows n: Int, wordsPerRow w: Int,
                                 into counts: UnsafeMutableBufferPointer<Int>) {
-        forEachSharedCount(words, rows: n, wordsPerRow: w) { i, j, s in
-            counts[i * n + j] = s
-            counts[j * n + i] = s
+        var row = [Int64](repeating: 0, count: n)
+        row.withUnsafeMutableBufferPointer { scratch in
+            for i in 0..<n {
+                forEachSharedCount(words, row: i, rows: n, wordsPerRow: w, scratch: scratch) { i, j, s in
+                    counts[i * n + j] = s
+                    counts[j * n + i] = s
+                }
+            }
         }
     }
 
-    /// Calls `body(i, j, popcount(row_i & row_j))` once for every pair i ≤ j.
-    @inline(__always)
-    static func forEachSharedCount(_ words: UnsafeBufferPointer<UInt64>, rows n: Int, wordsPerRow w: Int,
-                                   _ body: (Int, Int, Int) -> Void) {
-        for i in 0..<n { forEachSharedCount(words, row: i, rows: n, wordsPerRow: w, body) }
-    }
-
-    /// Calls `body(i, j, popcount(row_i & row_j))` for j = i..<n.
+    /// Calls `body(i, j, popcount(row_i & row_j))` for j = i..<n; `scratch` holds ≥ n − i counts.
     ///
-    /// Row i is ANDed with four rows j at once, so one load of row i's word feeds four popcounts: measured
-    /// ≈ 2.7× faster than one pair at a time (without a hardware popcount instruction in the baseline x86-64
-    /// target, `nonzeroBitCount` is a vectorised bit-trick sequence, so the kernel is compute-bound and the
-    /// rows stay in L1/L2).
+    /// The counting is the C kernel `ngd_shared_bit_counts` (four rows per load of row i, hardware POPCNT when
+    /// the CPU has it: Swift's baseline x86-64 target would not emit it).
     @inline(__always)
     static func forEachSharedCount(_ words: UnsafeBufferPointer<UInt64>, row i: Int, rows n: Int, wordsPerRow w: Int,
-                                   _ body: (Int, Int, Int) -> Void) {
-        guard w > 0, let base = words.baseAddress else { return }
-        let a = base + i * w
-        var j = i
-        while j + 4 <= n {
-            let b0 = base + j * w, b1 = b0 + w, b2 = b1 + w, b3 = b2 + w
-            var s0 = 0, s1 = 0, s2 = 0, s3 = 0
-            for t in 0..<w {
-                let x = a[t]
-                s0 &+= (x & b0[t]).nonzeroBitCount
-                s1 &+= (x & b1[t]).nonzeroBitCount
-                s2 &+= (x & b2[t]).nonzeroBitCount
-                s3 &+= (x & b3[t]).nonzeroBitCount
-            }
-            body(i, j, s0)
-            body(i, j + 1, s1)
-            body(i, j + 2, s2)
-            body(i, j + 3, s3)
-            j += 4
+                                   scratch: UnsafeMutableBufferPointer<Int64>, _ body: (Int, Int, Int) -> Void) {
+        guard w > 0, let base = words.baseAddress, let counts = scratch.baseAddress else {
+            for j in i..<n { body(i, j, 0) }
+            return
         }
-        while j < n {
-            let b = base + j * w
-            var s = 0
-            for t in 0..<w { s &+= (a[t] & b[t]).nonzeroBitCount }
-            body(i, j, s)
-            j += 1
-        }
+        precondition(scratch.count >= n - i, "forEachSharedCount: scratch holds \(scratch.count) counts, need \(n - i)")
+        ngd_shared_bit_counts(base, n, w, i, counts)
+        for j in i..<n { body(i, j, Int(counts[j - i])) }
     }
 
     /// G ∘= (D Dᵀ)/m in place: entry (i, j) of the n×n matrix becomes g_ij · (popcount(D_i & D_j)/m), the
@@ -155,11 +138,15 @@ public struct ActivationPattern: Equatable, Sendable {
             g.storage.withUnsafeMutableBufferPointer { buffer in
                 let pg = buffer   // the pointer, not the inout binding, is shared with the workers
                 let scaleRows = { (first: Int) in
-                    for i in stride(from: first, to: n, by: workers) {
-                        ActivationPattern.forEachSharedCount(pw, row: i, rows: n, wordsPerRow: w) { i, j, s in
-                            let fraction = Double(s) / divisor
-                            pg[i * n + j] *= fraction
-                            if j != i { pg[j * n + i] *= fraction }
+                    var row = [Int64](repeating: 0, count: n)
+                    row.withUnsafeMutableBufferPointer { scratch in
+                        for i in stride(from: first, to: n, by: workers) {
+                            ActivationPattern.forEachSharedCount(pw, row: i, rows: n, wordsPerRow: w,
+                                                                 scratch: scratch) { i, j, s in
+                                let fraction = Double(s) / divisor
+                                pg[i * n + j] *= fraction
+                                if j != i { pg[j * n + i] *= fraction }
+                            }
                         }
                     }
                 }

@@ -151,9 +151,10 @@ public struct StructuredStepper: Sendable {
             applyUpdate(pattern: pattern, rowWeights: residuals, scale: scale, rowFactor: inputs, inputSide: inputGram,
                         rowFactorIsInputs: true)
         case .ngd:
-            let gram = self.gram(pattern: pattern)
+            var gram = self.gram(pattern: pattern)
             let rhs = Matrix(rows: n, columns: 1, storage: residuals) ?? Matrix(rows: n, columns: 1)
-            let (alpha, report) = try gram.solvingSymmetric(rhs, damping: damping, source: "natural gradient solve")
+            let (alpha, report) = try Matrix.solveSymmetric(overwriting: &gram, rhs, damping: damping,
+                                                            source: "natural gradient solve")
             solves.append(report)
             applyUpdate(pattern: pattern, rowWeights: alpha.storage, scale: scale, rowFactor: inputs,
                         inputSide: inputGram, rowFactorIsInputs: true)
@@ -177,7 +178,7 @@ public struct StructuredStepper: Sendable {
                 rows.storage.withUnsafeMutableBufferPointer { pr in
                     for i in 0..<n { for j in 0..<n { pr[i * n + j] *= residuals[i] } }
                 }
-                let (solution, report) = try patternGram.solvingSymmetric(rows, damping: 0, source: "K-FAC solve")
+                let (solution, report) = try Matrix.solveSymmetric(overwriting: &patternGram, rows, source: "K-FAC solve")
                 solves.insert(report, at: 0)
                 applyUpdate(pattern: pattern, rowWeights: ones, scale: scale, rowFactor: inputs, inputSide: gramInput,
                             rowFactorIsInputs: true, leftFactor: solution.transposed)
@@ -195,7 +196,7 @@ public struct StructuredStepper: Sendable {
                     let d = dimension
                     for i in 0..<n { for j in 0..<d { pr[i * d + j] *= residuals[i] } }
                 }
-                let (solution, report) = try patternGram.solvingSymmetric(rows, damping: 0, source: "K-FAC solve")
+                let (solution, report) = try Matrix.solveSymmetric(overwriting: &patternGram, rows, source: "K-FAC solve")
                 solves.insert(report, at: 0)
                 let side = form == .inputGramUpdate ? Matrix.product(inputs, solution, transposingSecond: true) : nil
                 applyUpdate(pattern: pattern, rowWeights: ones, scale: scale, rowFactor: solution, inputSide: side,
