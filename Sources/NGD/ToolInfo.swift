@@ -1,5 +1,7 @@
 /// The tool's identity, recorded in every result and used as part of the run-cache key.
 public enum ToolInfo {
     public static let name = "ngd"
-    public static let version = "0.1.0"
+    /// Part of every cache key: bump it whenever the numbers a run produces change (0.2.0: in-place Cholesky
+    /// with dtrsm solves, popcount kernel in C, early stop), so that no cached result of older code is reused.
+    public static let version = "0.2.0"
 }

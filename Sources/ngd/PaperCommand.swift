@@ -49,11 +49,7 @@ struct PaperCommand: ParsableCommand {
             }
         }
         let settings = PaperSettings(quick: quick, seeds: seeds, mnistDirectory: mnist)
-        var invocation = "ngd paper"
-        if quick { invocation += " --quick" }
-        if let seeds { invocation += " --seeds \(seeds)" }
-        if mnist != nil { invocation += " --mnist-dir <MNIST directory>" }
-        let report = PaperReport(settings: settings, invocation: invocation)
+        let report = PaperReport(settings: settings)
         let progress: ((String) -> Void)? = quiet ? nil : { line in
             FileHandle.standardError.write(Data("\(line)\n".utf8))
         }

@@ -10,7 +10,8 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Check a report directory: files against manifest.json, then a fresh re-run against every SHA-256.",
         discussion: """
         First every file listed in manifest.json is hashed and compared (altered, missing or unlisted files fail). \
-        Then the spec recorded in the manifest is re-run without any cache into a scratch directory and every \
+        Then the spec recorded in the manifest (for `ngd paper`, its command line) is re-run without any cache into \
+        a scratch directory and every \
         output's SHA-256 is compared, and manifest.json byte for byte; timing.json (wall time) is not compared. Exit 0 when \
         everything matches, 1 otherwise. When the machine or code differs from the recorded provenance, the \
         changed fields are listed: they explain differences in report.html/report.pdf.
@@ -28,6 +29,10 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress output on stderr.")
     var quiet = false
 
+    @Option(name: .customLong("mnist-dir"),
+            help: "For a paper report made with --mnist-dir: the MNIST directory (default: $NGD_MNIST_DIR).")
+    var mnistDirectory: String?
+
     func run() throws {
         let report: VerificationReport
         if filesOnly {
@@ -43,7 +48,12 @@ struct VerifyCommand: ParsableCommand {
             configuration.progress = ProgressReporter.standard(quiet: quiet)
             Interruption.installHandler()
             report = try ReportSeams.translatingErrors {
-                try ReportVerifier(configuration: configuration).verify(directory: directory, keepScratch: keepScratch)
+                let mnist = mnistDirectory ?? ProcessInfo.processInfo.environment["NGD_MNIST_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+                let progress: ((String) -> Void)? = quiet ? nil : { line in
+                    FileHandle.standardError.write(Data("\(line)\n".utf8))
+                }
+                return try ReportVerifier(configuration: configuration).verify(directory: directory, keepScratch: keepScratch,
+                                                                               mnistDirectory: mnist, paperProgress: progress)
             }
         }
         print(describe(report))

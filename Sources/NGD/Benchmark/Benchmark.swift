@@ -1,4 +1,3 @@
-import CLapack
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -353,9 +352,9 @@ enum GEMMTimer {
                         var start = 0
                         while start < m {
                             let b = Swift.min(blockWidth, m - start)
-                            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(n), blasint(b), blasint(d), 1,
-                                        px.baseAddress, blasint(d), pw.baseAddress.map { $0 + start * d }, blasint(d),
-                                        0, pz.baseAddress, blasint(b))
+                            BLAS.gemm(transposingA: false, transposingB: true, rows: n, columns: b, inner: d,
+                                      alpha: 1, a: px.baseAddress, lda: d, b: pw.baseAddress.map { $0 + start * d }, ldb: d,
+                                      beta: 0, c: pz.baseAddress, ldc: b)
                             start += b
                         }
                     }
@@ -376,9 +375,9 @@ enum GEMMTimer {
                         var start = 0
                         while start < m {
                             let c = Swift.min(bw, m - start)
-                            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, blasint(c), blasint(d), blasint(n), 1,
-                                        pb.baseAddress, blasint(c), px.baseAddress, blasint(d),
-                                        1, pw.baseAddress.map { $0 + start * d }, blasint(d))
+                            BLAS.gemm(transposingA: true, transposingB: false, rows: c, columns: d, inner: n,
+                                      alpha: 1, a: pb.baseAddress, lda: c, b: px.baseAddress, ldb: d,
+                                      beta: 1, c: pw.baseAddress.map { $0 + start * d }, ldc: d)
                             start += c
                         }
                     }
@@ -400,9 +399,9 @@ enum GEMMTimer {
                         var start = 0
                         while start < m {
                             let c = Swift.min(bw, m - start)
-                            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(c), blasint(n), 1,
-                                        pg.baseAddress, blasint(n), pb.baseAddress, blasint(c),
-                                        1, pz.baseAddress.map { $0 + start }, blasint(m))
+                            BLAS.gemm(transposingA: false, transposingB: false, rows: n, columns: c, inner: n,
+                                      alpha: 1, a: pg.baseAddress, lda: n, b: pb.baseAddress, ldb: c,
+                                      beta: 1, c: pz.baseAddress.map { $0 + start }, ldc: m)
                             start += c
                         }
                     }
@@ -419,8 +418,9 @@ enum GEMMTimer {
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     c.withUnsafeMutableBufferPointer { pc in
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(s), blasint(s), blasint(s), 1,
-                                    pa.baseAddress, blasint(s), pb.baseAddress, blasint(s), 0, pc.baseAddress, blasint(s))
+                        BLAS.gemm(transposingA: false, transposingB: false, rows: s, columns: s, inner: s,
+                                  alpha: 1, a: pa.baseAddress, lda: s, b: pb.baseAddress, ldb: s,
+                                  beta: 0, c: pc.baseAddress, ldc: s)
                     }
                 }
             }

@@ -70,3 +70,19 @@ extension Matrix {
         return y
     }
 }
+
+/// The raw BLAS entry points for hot loops that work on slices of larger buffers (blocks of units, with
+/// leading dimensions): everything else goes through `Matrix`. Row-major, like `Matrix`.
+enum BLAS {
+    /// C ← α·op(A)·op(B) + β·C with op(A) rows×inner and op(B) inner×columns (one `dgemm`).
+    static func gemm(transposingA: Bool, transposingB: Bool, rows: Int, columns: Int, inner: Int, alpha: Double = 1,
+                     a: UnsafePointer<Double>?, lda: Int, b: UnsafePointer<Double>?, ldb: Int,
+                     beta: Double, c: UnsafeMutablePointer<Double>?, ldc: Int) {
+        cblas_dgemm(CblasRowMajor, transposingA ? CblasTrans : CblasNoTrans, transposingB ? CblasTrans : CblasNoTrans,
+                    blasint(rows), blasint(columns), blasint(inner), alpha, a, blasint(lda), b, blasint(ldb),
+                    beta, c, blasint(ldc))
+    }
+
+    /// Threads the BLAS runs with (OPENBLAS_NUM_THREADS).
+    static var threads: Int { Int(openblas_get_num_threads()) }
+}

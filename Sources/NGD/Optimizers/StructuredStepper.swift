@@ -1,4 +1,3 @@
-import CLapack
 
 /// How a training loop keeps the pre-activations Z = XWᵀ (n×m) current.
 ///
@@ -113,10 +112,11 @@ public struct StructuredStepper: Sendable {
         self.form = chosen
         self.refreshInterval = refreshInterval
         self.inputGram = chosen == .inputGramUpdate ? inputs.gram() : nil
-        // ≈ 2M doubles (16 MB) of scratch, at least one 64-unit word, at most the whole width: at n = 2048,
-        // 256-unit blocks left the K = 64 GEMMs of X·W_bᵀ at well under the dgemm rate; 1024 do not.
+        // At most 1024 units and ≈ 2M doubles (16 MB), at least one 64-unit word: at n = 2048, 256-unit blocks
+        // left the K = 64 GEMMs of X·W_bᵀ well under the dgemm rate and 1024 do not; wider blocks only cost
+        // memory (two n×b buffers in K-FAC's update form).
         let words = (m + 63) / 64
-        self.blockWidth = 64 * Swift.max(1, Swift.min(words, (1 << 21) / (64 * n)))
+        self.blockWidth = 64 * Swift.max(1, Swift.min(words, 16, (1 << 21) / (64 * n)))
         self.block = [Double](repeating: 0, count: n * Swift.min(blockWidth, m))
         self.preactivations = []
         self.coefficients = []
@@ -236,8 +236,9 @@ public struct StructuredStepper: Sendable {
         inputs.storage.withUnsafeBufferPointer { px in
             weights.storage.withUnsafeBufferPointer { pw in
                 preactivations.withUnsafeMutableBufferPointer { pz in
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(n), blasint(m), blasint(d), 1,
-                                px.baseAddress, blasint(d), pw.baseAddress, blasint(d), 0, pz.baseAddress, blasint(m))
+                    BLAS.gemm(transposingA: false, transposingB: true, rows: n, columns: m, inner: d,
+                              alpha: 1, a: px.baseAddress, lda: d, b: pw.baseAddress, ldb: d,
+                              beta: 0, c: pz.baseAddress, ldc: m)
                 }
             }
         }
@@ -284,8 +285,9 @@ public struct StructuredStepper: Sendable {
         c.withUnsafeBufferPointer { pc in
             inputs.storage.withUnsafeBufferPointer { px in
                 w.storage.withUnsafeMutableBufferPointer { pw in
-                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, blasint(m), blasint(d), blasint(n), 1,
-                                pc.baseAddress, blasint(m), px.baseAddress, blasint(d), 1, pw.baseAddress, blasint(d))
+                    BLAS.gemm(transposingA: true, transposingB: false, rows: m, columns: d, inner: n,
+                              alpha: 1, a: pc.baseAddress, lda: m, b: px.baseAddress, ldb: d,
+                              beta: 1, c: pw.baseAddress, ldc: d)
                 }
             }
         }
@@ -294,7 +296,7 @@ public struct StructuredStepper: Sendable {
     // MARK: Kernels
 
     /// Workers for the popcount Gram: as many as BLAS threads (so OPENBLAS_NUM_THREADS=1 means one).
-    static var popcountThreads: Int { Swift.max(1, Int(openblas_get_num_threads())) }
+    static var popcountThreads: Int { Swift.max(1, BLAS.threads) }
 
     /// G_ij = (XXᵀ)_ij · (popcount(D_i & D_j)/m), entry for entry as `JacobianOperator.gram`, written over a
     /// copy of XXᵀ (the held one, or a fresh `dsyrk` when the form holds none: n²d flops, one n×n array less).
@@ -348,9 +350,9 @@ public struct StructuredStepper: Sendable {
         inputs.storage.withUnsafeBufferPointer { px in
             weights.storage.withUnsafeBufferPointer { pw in
                 block.withUnsafeMutableBufferPointer { pz in
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(n), blasint(b), blasint(d), 1,
-                                px.baseAddress, blasint(d), pw.baseAddress.map { $0 + start * d }, blasint(d),
-                                0, pz.baseAddress, blasint(b))
+                    BLAS.gemm(transposingA: false, transposingB: true, rows: n, columns: b, inner: d,
+                              alpha: 1, a: px.baseAddress, lda: d, b: pw.baseAddress.map { $0 + start * d }, ldb: d,
+                              beta: 0, c: pz.baseAddress, ldc: b)
                 }
             }
         }
@@ -395,8 +397,9 @@ public struct StructuredStepper: Sendable {
                 leftFactor.storage.withUnsafeBufferPointer { pl in
                     block.withUnsafeBufferPointer { pb in
                         transformedBlock.withUnsafeMutableBufferPointer { pt in
-                            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(b), blasint(n), 1,
-                                        pl.baseAddress, blasint(n), pb.baseAddress, blasint(b), 0, pt.baseAddress, blasint(b))
+                            BLAS.gemm(transposingA: false, transposingB: false, rows: n, columns: b, inner: n,
+                                      alpha: 1, a: pl.baseAddress, lda: n, b: pb.baseAddress, ldb: b,
+                                      beta: 0, c: pt.baseAddress, ldc: b)
                         }
                     }
                 }
@@ -413,9 +416,9 @@ public struct StructuredStepper: Sendable {
                 block.withUnsafeBufferPointer { pc in
                     rowFactor.storage.withUnsafeBufferPointer { pr in
                         weights.storage.withUnsafeMutableBufferPointer { pw in
-                            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, blasint(b), blasint(d), blasint(n), 1,
-                                        pc.baseAddress, blasint(b), pr.baseAddress, blasint(d),
-                                        1, pw.baseAddress.map { $0 + start * d }, blasint(d))
+                            BLAS.gemm(transposingA: true, transposingB: false, rows: b, columns: d, inner: n,
+                                      alpha: 1, a: pc.baseAddress, lda: b, b: pr.baseAddress, ldb: d,
+                                      beta: 1, c: pw.baseAddress.map { $0 + start * d }, ldc: d)
                         }
                     }
                 }
@@ -424,9 +427,9 @@ public struct StructuredStepper: Sendable {
                 block.withUnsafeBufferPointer { pc in
                     inputSide.storage.withUnsafeBufferPointer { ps in
                         preactivations.withUnsafeMutableBufferPointer { pz in
-                            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(b), blasint(n), 1,
-                                        ps.baseAddress, blasint(n), pc.baseAddress, blasint(b),
-                                        1, pz.baseAddress.map { $0 + start }, blasint(m))
+                            BLAS.gemm(transposingA: false, transposingB: false, rows: n, columns: b, inner: n,
+                                      alpha: 1, a: ps.baseAddress, lda: n, b: pc.baseAddress, ldb: b,
+                                      beta: 1, c: pz.baseAddress.map { $0 + start }, ldc: m)
                         }
                     }
                 }

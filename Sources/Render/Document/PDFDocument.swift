@@ -281,15 +281,35 @@ private final class PageWriter {
         let st = style(s.tableSize), hs = style(s.tableSize, bold: true)
         let pad = 4.0
         func cell(_ row: [String], _ c: Int) -> String { c < row.count ? row[c] : "" }
-        // natural column widths, shrunk proportionally to the text width (cells then wrap)
-        var natural = [Double](repeating: 0, count: cols)
+        // Natural column widths; when they do not fit, every column keeps at least its longest word (so a
+        // number never breaks across lines) and the rest of the width goes to the columns in proportion to
+        // what they would still like (so the wordy cells wrap).
+        var natural = [Double](repeating: 0, count: cols), minimum = [Double](repeating: 0, count: cols)
+        func longestWord(_ markup: String, _ style: TextStyle) -> Double {
+            LabelMarkup.plainText(fromMarkup: markup).split(separator: " ").map {
+                text.measure(LabelMarkup.escape(String($0)), style: style).width
+            }.max() ?? 0
+        }
         for c in 0..<cols {
             natural[c] = text.measure(cell(t.header, c), style: hs).width
-            for r in t.rows { natural[c] = max(natural[c], text.measure(cell(r, c), style: st).width) }
+            minimum[c] = longestWord(cell(t.header, c), hs)
+            for r in t.rows {
+                natural[c] = max(natural[c], text.measure(cell(r, c), style: st).width)
+                minimum[c] = max(minimum[c], longestWord(cell(r, c), st))
+            }
             natural[c] += 2 * pad
+            minimum[c] += 2 * pad
         }
-        let total = natural.reduce(0, +)
-        let widths = total > textWidth ? natural.map { $0 * textWidth / total } : natural
+        let total = natural.reduce(0, +), totalMinimum = minimum.reduce(0, +)
+        let widths: [Double]
+        if total <= textWidth {
+            widths = natural
+        } else if totalMinimum < textWidth {
+            let spare = textWidth - totalMinimum, wanted = total - totalMinimum
+            widths = (0..<cols).map { minimum[$0] + spare * (natural[$0] - minimum[$0]) / wanted }
+        } else {
+            widths = natural.map { $0 * textWidth / total }
+        }
         let tableWidth = widths.reduce(0, +)
         let x0 = left + (textWidth - tableWidth) / 2
         func align(_ c: Int) -> PangoAlignment {

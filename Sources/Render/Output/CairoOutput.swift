@@ -30,17 +30,9 @@ enum CairoOutput {
     }
 
     static func pdf(_ figure: Figure) throws -> Data {
-        try figure.validate()
-        let sink = ByteSink()
-        let box = Unmanaged.passRetained(sink)
-        defer { box.release() }
-        let layout = FigureLayout(figure)
-        guard let surface = cairo_pdf_surface_create_for_stream(ByteSink.write, box.toOpaque(), layout.canvas.width, layout.canvas.height) else {
-            throw RenderError("pdf", "cannot create surface")
+        try drawStreamed(figure, what: "pdf", create: cairo_pdf_surface_create_for_stream) { surface in
+            setMetadata(surface, title: figure.title)
         }
-        setMetadata(surface, title: figure.title)
-        try drawAndFinish(layout, surface: surface, what: "pdf")
-        return sink.data
     }
 
     static func setMetadata(_ surface: OpaquePointer, title: String?) {
@@ -50,18 +42,31 @@ enum CairoOutput {
     }
 
     static func svg(_ figure: Figure) throws -> String {
+        let bytes = try drawStreamed(figure, what: "svg", create: cairo_svg_surface_create_for_stream) { surface in
+            cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
+            cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Draws the figure on a vector surface that streams into memory (`create` is cairo's
+    /// `cairo_*_surface_create_for_stream`; `configure` sets the surface up before drawing).
+    private static func drawStreamed(
+        _ figure: Figure, what: String,
+        create: (cairo_write_func_t, UnsafeMutableRawPointer?, Double, Double) -> OpaquePointer?,
+        configure: (OpaquePointer) -> Void
+    ) throws -> Data {
         try figure.validate()
         let sink = ByteSink()
         let box = Unmanaged.passRetained(sink)
         defer { box.release() }
         let layout = FigureLayout(figure)
-        guard let surface = cairo_svg_surface_create_for_stream(ByteSink.write, box.toOpaque(), layout.canvas.width, layout.canvas.height) else {
-            throw RenderError("svg", "cannot create surface")
+        guard let surface = create(ByteSink.write, box.toOpaque(), layout.canvas.width, layout.canvas.height) else {
+            throw RenderError(what, "cannot create surface")
         }
-        cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
-        cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT)
-        try drawAndFinish(layout, surface: surface, what: "svg")
-        return String(decoding: sink.data, as: UTF8.self)
+        configure(surface)
+        try drawAndFinish(layout, surface: surface, what: what)
+        return sink.data
     }
 
     static func png(_ figure: Figure, dpi: Double) throws -> Data {

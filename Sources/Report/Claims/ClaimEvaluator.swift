@@ -47,7 +47,7 @@ public struct ClaimEvaluator {
             let predicted: Double
             switch claim.predicted {
             case .number(let value): predicted = value
-            case .expression(let text): predicted = try scalar(text, role: "predicted")
+            case .text(let text): predicted = try scalar(text, role: "predicted")
             }
             outcome.measured = measured
             outcome.predicted = predicted

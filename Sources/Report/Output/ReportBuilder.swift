@@ -83,23 +83,11 @@ public struct ReportBuilder {
         let spec = try ExperimentSpec.parse(yaml: specSource, file: specFile)
         let experiment = try spec.resolved()
         let fileManager = FileManager.default
-        let output = (output as NSString).standardizingPath
-        let staging = Self.stagingPath(output), retired = Self.retiredPath(output)
-        let startedAt = Date()
-        let clockStart = DispatchTime.now()
+        let transaction = try ReportTransaction(output: output)
+        let output = transaction.output, staging = transaction.staging
+        try transaction.prepareStaging()
 
-        let parent = (output as NSString).deletingLastPathComponent
-        do {
-            try fileManager.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
-        } catch {
-            throw ReportError.io(path: parent, message: "cannot create the directory: \(error.localizedDescription)")
-        }
-        let lock = try DirectoryLock(path: Self.lockPath(output))
-        defer { withExtendedLifetime(lock) {} }
-        try Self.recoverInterruptedSwap(output: output, retired: retired)
-        try prepareStaging(staging)
-
-        let runsDirectory = (staging as NSString).appendingPathComponent("runs")
+        let runsDirectory = transaction.stagingRuns
         var readOnly = configuration.extraCaches
         readOnly.insert((output as NSString).appendingPathComponent("runs"), at: 0)
         let cache = RunCache(directory: runsDirectory, readOnly: configuration.ignoreCache ? [] : readOnly)
@@ -117,10 +105,7 @@ public struct ReportBuilder {
         if configuration.shouldStop() { throw ReportError.interrupted }
 
         // Keep exactly this spec's results in runs/, so the directory is a function of the spec.
-        let keys = Set(experiment.runs.map { RunCache.fileName(for: $0.key) })
-        for file in (try? fileManager.contentsOfDirectory(atPath: runsDirectory)) ?? [] where !keys.contains(file) {
-            try? fileManager.removeItem(atPath: (runsDirectory as NSString).appendingPathComponent(file))
-        }
+        transaction.pruneRuns(keeping: Set(experiment.runs.map { RunCache.fileName(for: $0.key) }))
 
         let figures = try FigureBuilder(experiment: experiment, results: results).figures()
         let claims = ClaimEvaluator(experiment: experiment, results: results).outcomes()
@@ -161,39 +146,15 @@ public struct ReportBuilder {
                                 runs: experiment.members, provenance: provenance, claims: claims,
                                 files: OutputFiles.hashes(staging), verification: Manifest.rule)
         try write(CanonicalJSON.data(manifest, pretty: true), to: (staging as NSString).appendingPathComponent(Manifest.fileName))
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - clockStart.uptimeNanoseconds) / 1e9
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        let timing = Timing(started: formatter.string(from: startedAt), wallSeconds: (seconds * 1000).rounded() / 1000,
-                            runsTrained: trained, runsCached: cached)
-        try write(CanonicalJSON.data(timing, pretty: true), to: (staging as NSString).appendingPathComponent(Manifest.timingFileName))
+        try transaction.writeTiming(runsTrained: trained, runsCached: cached)
 
         if configuration.shouldStop() { throw ReportError.interrupted }
-        try Self.swapIn(staging: staging, output: output, retired: retired)
+        try transaction.commit()
         return BuildSummary(outputDirectory: output, assembled: true, runsTrained: trained, runsCached: cached, claims: claims)
     }
 
     private func write(_ data: Data, to path: String) throws {
         try AtomicFile.write(data, to: path)
-    }
-
-    /// Empties the staging directory except its `runs/` (results of an interrupted build, reused).
-    private func prepareStaging(_ staging: String) throws {
-        let fileManager = FileManager.default
-        do {
-            try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            for entry in try fileManager.contentsOfDirectory(atPath: staging) where entry != "runs" {
-                try fileManager.removeItem(atPath: (staging as NSString).appendingPathComponent(entry))
-            }
-            let runs = (staging as NSString).appendingPathComponent("runs")
-            try fileManager.createDirectory(atPath: runs, withIntermediateDirectories: true)
-            // Half-written cache entries of a killed process.
-            for entry in try fileManager.contentsOfDirectory(atPath: runs) where entry.contains(".tmp-") {
-                try fileManager.removeItem(atPath: (runs as NSString).appendingPathComponent(entry))
-            }
-        } catch {
-            throw ReportError.io(path: staging, message: "cannot prepare the staging directory: \(error.localizedDescription)")
-        }
     }
 
     /// If a previous build died between its two renames, the old report sits at `.NAME.previous`: put it back.

@@ -38,7 +38,10 @@ public struct ReportVerifier {
         return report
     }
 
-    public func verify(directory: String, scratchRoot: String = NSTemporaryDirectory(), keepScratch: Bool = false) throws
+    /// `mnistDirectory`: for a paper report made with `--mnist-dir` (the manifest records no machine paths);
+    /// `paperProgress` receives the paper re-run's progress lines.
+    public func verify(directory: String, scratchRoot: String = NSTemporaryDirectory(), keepScratch: Bool = false,
+                       mnistDirectory: String? = nil, paperProgress: ((String) -> Void)? = nil) throws
         -> VerificationReport {
         let header = try ManifestHeader.read(from: directory)
         var report = try Self.checkFiles(in: directory)
@@ -54,7 +57,15 @@ public struct ReportVerifier {
             rerun.templates = try ReportTemplates.load(directory: templates)
             rerun.templatesDirectory = templates
         }
-        try ReportBuilder(configuration: rerun).build(specSource: header.specSource, specFile: header.specFile, into: scratch)
+        if header.specFile == PaperSettings.command {
+            let settings = try PaperSettings(invocation: header.specSource, mnistDirectory: mnistDirectory,
+                                             manifestPath: (directory as NSString).appendingPathComponent(Manifest.fileName))
+            try PaperReport(settings: settings, invocation: header.specSource).build(into: scratch, configuration: rerun,
+                                                                                    progress: paperProgress)
+        } else {
+            try ReportBuilder(configuration: rerun).build(specSource: header.specSource, specFile: header.specFile,
+                                                          into: scratch)
+        }
 
         let fresh = try ManifestHeader.read(from: scratch)
         for path in Set(header.files.keys).union(fresh.files.keys).sorted() where header.files[path] != fresh.files[path] {

@@ -260,17 +260,7 @@ public struct KFACStudy: PaperStudy {
     public static func anisotropicData(count n: Int, dimension d: Int, ratio: Double, seed: UInt64) -> Dataset {
         var rng = Xoshiro256StarStar(seed: seed)
         let scales = (0..<d).map { j in pow(ratio, -Double(j) / Double(max(d - 1, 1))).squareRoot() }
-        var x = Matrix(rows: n, columns: d)
-        for i in 0..<n {
-            var s = 0.0
-            for j in 0..<d {
-                let v = scales[j] * rng.nextNormal()
-                x[i, j] = v
-                s += v * v
-            }
-            let norm = s.squareRoot()
-            for j in 0..<d { x[i, j] /= norm }
-        }
+        let x = Matrix.unitRows(count: n, dimension: d, scales: scales, using: &rng)
         var y = Matrix(rows: n, columns: 1)
         for i in 0..<n { y[i, 0] = rng.nextNormal() }
         return Dataset(name: "anisotropic (n=\(n), d=\(d), s_max/s_min=\(PaperAnalysis.text(ratio)))", inputs: x, targets: y)
@@ -411,19 +401,18 @@ public struct KFACStudy: PaperStudy {
                                      y: c.map { _ in PaperAnalysis.predictedSteps(factor: 1 - s.learningRate, tolerance: s.tolerance) }),
             ])
         let lambdaFigure = Self.lambdaFigure(s, m)
-        let labelled: [(String, SweepPoint)] = m.conditioning.map { ("κ sweep", $0) } + m.lambdaSweep.map { ("λ₀ sweep", $0) }
-        let rows: [[String]] = labelled.map { kind, p in
-            let kfacSteps: String = p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)"
-            let ngdSteps: String = p.ngdSteps.map(String.init) ?? "> \(p.ngdBudget)"
-            return [kind, PaperAnalysis.text(p.parameter), String(p.width), PaperAnalysis.text(p.inputConditioning),
-                    PaperAnalysis.text(p.lambda0), PaperAnalysis.text(p.minimumLeverage), kfacSteps,
-                    PaperAnalysis.text(p.kfacPredicted), ngdSteps]
-        }
-        let table = PaperAnalysis.table(
-            caption: "K-FAC and NGD steps to the tolerance in the κ(XᵀX) sweep (parameter s_max/s_min) and the λ₀ sweep "
-                + "(parameter ε, one near-duplicate pair), with the width m of each run.",
-            header: ["sweep", "parameter", "m", "κ(XᵀX)", "λ₀", "min h", "K-FAC steps", "K-FAC predicted", "NGD steps"],
-            rows: rows, textColumns: [0])
+        let kappaTable = PaperAnalysis.table(
+            caption: "K-FAC and NGD steps to ‖r‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖r₀‖ in the κ(XᵀX) sweep "
+                + "(m = \(s.sweepWidth)).",
+            header: ["s_max/s_min", "κ(XᵀX)", "λ₀", "min h", "K-FAC steps", "K-FAC predicted", "NGD steps"],
+            rows: m.conditioning.map { p in
+                [PaperAnalysis.text(p.parameter), PaperAnalysis.text(p.inputConditioning)] + Self.stepCells(p)
+            })
+        let lambdaTable = PaperAnalysis.table(
+            caption: "K-FAC and NGD steps to ‖r‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖r₀‖ in the λ₀ sweep (one "
+                + "near-duplicate pair at angle ε), at each width m.",
+            header: ["ε", "m", "λ₀", "min h", "K-FAC steps", "K-FAC predicted", "NGD steps"],
+            rows: m.lambdaSweep.map { p in [PaperAnalysis.text(p.parameter), String(p.width)] + Self.stepCells(p) })
         return [
             .paragraph("With the summed factors A = XᵀX and S = G_mG_mᵀ and pseudo-inverses, K-FAC's output-space operator "
                 + "is (X(XᵀX)⁻¹Xᵀ) ∘ (G_mᵀ(G_mG_mᵀ)⁺G_m) = P_X ∘ I = diag(h): we measure it column by column through "
@@ -438,6 +427,7 @@ public struct KFACStudy: PaperStudy {
                 + "contrast, does not enter K-FAC's linear-theory rate: a near-duplicate pair splits one leverage score "
                 + "between its twins but leaves min h nearly unchanged as ε shrinks."),
             .figure(kappaFigure),
+            .table(kappaTable),
             .figure(lambdaFigure),
             .paragraph("Finite-width effect. The diag(h) operator needs G_m, the matrix of the examples' back-propagated "
                 + "activation patterns, to have full column rank. Near-duplicate twins differ only in the units whose "
@@ -453,8 +443,15 @@ public struct KFACStudy: PaperStudy {
                         + (p.kfacSteps == nil ? " (stalled)" : "")
                 }.joined(separator: "; ")
                 + ". The λ₀ claim is checked at the widest width, m = \(s.lambdaWidths.max() ?? 0)."),
-            .table(table),
+            .table(lambdaTable),
         ]
+    }
+
+    /// λ₀, min h, K-FAC steps (or "> budget"), the leverage prediction and NGD steps of one sweep point.
+    private static func stepCells(_ p: SweepPoint) -> [String] {
+        [PaperAnalysis.text(p.lambda0), PaperAnalysis.text(p.minimumLeverage),
+         p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)", PaperAnalysis.text(p.kfacPredicted),
+         p.ngdSteps.map(String.init) ?? "> \(p.ngdBudget)"]
     }
 
     /// Steps against λ₀ for K-FAC at each width (runs that stalled drawn at their budget) and NGD at the widest.

@@ -120,18 +120,7 @@ public enum PaperAnalysis {
     /// Uniform random points on the unit sphere of R^d (rows), from `Xoshiro256StarStar(seed:)`.
     public static func unitInputs(count: Int, dimension: Int, seed: UInt64) -> Matrix {
         var rng = Xoshiro256StarStar(seed: seed)
-        var x = Matrix(rows: count, columns: dimension)
-        for i in 0..<count {
-            var s = 0.0
-            for j in 0..<dimension {
-                let v = rng.nextNormal()
-                x[i, j] = v
-                s += v * v
-            }
-            let norm = s.squareRoot()
-            for j in 0..<dimension { x[i, j] /= norm }
-        }
-        return x
+        return Matrix.unitRows(count: count, dimension: dimension, using: &rng)
     }
 
     // MARK: Text

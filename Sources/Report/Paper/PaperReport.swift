@@ -30,10 +30,10 @@ public struct PaperReport {
     public var invocation: String
 
     public init(settings: PaperSettings, studies: [any PaperStudy] = PaperReport.allStudies,
-                invocation: String = "ngd paper") {
+                invocation: String? = nil) {
         self.settings = settings
         self.studies = studies
-        self.invocation = invocation
+        self.invocation = invocation ?? settings.invocation
     }
 
     /// What a build did: the claims, run counts and wall times (the times are never written into verified files).
@@ -69,23 +69,11 @@ public struct PaperReport {
     @discardableResult
     public func build(into output: String, configuration: ReportConfiguration,
                       progress: ((String) -> Void)? = nil) throws -> Summary {
-        let fileManager = FileManager.default
-        let output = (output as NSString).standardizingPath
-        let staging = ReportBuilder.stagingPath(output), retired = ReportBuilder.retiredPath(output)
-        let startedAt = Date()
-        let clockStart = DispatchTime.now()
-        let parent = (output as NSString).deletingLastPathComponent
-        do {
-            try fileManager.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
-        } catch {
-            throw ReportError.io(path: parent, message: "cannot create the directory: \(error.localizedDescription)")
-        }
-        let lock = try DirectoryLock(path: ReportBuilder.lockPath(output))
-        defer { withExtendedLifetime(lock) {} }
-        try ReportBuilder.recoverInterruptedSwap(output: output, retired: retired)
-        try Self.prepareStaging(staging, previousRuns: (output as NSString).appendingPathComponent("runs"))
+        let transaction = try ReportTransaction(output: output)
+        let output = transaction.output, staging = transaction.staging
+        try transaction.prepareStaging(seedingRunsFrom: (output as NSString).appendingPathComponent("runs"))
 
-        let runs = (staging as NSString).appendingPathComponent("runs")
+        let runs = transaction.stagingRuns
         let context = StudyContext(settings: settings, cacheDirectory: runs)
         context.shouldStop = configuration.shouldStop
         context.onRunStarted = { label in progress?("    training \(label)") }
@@ -93,10 +81,7 @@ public struct PaperReport {
         if configuration.shouldStop() { throw ReportError.interrupted }
 
         // Keep exactly this report's runs, so the directory is a function of the settings.
-        let keep = Set(context.usedKeys.map { "\($0).json" })
-        for file in (try? fileManager.contentsOfDirectory(atPath: runs)) ?? [] where !keep.contains(file) {
-            try? fileManager.removeItem(atPath: (runs as NSString).appendingPathComponent(file))
-        }
+        transaction.pruneRuns(keeping: Set(context.usedKeys.map { "\($0).json" }))
 
         let provenance = Provenance.collect(seeds: settings.seedList, compute: configuration.compute,
                                           graphics: configuration.graphics,
@@ -133,23 +118,17 @@ public struct PaperReport {
 
         let spec = ExperimentSpec(title: document.title, description: document.description, seeds: settings.seedList,
                                   datasets: [:], models: [:], optimizers: [:])
-        let manifest = Manifest(tool: provenance.tool, toolVersion: provenance.toolVersion, specFile: "ngd paper",
+        let manifest = Manifest(tool: provenance.tool, toolVersion: provenance.toolVersion, specFile: PaperSettings.command,
                                 specSource: invocation, templatesDirectory: configuration.templatesDirectory,
                                 sourceDateEpoch: configuration.environment["SOURCE_DATE_EPOCH"], spec: spec,
                                 runs: [], provenance: provenance, claims: document.claims,
                                 files: OutputFiles.hashes(staging), verification: Self.verificationRule)
         try AtomicFile.write(CanonicalJSON.data(manifest, pretty: true),
                              to: (staging as NSString).appendingPathComponent(Manifest.fileName))
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - clockStart.uptimeNanoseconds) / 1e9
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        let timing = Timing(started: formatter.string(from: startedAt), wallSeconds: (seconds * 1000).rounded() / 1000,
-                            runsTrained: context.trainedRuns, runsCached: context.cachedRuns)
-        try AtomicFile.write(CanonicalJSON.data(timing, pretty: true),
-                             to: (staging as NSString).appendingPathComponent(Manifest.timingFileName))
+        let seconds = try transaction.writeTiming(runsTrained: context.trainedRuns, runsCached: context.cachedRuns)
 
         if configuration.shouldStop() { throw ReportError.interrupted }
-        try ReportBuilder.swapIn(staging: staging, output: output, retired: retired)
+        try transaction.commit()
         return Summary(outputDirectory: output, claims: document.claims, runsTrained: context.trainedRuns,
                        runsCached: context.cachedRuns, wallSeconds: seconds,
                        studySeconds: zip(results, studies).map { ($1.id, $0.seconds) })
@@ -162,29 +141,6 @@ public struct PaperReport {
     /// Every figure of the outcomes, in document order.
     static func figures(of outcomes: [StudyOutcome]) -> [FigureData] {
         outcomes.flatMap { $0.blocks.compactMap { if case .figure(let figure) = $0 { return figure } else { return nil } } }
-    }
-
-    /// Empties the staging directory except `runs/`, and seeds `runs/` with the previous report's cached runs.
-    static func prepareStaging(_ staging: String, previousRuns: String) throws {
-        let fileManager = FileManager.default
-        do {
-            try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            for entry in try fileManager.contentsOfDirectory(atPath: staging) where entry != "runs" {
-                try fileManager.removeItem(atPath: (staging as NSString).appendingPathComponent(entry))
-            }
-            let runs = (staging as NSString).appendingPathComponent("runs")
-            try fileManager.createDirectory(atPath: runs, withIntermediateDirectories: true)
-            for entry in try fileManager.contentsOfDirectory(atPath: runs) where entry.contains(".tmp-") {
-                try fileManager.removeItem(atPath: (runs as NSString).appendingPathComponent(entry))
-            }
-            for entry in (try? fileManager.contentsOfDirectory(atPath: previousRuns)) ?? [] where entry.hasSuffix(".json") {
-                let target = (runs as NSString).appendingPathComponent(entry)
-                guard !fileManager.fileExists(atPath: target) else { continue }
-                try? fileManager.copyItem(atPath: (previousRuns as NSString).appendingPathComponent(entry), toPath: target)
-            }
-        } catch {
-            throw ReportError.io(path: staging, message: "cannot prepare the staging directory: \(error.localizedDescription)")
-        }
     }
 
     // MARK: The document

@@ -169,7 +169,10 @@ public enum SweepParameter: String, CaseIterable, Codable, Sendable {
 }
 
 /// A value in a sweep list: a number, or text (`1/lambda_max`).
-public enum SweepValue: Codable, Hashable, Sendable, CustomStringConvertible {
+public typealias SweepValue = NumberOrText
+
+/// A YAML scalar that may be a number or a string.
+public enum NumberOrText: Codable, Hashable, Sendable, CustomStringConvertible {
     case number(Double)
     case text(String)
 
@@ -317,28 +320,8 @@ public enum Comparison: String, Codable, CaseIterable, Sendable {
     case approx
 }
 
-/// A predicted value: a number or an expression over run results (`log(1e-6) / log(1 - 0.5)`).
-public enum PredictedValue: Codable, Hashable, Sendable {
-    case number(Double)
-    case expression(String)
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else {
-            self = .expression(try container.decode(String.self))
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .number(let value): try container.encode(value)
-        case .expression(let text): try container.encode(text)
-        }
-    }
-}
+/// A predicted value: a number, or (`.text`) an expression over run results (`log(1e-6) / log(1 - 0.5)`).
+public typealias PredictedValue = NumberOrText
 
 public struct ClaimSpec: Codable, Hashable, Sendable {
     public var id: String

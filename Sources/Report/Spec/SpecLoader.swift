@@ -170,7 +170,7 @@ struct SpecValidator {
                 fail("\(path).compare", "≈ needs a tolerance")
             }
             checkExpression(claim.measured, at: "\(path).measured", runIDs: runIDs)
-            if case .expression(let text) = claim.predicted {
+            if case .text(let text) = claim.predicted {
                 checkExpression(text, at: "\(path).predicted", runIDs: runIDs)
             }
         }

@@ -1,0 +1,91 @@
+import Foundation
+
+/// One build of a report directory, shared by `ngd report` and `ngd paper`: the output's lock, the staging
+/// sibling everything is written into, and the atomic swap at the end. The previous report stays exactly as
+/// it was until `commit()`; a swap that an earlier, killed build left half done is undone when a transaction
+/// begins. Keep the value alive until `commit()`: it holds the lock.
+struct ReportTransaction {
+    /// The standardized output directory.
+    let output: String
+    /// `.NAME.staging`, where the new report is assembled.
+    let staging: String
+    /// `.NAME.previous`, where the old report waits during the swap.
+    let retired: String
+    let startedAt = Date()
+    private let clockStart = DispatchTime.now()
+    private let lock: DirectoryLock
+
+    /// Creates the output's parent, takes the lock and recovers an interrupted swap.
+    init(output: String) throws {
+        self.output = (output as NSString).standardizingPath
+        staging = ReportBuilder.stagingPath(self.output)
+        retired = ReportBuilder.retiredPath(self.output)
+        let parent = (self.output as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: parent.isEmpty ? "." : parent,
+                                                    withIntermediateDirectories: true)
+        } catch {
+            throw ReportError.io(path: parent, message: "cannot create the directory: \(error.localizedDescription)")
+        }
+        lock = try DirectoryLock(path: ReportBuilder.lockPath(self.output))
+        try ReportBuilder.recoverInterruptedSwap(output: self.output, retired: retired)
+    }
+
+    /// The staging `runs/` directory.
+    var stagingRuns: String { (staging as NSString).appendingPathComponent("runs") }
+
+    /// Empties the staging directory except its `runs/` (results of an interrupted build, reused) and drops
+    /// half-written cache entries; with `previousRuns`, copies the previous report's cached runs in as well.
+    func prepareStaging(seedingRunsFrom previousRuns: String? = nil) throws {
+        let fileManager = FileManager.default
+        do {
+            try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+            for entry in try fileManager.contentsOfDirectory(atPath: staging) where entry != "runs" {
+                try fileManager.removeItem(atPath: (staging as NSString).appendingPathComponent(entry))
+            }
+            let runs = stagingRuns
+            try fileManager.createDirectory(atPath: runs, withIntermediateDirectories: true)
+            // Half-written cache entries of a killed process.
+            for entry in try fileManager.contentsOfDirectory(atPath: runs) where entry.contains(".tmp-") {
+                try fileManager.removeItem(atPath: (runs as NSString).appendingPathComponent(entry))
+            }
+            guard let previousRuns else { return }
+            for entry in (try? fileManager.contentsOfDirectory(atPath: previousRuns)) ?? [] where entry.hasSuffix(".json") {
+                let target = (runs as NSString).appendingPathComponent(entry)
+                guard !fileManager.fileExists(atPath: target) else { continue }
+                try? fileManager.copyItem(atPath: (previousRuns as NSString).appendingPathComponent(entry), toPath: target)
+            }
+        } catch {
+            throw ReportError.io(path: staging, message: "cannot prepare the staging directory: \(error.localizedDescription)")
+        }
+    }
+
+    /// Deletes every entry of the staging `runs/` not named in `keep`, so that the directory is a function of
+    /// what was asked for.
+    func pruneRuns(keeping keep: Set<String>) {
+        let fileManager = FileManager.default
+        for file in (try? fileManager.contentsOfDirectory(atPath: stagingRuns)) ?? [] where !keep.contains(file) {
+            try? fileManager.removeItem(atPath: (stagingRuns as NSString).appendingPathComponent(file))
+        }
+    }
+
+    /// Writes timing.json (start date, wall time so far, run counts) into staging; returns the wall seconds.
+    @discardableResult
+    func writeTiming(runsTrained: Int, runsCached: Int) throws -> Double {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - clockStart.uptimeNanoseconds) / 1e9
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let timing = Timing(started: formatter.string(from: startedAt), wallSeconds: (seconds * 1000).rounded() / 1000,
+                            runsTrained: runsTrained, runsCached: runsCached)
+        try AtomicFile.write(CanonicalJSON.data(timing, pretty: true),
+                             to: (staging as NSString).appendingPathComponent(Manifest.timingFileName))
+        return seconds
+    }
+
+    /// Swaps the staging directory in for the output (two renames).
+    func commit() throws {
+        try withExtendedLifetime(lock) {
+            try ReportBuilder.swapIn(staging: staging, output: output, retired: retired)
+        }
+    }
+}
