@@ -27,6 +27,25 @@ import Testing
         #expect(!html.contains("<b onmouseover"))
     }
 
+    @Test func aDocumentThatWritesMathGetsScriptsAndStaysEscaped() throws {
+        let provenance = Provenance.collect(seeds: [0], compute: nil, graphics: nil, sourceDirectory: nil, environment: [:])
+        let table = ReportDocument.Table(caption: "steps at λ_min", header: ["s_max/s_min"], rows: [["r_{k+1}"]],
+                                         columns: [.text])
+        var document = ReportDocument(
+            title: "t", description: nil,
+            sections: [.init(id: "s", title: "S", blocks: [.paragraph("1/λ_max(G₀) <script>x</script>"), .table(table)])],
+            provenance: provenance, claims: [], scriptsInProse: true)
+        let html = try HTMLReportWriter().html(for: document, svgs: [:])
+        #expect(html.contains("1/λ<sub>max</sub>(G₀) &lt;script&gt;x&lt;/script&gt;"))
+        #expect(html.contains("λ<sub>min</sub>") && html.contains("s<sub>max</sub>/s<sub>min</sub>")
+                && html.contains("r<sub>k+1</sub>"))
+        #expect(!html.contains("<script"))
+        // A spec report's text keeps its underscores (it may name snake_case quantities).
+        document.scriptsInProse = false
+        let plain = try HTMLReportWriter().html(for: document, svgs: [:])
+        #expect(plain.contains("1/λ_max(G₀) &lt;script&gt;") && !plain.contains("<sub>"))
+    }
+
     @Test func theReportLoadsNothingFromOutside() throws {
         let (html, _) = try buildHTML()
         // No scheme-qualified loads: src=/href= never point at http(s) or //host; url() only names ids in the

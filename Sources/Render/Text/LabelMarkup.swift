@@ -24,6 +24,56 @@ public enum LabelMarkup {
         return parser.parseSequence(inScript: false, untilBrace: false)
     }
 
+    /// Prose with scripts, for report text: `λ_max`, `r_{k+1}`, `W_NGD` and `R^10` get their sub- or superscript,
+    /// everything else (braces, backslashes, `$`, hyphens) stays literal and escaped. The result is valid Pango
+    /// markup and valid HTML (`<sub>`, `<sup>` and entities only).
+    ///
+    /// A script needs a base right before `_`/`^` (not a space) and an argument right after: `{…}`, or a run of
+    /// lowercase letters, of uppercase letters or of digits — so `G_mG_mᵀ` reads G_m G_m ᵀ and `x_iᵀ` keeps its ᵀ
+    /// outside the subscript. Anything else (`a _ b`, a trailing `_`) stays an underscore.
+    public static func proseMarkup(from text: String) -> String {
+        let chars = Array(text)
+        var out = "", i = 0
+        // Plain digits and letters only: ᵀ, ⁻¹ and ² (modifier letters, other numbers) end a run.
+        func runClass(_ c: Character) -> Int? {
+            guard c.unicodeScalars.count == 1, let scalar = c.unicodeScalars.first else { return nil }
+            switch scalar.properties.generalCategory {
+            case .decimalNumber: return 0
+            case .lowercaseLetter: return 1
+            case .uppercaseLetter: return 2
+            default: return nil
+            }
+        }
+        while i < chars.count {
+            let c = chars[i]
+            guard c == "_" || c == "^", i > 0, !chars[i - 1].isWhitespace, i + 1 < chars.count else {
+                out += escape(String(c))
+                i += 1
+                continue
+            }
+            var argument: String?
+            var next = i + 1
+            if chars[next] == "{", let close = chars[(next + 1)...].firstIndex(of: "}"), close > next + 1 {
+                argument = String(chars[(next + 1)..<close])
+                next = close + 1
+            } else if let kind = runClass(chars[next]) {
+                var end = next
+                while end < chars.count, runClass(chars[end]) == kind { end += 1 }
+                argument = String(chars[next..<end])
+                next = end
+            }
+            guard let script = argument else {
+                out += escape(String(c))
+                i += 1
+                continue
+            }
+            let tag = c == "_" ? "sub" : "sup"
+            out += "<\(tag)>" + escape(script.replacingOccurrences(of: "-", with: "−")) + "</\(tag)>"
+            i = next
+        }
+        return out
+    }
+
     /// Escapes text for Pango markup without interpreting any TeX syntax.
     public static func escape(_ s: String) -> String {
         var out = ""

@@ -8,6 +8,10 @@ public struct ReportDocument: Codable, Hashable, Sendable {
     public var sections: [Section]
     public var provenance: Provenance
     public var claims: [ClaimOutcome]
+    /// Whether the text (paragraphs, captions, tables, claims) writes its math as `λ_max`, `r_{k+1}`, `R^10`, to be
+    /// set with sub- and superscripts (`LabelMarkup.proseMarkup`). The paper report does; spec reports, whose
+    /// text may hold snake_case names, do not.
+    public var scriptsInProse = false
 
     public struct Section: Codable, Hashable, Sendable {
         /// HTML anchor / PDF outline id.

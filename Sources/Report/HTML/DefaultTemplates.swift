@@ -39,12 +39,12 @@ enum DefaultTemplates {
 <section id="{{anchor}}">
   <h2><span class="secnum">{{number}}</span> {{heading}}</h2>
   {{#blocks}}
-  {{#isParagraph}}<p>{{paragraphText}}</p>{{/isParagraph}}
+  {{#isParagraph}}<p>{{{paragraphText}}}</p>{{/isParagraph}}
   {{#isFigure}}
   <figure id="figure-{{figureID}}">
     {{#hasFigureTitle}}<p class="figure-title">{{figureTitle}}</p>{{/hasFigureTitle}}
     <div class="plot">{{{svg}}}</div>
-    <figcaption><span class="fignum">Figure {{figureNumber}}:</span> {{caption}}
+    <figcaption><span class="fignum">Figure {{figureNumber}}:</span> {{{caption}}}
       <span class="files">Data: <a href="{{csvPath}}">{{csvPath}}</a> · <a href="{{pdfPath}}">PDF</a> · <a href="{{pngPath}}">PNG</a></span>
     </figcaption>
   </figure>
@@ -52,10 +52,10 @@ enum DefaultTemplates {
   {{#isTable}}
   <div class="table-wrap">
   <table>
-    <caption>{{tableCaption}}</caption>
-    <thead><tr>{{#header}}<th scope="col" class="{{kind}}">{{text}}</th>{{/header}}</tr></thead>
+    <caption>{{{tableCaption}}}</caption>
+    <thead><tr>{{#header}}<th scope="col" class="{{kind}}">{{{text}}}</th>{{/header}}</tr></thead>
     <tbody>
-    {{#rows}}<tr>{{#cells}}<td class="{{kind}}">{{text}}</td>{{/cells}}</tr>
+    {{#rows}}<tr>{{#cells}}<td class="{{kind}}">{{{text}}}</td>{{/cells}}</tr>
     {{/rows}}
     </tbody>
   </table>
@@ -70,12 +70,12 @@ enum DefaultTemplates {
     {{#claimRows}}
     <tr id="claim-{{id}}" class="{{statusClass}}">
       <td class="status"><span class="badge"><span aria-hidden="true">{{statusMark}}</span> {{statusText}}</span></td>
-      <td><span class="claim-id">{{id}}</span> {{statement}}{{#hasSource}} <span class="source">({{source}})</span>{{/hasSource}}
+      <td><span class="claim-id">{{id}}</span> {{{statement}}}{{#hasSource}} <span class="source">({{source}})</span>{{/hasSource}}
         <div class="expr"><code>{{expression}}</code></div></td>
       <td class="num">{{measured}}</td>
       <td class="cmp">{{comparison}}</td>
       <td class="num">{{predicted}}{{#hasTolerance}}<div class="tol">± {{tolerance}}</div>{{/hasTolerance}}</td>
-      <td class="detail">{{detail}}</td>
+      <td class="detail">{{{detail}}}</td>
     </tr>
     {{/claimRows}}
     </tbody>

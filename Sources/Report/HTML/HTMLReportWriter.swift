@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import Render
 
 /// The Mustache templates of the HTML report: `report` (the page) and `style` (its CSS, a partial).
 /// Defaults are compiled in (generated from templates/ by templates/embed.sh); `--templates DIR` reads
@@ -64,6 +65,9 @@ public struct HTMLReportWriter {
     func context(for document: ReportDocument, svgs: [String: String]) -> [String: Any] {
         let provenance = document.provenance
         let passed = document.passedClaims, total = document.claims.count
+        // Escaped here (the template inserts these with triple braces), with sub/superscripts when the document
+        // writes its math that way.
+        let prose: (String) -> String = document.scriptsInProse ? LabelMarkup.proseMarkup(from:) : LabelMarkup.escape
         var sections: [[String: Any]] = []
         for (index, section) in document.sections.enumerated() {
             let blocks: [[String: Any]] = section.blocks.map { block in
@@ -72,32 +76,32 @@ public struct HTMLReportWriter {
                 switch block {
                 case .paragraph(let text):
                     context["isParagraph"] = true
-                    context["paragraphText"] = text
+                    context["paragraphText"] = prose(text)
                 case .figure(let figure):
                     context["isFigure"] = true
                     context["figureID"] = figure.id
                     context["figureNumber"] = figure.number
                     context["hasFigureTitle"] = figure.title != nil
                     context["figureTitle"] = figure.title ?? ""
-                    context["caption"] = figure.caption
+                    context["caption"] = prose(figure.caption)
                     context["svg"] = svgs[figure.id].map(Self.inlineSVG) ?? ""
                     context["csvPath"] = figure.csvPath
                     context["pdfPath"] = figure.pdfPath
                     context["pngPath"] = figure.pngPath
                 case .table(let table):
                     context["isTable"] = true
-                    context["tableCaption"] = table.caption
+                    context["tableCaption"] = prose(table.caption)
                     let kinds = table.columns
                     func kind(_ column: Int) -> String { column < kinds.count ? kinds[column].rawValue : "text" }
-                    context["header"] = table.header.enumerated().map { ["text": $0.element, "kind": kind($0.offset)] }
+                    context["header"] = table.header.enumerated().map { ["text": prose($0.element), "kind": kind($0.offset)] }
                     context["rows"] = table.rows.map { row in
-                        ["cells": row.enumerated().map { ["text": $0.element, "kind": kind($0.offset)] }]
+                        ["cells": row.enumerated().map { ["text": prose($0.element), "kind": kind($0.offset)] }]
                     }
                 case .claims:
                     context["isClaims"] = true
                     context["passedCount"] = passed
                     context["claimCount"] = total
-                    context["claimRows"] = document.claims.map(claimRow)
+                    context["claimRows"] = document.claims.map { claimRow($0, prose: prose) }
                 }
                 return context
             }
@@ -124,9 +128,9 @@ public struct HTMLReportWriter {
         ]
     }
 
-    private func claimRow(_ claim: ClaimOutcome) -> [String: Any] {
+    private func claimRow(_ claim: ClaimOutcome, prose: (String) -> String) -> [String: Any] {
         [
-            "id": claim.id, "statement": claim.statement,
+            "id": claim.id, "statement": prose(claim.statement),
             "hasSource": claim.source != nil, "source": claim.source ?? "",
             "expression": claim.measuredExpression,
             "statusClass": claim.passed ? "pass" : "fail",
@@ -137,7 +141,7 @@ public struct HTMLReportWriter {
             "comparison": claim.comparison == "<=" ? "≤" : claim.comparison == ">=" ? "≥" : claim.comparison,
             "hasTolerance": (claim.tolerance ?? 0) > 0,
             "tolerance": claim.tolerance.map { formatMeasure($0) + (claim.relative ? " (relative)" : "") } ?? "",
-            "detail": claim.detail,
+            "detail": prose(claim.detail),
         ]
     }
 

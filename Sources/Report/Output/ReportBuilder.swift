@@ -114,31 +114,13 @@ public struct ReportBuilder {
                                             sourceDirectory: configuration.sourceDirectory,
                                             environment: configuration.environment)
 
-        var rendered: [String: RenderedFigure] = [:]
-        var svgs: [String: String] = [:]
-        for (index, figure) in figures.enumerated() {
-            if configuration.shouldStop() { throw ReportError.interrupted }
-            let drawing = try configuration.renderer.render(figure, idPrefix: "f\(index + 1)-")
-            rendered[figure.id] = drawing
-            svgs[figure.id] = String(decoding: drawing.svg, as: UTF8.self)
-            let stem = (staging as NSString).appendingPathComponent("figures/\(figure.id)")
-            try write(drawing.pdf, to: stem + ".pdf")
-            try write(drawing.svg, to: stem + ".svg")
-            try write(drawing.png, to: stem + ".png")
-            try write(Data(figure.csv.utf8), to: stem + ".csv")
-            try write(CanonicalJSON.data(figure, pretty: true),
-                      to: (staging as NSString).appendingPathComponent("data/\(figure.id).json"))
-        }
+        let (rendered, svgs) = try transaction.writeFigures(figures, configuration: configuration)
         try write(CanonicalJSON.data(claims, pretty: true), to: (staging as NSString).appendingPathComponent("data/claims.json"))
 
         let document = ReportDocument.make(experiment: experiment, results: results, figures: figures, claims: claims,
                                            provenance: provenance)
-        let html = try HTMLReportWriter(templates: configuration.templates).html(for: document, svgs: svgs)
-        try write(Data(html.utf8), to: (staging as NSString).appendingPathComponent("report.html"))
-        if let pdfWriter = configuration.pdfWriter {
-            try write(pdfWriter.pdf(for: document, figures: Dictionary(uniqueKeysWithValues: figures.map { ($0.id, $0) }),
-                                    rendered: rendered), to: (staging as NSString).appendingPathComponent("report.pdf"))
-        }
+        try transaction.writeReport(document, figures: figures, rendered: rendered, svgs: svgs,
+                                    configuration: configuration)
 
         let manifest = Manifest(tool: provenance.tool, toolVersion: provenance.toolVersion, specFile: specFile,
                                 specSource: specSource, templatesDirectory: configuration.templatesDirectory,

@@ -69,6 +69,40 @@ struct ReportTransaction {
         }
     }
 
+    /// Renders every figure into staging: figures/ID.{pdf,svg,png,csv} and data/ID.json (its data). Returns the
+    /// drawings and SVG texts by figure id, for the PDF and the HTML.
+    func writeFigures(_ figures: [FigureData], configuration: ReportConfiguration) throws
+        -> (rendered: [String: RenderedFigure], svgs: [String: String]) {
+        var rendered: [String: RenderedFigure] = [:]
+        var svgs: [String: String] = [:]
+        for (index, figure) in figures.enumerated() {
+            if configuration.shouldStop() { throw ReportError.interrupted }
+            let drawing = try configuration.renderer.render(figure, idPrefix: "f\(index + 1)-")
+            rendered[figure.id] = drawing
+            svgs[figure.id] = String(decoding: drawing.svg, as: UTF8.self)
+            let stem = (staging as NSString).appendingPathComponent("figures/\(figure.id)")
+            try AtomicFile.write(drawing.pdf, to: stem + ".pdf")
+            try AtomicFile.write(drawing.svg, to: stem + ".svg")
+            try AtomicFile.write(drawing.png, to: stem + ".png")
+            try AtomicFile.write(Data(figure.csv.utf8), to: stem + ".csv")
+            try AtomicFile.write(CanonicalJSON.data(figure, pretty: true),
+                                 to: (staging as NSString).appendingPathComponent("data/\(figure.id).json"))
+        }
+        return (rendered, svgs)
+    }
+
+    /// Writes report.html and, when the configuration has a PDF writer, report.pdf into staging.
+    func writeReport(_ document: ReportDocument, figures: [FigureData], rendered: [String: RenderedFigure],
+                     svgs: [String: String], configuration: ReportConfiguration) throws {
+        let html = try HTMLReportWriter(templates: configuration.templates).html(for: document, svgs: svgs)
+        try AtomicFile.write(Data(html.utf8), to: (staging as NSString).appendingPathComponent("report.html"))
+        if let pdfWriter = configuration.pdfWriter {
+            let byID = Dictionary(uniqueKeysWithValues: figures.map { ($0.id, $0) })
+            try AtomicFile.write(pdfWriter.pdf(for: document, figures: byID, rendered: rendered),
+                                 to: (staging as NSString).appendingPathComponent("report.pdf"))
+        }
+    }
+
     /// Writes timing.json (start date, wall time so far, run counts) into staging; returns the wall seconds.
     @discardableResult
     func writeTiming(runsTrained: Int, runsCached: Int) throws -> Double {

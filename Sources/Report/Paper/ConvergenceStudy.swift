@@ -83,7 +83,7 @@ public struct ConvergenceStudy: PaperStudy {
                                         + "Dashed: theory — (1 − η)^k for NGD; the linearised model's GD run (I − ηG₀)^k r₀; "
                                         + "for K-FAC the linearised run (per-example factors 1 − ηh_i) and the bound "
                                         + "(1 − η/λ_max(XᵀX))^k. Values below 10⁻¹⁶ are drawn at 10⁻¹⁶.",
-                                      x: "step k", y: "‖u_k − y‖ / ‖u₀ − y‖", yScale: .log10, width: 5.5, height: 4)
+                                      x: "step k", y: "‖u_k − y‖ / ‖u₀ − y‖", yScale: .log10, width: 5.5, height: 5)
         func addMeasured(_ key: String, _ label: String) {
             let band = StudyMath.band(curves[key] ?? [])
             figure.add(label, .measured, .line, x: ks, y: band.mean.map { max($0, floor) },

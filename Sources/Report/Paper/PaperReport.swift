@@ -89,32 +89,13 @@ public struct PaperReport {
                                           environment: configuration.environment)
         let document = self.document(from: results.map(\.outcome), provenance: provenance)
         let figures = Self.figures(of: results.map(\.outcome))
-        var rendered: [String: RenderedFigure] = [:]
-        var svgs: [String: String] = [:]
-        for (index, figure) in figures.enumerated() {
-            if configuration.shouldStop() { throw ReportError.interrupted }
-            let drawing = try configuration.renderer.render(figure, idPrefix: "f\(index + 1)-")
-            rendered[figure.id] = drawing
-            svgs[figure.id] = String(decoding: drawing.svg, as: UTF8.self)
-            let stem = (staging as NSString).appendingPathComponent("figures/\(figure.id)")
-            try AtomicFile.write(drawing.pdf, to: stem + ".pdf")
-            try AtomicFile.write(drawing.svg, to: stem + ".svg")
-            try AtomicFile.write(drawing.png, to: stem + ".png")
-            try AtomicFile.write(Data(figure.csv.utf8), to: stem + ".csv")
-            try AtomicFile.write(CanonicalJSON.data(figure, pretty: true),
-                                 to: (staging as NSString).appendingPathComponent("data/\(figure.id).json"))
-        }
+        let (rendered, svgs) = try transaction.writeFigures(figures, configuration: configuration)
         try AtomicFile.write(CanonicalJSON.data(document.claims, pretty: true),
                              to: (staging as NSString).appendingPathComponent("data/claims.json"))
         try AtomicFile.write(CanonicalJSON.data(settings, pretty: true),
                              to: (staging as NSString).appendingPathComponent("data/settings.json"))
-        let html = try HTMLReportWriter(templates: configuration.templates).html(for: document, svgs: svgs)
-        try AtomicFile.write(Data(html.utf8), to: (staging as NSString).appendingPathComponent("report.html"))
-        if let pdfWriter = configuration.pdfWriter {
-            try AtomicFile.write(pdfWriter.pdf(for: document, figures: Dictionary(uniqueKeysWithValues: figures.map { ($0.id, $0) }),
-                                               rendered: rendered),
-                                 to: (staging as NSString).appendingPathComponent("report.pdf"))
-        }
+        try transaction.writeReport(document, figures: figures, rendered: rendered, svgs: svgs,
+                                    configuration: configuration)
 
         let spec = ExperimentSpec(title: document.title, description: document.description, seeds: settings.seedList,
                                   datasets: [:], models: [:], optimizers: [:])
@@ -192,7 +173,7 @@ public struct PaperReport {
                 + "SHA-256 of every file; the wall time is only in timing.json."),
         ]))
         return ReportDocument(title: Self.title, description: Self.summary, sections: sections, provenance: provenance,
-                              claims: claims)
+                              claims: claims, scriptsInProse: true)
     }
 
     static let summary = "Zhang, Martens and Grosse (NeurIPS 2019) prove that natural gradient descent on an "

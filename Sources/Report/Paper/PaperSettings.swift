@@ -45,7 +45,11 @@ public struct PaperSettings: Codable, Hashable, Sendable {
                 }
                 seeds = value
             case "--mnist-dir":
-                _ = words.popFirst()   // the placeholder
+                // The placeholder "<MNIST directory>" (or a path, from an older manifest): skip it whole.
+                if let first = words.popFirst(), first.hasPrefix("<") {
+                    var last = first
+                    while !last.hasSuffix(">"), let next = words.popFirst() { last = next }
+                }
                 usesMNIST = true
             default:
                 throw invalid("spec_source: unknown option \(word) in \"\(invocation)\"")

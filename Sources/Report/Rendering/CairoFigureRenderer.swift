@@ -82,11 +82,17 @@ public struct CairoFigureRenderer: FigureRenderer {
                                          label: group, color: colourOfLabel[group] ?? freshColour())))
         }
 
-        let panel = Panel(x: Self.axis(data.xAxis), y: Self.axis(data.yAxis), legend: .best,
+        // A legend of many entries covers data wherever it sits inside the axes: set it below, in columns.
+        let entries = Set(data.series.map(\.label) + arrowGroups).subtracting([""]).count
+        let panel = Panel(x: Self.axis(data.xAxis), y: Self.axis(data.yAxis),
+                          legend: entries > Self.legendEntriesInside ? .below : .best,
                           equalAspect: data.equalAspect ?? false, layers: layers)
         return Figure(size: FigureSize(width: data.widthInches, height: data.heightInches), theme: theme,
                       title: data.title ?? data.id, panels: [panel])
     }
+
+    /// The most legend entries that may sit inside the axes.
+    static let legendEntriesInside = 8
 
     private static func axis(_ axis: FigureData.Axis) -> Axis {
         Axis(label: axis.label.isEmpty ? nil : axis.label, scale: axis.scale == .log10 ? .log10 : .linear)

@@ -14,6 +14,7 @@ public struct CairoReportPDFWriter: ReportPDFWriter {
     public func pdf(for document: ReportDocument, figures: [String: FigureData],
                     rendered: [String: RenderedFigure]) throws -> Data {
         let provenance = document.provenance
+        let prose = Self.prose(scripts: document.scriptsInProse)
         var pdf = PDFDocument(title: document.title, author: "\(provenance.tool) \(provenance.toolVersion)",
                               subject: document.description)
         let passed = document.passedClaims, total = document.claims.count
@@ -24,7 +25,7 @@ public struct CairoReportPDFWriter: ReportPDFWriter {
         pdf.addTitleBlock(subtitle: nil, lines: titleLines)
         for paragraph in (document.description ?? "").components(separatedBy: "\n\n")
             .map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !paragraph.isEmpty {
-            pdf.addParagraph(text: paragraph)
+            pdf.addParagraph(markup: prose(paragraph))
         }
 
         for (index, section) in document.sections.enumerated() {
@@ -32,20 +33,20 @@ public struct CairoReportPDFWriter: ReportPDFWriter {
             for block in section.blocks {
                 switch block {
                 case .paragraph(let text):
-                    pdf.addParagraph(text: text)
+                    pdf.addParagraph(markup: prose(text))
                 case .figure(let block):
                     guard let data = figures[block.id] else { continue }
                     let title = block.title.map { "\($0). " } ?? ""
                     pdf.addFigure(CairoFigureRenderer.figure(for: data, theme: theme),
-                                  caption: PDFDocument.escape(title + block.caption))
+                                  caption: prose(title + block.caption))
                 case .table(let table):
                     pdf.addTable(PDFDocument.Table(
-                        header: table.header.map(PDFDocument.escape),
-                        rows: table.rows.map { $0.map(PDFDocument.escape) },
+                        header: table.header.map(prose),
+                        rows: table.rows.map { $0.map(prose) },
                         alignments: table.columns.map { $0 == .number ? .right : .left },
-                        caption: table.caption.isEmpty ? nil : PDFDocument.escape(table.caption)))
+                        caption: table.caption.isEmpty ? nil : prose(table.caption)))
                 case .claims:
-                    addClaims(document.claims, to: &pdf)
+                    addClaims(document.claims, prose: prose, to: &pdf)
                 }
             }
         }
@@ -58,9 +59,14 @@ public struct CairoReportPDFWriter: ReportPDFWriter {
         return try pdf.pdfData()
     }
 
+    /// Text → Pango markup: with scripts (`λ_max` → λ with a subscript) or escaped as it is.
+    static func prose(scripts: Bool) -> (String) -> String {
+        scripts ? LabelMarkup.proseMarkup(from:) : PDFDocument.escape
+    }
+
     /// The claims table with short columns only (long statements squeeze the numbers on a page), then one paragraph
     /// per claim with its statement and the numbers behind the verdict.
-    private func addClaims(_ claims: [ClaimOutcome], to pdf: inout PDFDocument) {
+    private func addClaims(_ claims: [ClaimOutcome], prose: (String) -> String, to pdf: inout PDFDocument) {
         guard !claims.isEmpty else { return }
         let rows = claims.map { claim -> [String] in
             let verdict = claim.passed ? "<b>✓ pass</b>" : "<b>✗ FAIL</b>"
@@ -73,9 +79,9 @@ public struct CairoReportPDFWriter: ReportPDFWriter {
         pdf.addTable(PDFDocument.Table(header: ["claim", "measured", "predicted", "verdict"], rows: rows,
                                        alignments: [.left, .right, .left, .center]))
         for claim in claims {
-            let detail = claim.detail.isEmpty ? "" : " — " + PDFDocument.escape(claim.detail)
+            let detail = claim.detail.isEmpty ? "" : " — " + prose(claim.detail)
             pdf.addParagraph(markup: "<b>\(PDFDocument.escape(claim.id))</b> "
-                             + (claim.passed ? "" : "<b>(failed)</b> ") + PDFDocument.escape(claim.statement) + detail)
+                             + (claim.passed ? "" : "<b>(failed)</b> ") + prose(claim.statement) + detail)
         }
     }
 }
