@@ -35,6 +35,7 @@ import Testing
         #expect(LabelMarkup.proseMarkup(from: "1/λ_max(G₀) and r_{k+1}") == "1/λ<sub>max</sub>(G₀) and r<sub>k+1</sub>")
         #expect(LabelMarkup.proseMarkup(from: "G_mG_mᵀ, x_iᵀx_j, W_NGD") == "G<sub>m</sub>G<sub>m</sub>ᵀ, x<sub>i</sub>ᵀx<sub>j</sub>, W<sub>NGD</sub>")
         #expect(LabelMarkup.proseMarkup(from: "points in R^10, 10^{-3}") == "points in R<sup>10</sup>, 10<sup>−3</sup>")
+        #expect(LabelMarkup.proseMarkup(from: "λ_min(H^∞) ∝ m^(−1/2)") == "λ<sub>min</sub>(H<sup>∞</sup>) ∝ m<sup>−1/2</sup>")
         #expect(LabelMarkup.proseMarkup(from: "ε ∈ {0.8, 0.4}, K-FAC, a _ b, end_") == "ε ∈ {0.8, 0.4}, K-FAC, a _ b, end_")
         #expect(LabelMarkup.proseMarkup(from: "\\lambda $x$ <b> & 'q'") == "\\lambda $x$ &lt;b&gt; &amp; &#39;q&#39;")
     }

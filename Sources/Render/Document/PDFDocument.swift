@@ -78,7 +78,9 @@ public struct PDFDocument: Sendable {
         blocks.append(.title(LabelMarkup.escape(title), subtitle: subtitle, lines: lines))
     }
     /// A numbered-free heading (level 1 or 2) with a PDF bookmark; plain text.
-    public mutating func addHeading(_ text: String, level: Int = 1) { blocks.append(.heading(text, level: min(max(level, 1), 2))) }
+    public mutating func addHeading(_ text: String, level: Int = 1) { addHeading(markup: LabelMarkup.escape(text), level: level) }
+    /// A heading given as Pango markup (its plain text names the PDF bookmark).
+    public mutating func addHeading(markup: String, level: Int = 1) { blocks.append(.heading(markup, level: min(max(level, 1), 2))) }
     /// A paragraph of Pango markup (invalid markup is shown escaped, never dropped).
     public mutating func addParagraph(markup: String) { blocks.append(.paragraph(markup)) }
     public mutating func addParagraph(text: String) { blocks.append(.paragraph(LabelMarkup.escape(text))) }
@@ -239,13 +241,13 @@ private final class PageWriter {
     func heading(_ t: String, level: Int, keepWith next: Double) {
         let size = level == 1 ? s.heading1Size : s.heading2Size
         let st = style(size, bold: true)
-        let e = text.measure(LabelMarkup.escape(t), style: st, width: textWidth)
+        let e = text.measure(t, style: st, width: textWidth)
         ensureSpace(e.height + size * 1.05 + min(next, bottom - doc.margin - e.height - size))
         y += pageHasContent ? size * 0.7 : 0
         let top = y
-        paragraph(LabelMarkup.escape(t), style: st, spacingAfter: size * 0.35)
+        paragraph(t, style: st, spacingAfter: size * 0.35)
         let parent = level == 1 ? Int32(CAIRO_PDF_OUTLINE_ROOT) : Int32(lastLevel1Outline)
-        let id = cairo_pdf_surface_add_outline(surface, parent, t, "page=\(page) pos=[\(formatPoints(left)) \(formatPoints(top))]",
+        let id = cairo_pdf_surface_add_outline(surface, parent, LabelMarkup.plainText(fromMarkup: t), "page=\(page) pos=[\(formatPoints(left)) \(formatPoints(top))]",
                                                level == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : cairo_pdf_outline_flags_t(0))
         if level == 1 { lastLevel1Outline = Int(id) }
     }

@@ -28,9 +28,10 @@ public enum LabelMarkup {
     /// everything else (braces, backslashes, `$`, hyphens) stays literal and escaped. The result is valid Pango
     /// markup and valid HTML (`<sub>`, `<sup>` and entities only).
     ///
-    /// A script needs a base right before `_`/`^` (not a space) and an argument right after: `{…}`, or a run of
-    /// lowercase letters, of uppercase letters or of digits — so `G_mG_mᵀ` reads G_m G_m ᵀ and `x_iᵀ` keeps its ᵀ
-    /// outside the subscript. Anything else (`a _ b`, a trailing `_`) stays an underscore.
+    /// A script needs a base right before `_`/`^` (not a space) and an argument right after: `{…}` (for `^` also
+    /// `(…)`, as in `m^(−1/2)`), or a run of
+    /// lowercase letters, of uppercase letters or of digits, or one math symbol (`H^∞`) — so `G_mG_mᵀ` reads
+    /// G_m G_m ᵀ and `x_iᵀ` keeps its ᵀ outside the subscript. Anything else (`a _ b`, a trailing `_`) stays an underscore.
     public static func proseMarkup(from text: String) -> String {
         let chars = Array(text)
         var out = "", i = 0
@@ -56,6 +57,13 @@ public enum LabelMarkup {
             if chars[next] == "{", let close = chars[(next + 1)...].firstIndex(of: "}"), close > next + 1 {
                 argument = String(chars[(next + 1)..<close])
                 next = close + 1
+            } else if c == "^", chars[next] == "(", let close = chars[(next + 1)...].firstIndex(of: ")"), close > next + 1 {
+                argument = String(chars[(next + 1)..<close])   // m^(−1/2): the parentheses only group
+                next = close + 1
+            } else if chars[next].unicodeScalars.count == 1,
+                      chars[next].unicodeScalars.first?.properties.generalCategory == .mathSymbol {
+                argument = String(chars[next])   // H^∞, A^+
+                next += 1
             } else if let kind = runClass(chars[next]) {
                 var end = next
                 while end < chars.count, runClass(chars[end]) == kind { end += 1 }

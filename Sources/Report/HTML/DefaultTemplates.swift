@@ -30,19 +30,19 @@ enum DefaultTemplates {
 <nav class="toc" aria-label="Contents">
   <h2>Contents</h2>
   <ol>
-    {{#sections}}<li><a href="#{{anchor}}">{{heading}}</a></li>
+    {{#sections}}<li><a href="#{{anchor}}">{{{heading}}}</a></li>
     {{/sections}}<li><a href="#provenance">Provenance</a></li>
   </ol>
 </nav>
 <main>
 {{#sections}}
 <section id="{{anchor}}">
-  <h2><span class="secnum">{{number}}</span> {{heading}}</h2>
+  <h2><span class="secnum">{{number}}</span> {{{heading}}}</h2>
   {{#blocks}}
   {{#isParagraph}}<p>{{{paragraphText}}}</p>{{/isParagraph}}
   {{#isFigure}}
   <figure id="figure-{{figureID}}">
-    {{#hasFigureTitle}}<p class="figure-title">{{figureTitle}}</p>{{/hasFigureTitle}}
+    {{#hasFigureTitle}}<p class="figure-title">{{{figureTitle}}}</p>{{/hasFigureTitle}}
     <div class="plot">{{{svg}}}</div>
     <figcaption><span class="fignum">Figure {{figureNumber}}:</span> {{{caption}}}
       <span class="files">Data: <a href="{{csvPath}}">{{csvPath}}</a> · <a href="{{pdfPath}}">PDF</a> · <a href="{{pngPath}}">PNG</a></span>
@@ -120,6 +120,8 @@ enum DefaultTemplates {
 html { background: var(--paper); color: var(--ink); }
 body { margin: 0 auto; max-width: 54rem; padding: 2.5rem 1.5rem 4rem; font: 17px/1.6 var(--serif);
   text-rendering: optimizeLegibility; }
+/* Scripts in the text (λ_max, m^(−1/2)) must not open up the line spacing. */
+sub, sup { line-height: 0; }
 h1, h2, h3, .kicker, .meta, nav, table, figcaption, .verdict, dl, summary, footer { font-family: var(--sans); }
 h1 { font-size: 2rem; line-height: 1.2; margin: 0.2rem 0 0.6rem; font-weight: 650; letter-spacing: -0.01em; }
 h2 { font-size: 1.3rem; margin: 2.6rem 0 0.8rem; padding-bottom: 0.3rem; border-bottom: 1px solid var(--rule); font-weight: 620; }

@@ -82,7 +82,7 @@ public struct HTMLReportWriter {
                     context["figureID"] = figure.id
                     context["figureNumber"] = figure.number
                     context["hasFigureTitle"] = figure.title != nil
-                    context["figureTitle"] = figure.title ?? ""
+                    context["figureTitle"] = prose(figure.title ?? "")
                     context["caption"] = prose(figure.caption)
                     context["svg"] = svgs[figure.id].map(Self.inlineSVG) ?? ""
                     context["csvPath"] = figure.csvPath
@@ -105,7 +105,7 @@ public struct HTMLReportWriter {
                 }
                 return context
             }
-            sections.append(["anchor": section.id, "heading": section.title, "number": index + 1, "blocks": blocks])
+            sections.append(["anchor": section.id, "heading": prose(section.title), "number": index + 1, "blocks": blocks])
         }
         let failed = total - passed
         return [

@@ -123,7 +123,7 @@ public struct GeneralizationStudy: PaperStudy {
             "Generalization: GD on the digits (\(s.digitsGDSteps) steps at η = 1/λ_max(G₀)) ends at training ‖r‖/‖r₀‖ = "
                 + "\(PaperAnalysis.text(digits.gdTrainResidual)), NGD (\(s.digitsNGDSteps) steps) at "
                 + "\(PaperAnalysis.text(digits.ngdTrainResidual)).",
-            "Generalization: √(2yᵀ(H∞)⁻¹y/n) exceeds 1 at n = \(bounds.map { String($0.count) }.joined(separator: ", ")) "
+            "Generalization: √(2yᵀ(H^∞)⁻¹y/n) exceeds 1 at n = \(bounds.map { String($0.count) }.joined(separator: ", ")) "
                 + "(\(PaperAnalysis.list(bounds.map(\.trueLabels))) for true labels), so the bound is vacuous at these sizes.",
         ]
         return outcome
@@ -254,7 +254,7 @@ public struct GeneralizationStudy: PaperStudy {
             + "\(PaperAnalysis.text($0.randomLabels))" }.joined(separator: "; ")
         let vacuous = bounds.allSatisfy { $0.trueLabels > 1 }
         let boundClaim = PaperAnalysis.atMost(
-            id: "13-bound", statement: "Arora et al.'s √(2yᵀ(H∞)⁻¹y/n) is smaller for true than for random labels",
+            id: "13-bound", statement: "Arora et al.'s √(2yᵀ(H^∞)⁻¹y/n) is smaller for true than for random labels",
             source: "PAPER.md §6, §10 (Arora et al. Thm 5.1)", expression: "max_n (true-label value / random-label value)",
             measured: worstRatio, bound: 1,
             detail: boundText + (vacuous ? ". Both exceed 1, so the bound is vacuous for a [0, 1] loss at these n."
@@ -293,7 +293,7 @@ public struct GeneralizationStudy: PaperStudy {
                  PaperAnalysis.text(p.gdFinalResidual)]
             })
         let boundTable = PaperAnalysis.table(
-            caption: "√(2yᵀ(H∞)⁻¹y/n) on UCI digits 4 vs 9 (±1 labels) for the true labels and the mean over "
+            caption: "√(2yᵀ(H^∞)⁻¹y/n) on UCI digits 4 vs 9 (±1 labels) for the true labels and the mean over "
                 + "\(s.permutations) random permutations of them.",
             header: ["n", "true labels", "random labels", "ratio"],
             rows: bounds.map { [String($0.count), PaperAnalysis.text($0.trueLabels), PaperAnalysis.text($0.randomLabels),
@@ -315,7 +315,7 @@ public struct GeneralizationStudy: PaperStudy {
                 + "(η = 1/λ_max(G₀) = \(PaperAnalysis.text(digits.gdLearningRate)), \(s.digitsGDSteps) steps, training "
                 + "‖r‖/‖r₀‖ = \(PaperAnalysis.text(digits.gdTrainResidual))). Reviewer 1 asked whether GD reaches zero "
                 + "training loss: the GD residual after its budget is printed here rather than assumed."),
-            .paragraph("Arora et al.'s data-dependent bound has the leading term √(2yᵀ(H∞)⁻¹y/n). It separates true from "
+            .paragraph("Arora et al.'s data-dependent bound has the leading term √(2yᵀ(H^∞)⁻¹y/n). It separates true from "
                 + "random labels (table), but at these n its value exceeds 1, so for a loss bounded in [0, 1] the bound "
                 + "says nothing; it becomes informative only for larger n."),
             .table(boundTable),

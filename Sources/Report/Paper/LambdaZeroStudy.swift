@@ -230,7 +230,7 @@ public struct LambdaZeroStudy: PaperStudy {
         }
         let stepsFigure = PaperAnalysis.figure(
             id: "lambda0-steps", title: "Steps to reach ‖r‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖r₀‖ against 1/λ₀",
-            caption: "Steps until ‖u_k − y‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖u₀ − y‖ against 1/λ₀ = 1/λ_min(H∞), on "
+            caption: "Steps until ‖u_k − y‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖u₀ − y‖ against 1/λ₀ = 1/λ_min(H^∞), on "
                 + "data sets of n = \(s.count) unit points in R^\(s.dimension) with \(s.pairs) near-duplicate pair(s) at "
                 + "angle ε ∈ {\(PaperAnalysis.list(s.epsilons))}, ν = 1. Points: measured NGD (η = "
                 + "\(PaperAnalysis.text(s.ngdLearningRate))) at m = \(s.width) and \(s.ngdLargeWidth), and GD (η = "
@@ -267,7 +267,7 @@ public struct LambdaZeroStudy: PaperStudy {
             .joined(separator: ", ")
         return [
             .paragraph("NGD's output-space recursion r_{k+1} ≈ (1 − η) r_k contains no eigenvalue of G, so its step count "
-                + "to a tolerance should not change when λ₀ = λ_min(H∞) shrinks. GD's recursion r_{k+1} ≈ (I − ηG) r_k "
+                + "to a tolerance should not change when λ₀ = λ_min(H^∞) shrinks. GD's recursion r_{k+1} ≈ (I − ηG) r_k "
                 + "contracts the slowest mode by 1 − ηλ_min(G); with the step η = 1/λ_max(G₀) the steps grow "
                 + "∝ λ_max/λ_min(G). We shrink λ₀ by moving the two members of a pair of inputs towards each other "
                 + "(angle ε) and count steps."),

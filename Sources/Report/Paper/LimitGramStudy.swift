@@ -77,7 +77,7 @@ public struct LimitGramStudy: PaperStudy {
                                  realDeviations: realDeviations)
 
         var monteCarlo = FigureData.panel(id: "limit-gram-monte-carlo", kind: .widthSweep,
-                                          caption: "Largest entry error of the Monte Carlo estimate of H∞ (N draws w ~ N(0, I₅) from the "
+                                          caption: "Largest entry error of the Monte Carlo estimate of H^∞ (N draws w ~ N(0, I₅) from the "
                                             + "seeded generator) against the arccos closed form, n = 6, d = 5. Dashed: 0.5/√N, the "
                                             + "largest possible standard deviation of an entry.",
                                           x: "samples N", xScale: .log10, y: "max_ij |Ĥ_ij − H^∞_ij|", yScale: .log10,
@@ -87,14 +87,14 @@ public struct LimitGramStudy: PaperStudy {
         monteCarlo.add("0.5/√N", .theory, .line, x: ns, y: ns.map { 0.5 / $0.squareRoot() })
 
         var heatmap = FigureData.panel(id: "limit-gram-heatmap", kind: .gramHeatmap,
-                                       caption: "H∞ for the n = 20, d = 10 synthetic inputs of the width sweep (closed form). Diagonal "
-                                        + "exactly 1/2; λ₀ = λ_min(H∞) = \(paperNumber(lambda0)), λ_max = \(paperNumber(spectrum.last ?? .nan)).",
+                                       caption: "H^∞ for the n = 20, d = 10 synthetic inputs of the width sweep (closed form). Diagonal "
+                                        + "exactly 1/2; λ₀ = λ_min(H^∞) = \(paperNumber(lambda0)), λ_max = \(paperNumber(spectrum.last ?? .nan)).",
                                        x: "example j", y: "example i", width: 4.2, height: 3.8)
         heatmap.heatmap = FigureData.Heatmap(label: "H^∞_ij", matrix: MatrixValue(rows: h.rows, columns: h.columns, values: h.storage))
         heatmap.equalAspect = true
 
         var pair = FigureData.panel(id: "limit-gram-epsilon", kind: .widthSweep,
-                                    caption: "λ₀ = λ_min(H∞) as one input pair approaches (angle ε; n = 20, d = 10). Dashed: the pair's "
+                                    caption: "λ₀ = λ_min(H^∞) as one input pair approaches (angle ε; n = 20, d = 10). Dashed: the pair's "
                                         + "Rayleigh quotient (H_ii + H_jj − 2H_ij)/2, an upper bound ≈ ε/(2π).",
                                     x: "pair angle ε (radians)", xScale: .log10, y: "λ₀", yScale: .log10, width: 5.5, height: 3)
         pair.add("λ₀ (slope over the three smallest ε: \(paperNumber(epsilonSlope)))", .measured, .line, x: Self.epsilons, y: lambdas)
@@ -111,7 +111,7 @@ public struct LimitGramStudy: PaperStudy {
         }
 
         let blocks: [StudyBlock] = [
-            .paragraph("H∞_ij = x_iᵀx_j (π − arccos x_iᵀx_j)/(2π) is the infinite-width Gram matrix. The Monte Carlo estimate "
+            .paragraph("H^∞_ij = x_iᵀx_j (π − arccos x_iᵀx_j)/(2π) is the infinite-width Gram matrix. The Monte Carlo estimate "
                 + "with N = \(largestN) draws differs from it by at most \(paperNumber(errors.last ?? .nan)) (4σ allowance "
                 + "\(paperNumber(mcBound))); the diagonal is 1/2 up to \(paperNumber(diagonalError)); on the n = 20, d = 10 "
                 + "inputs λ₀ = \(paperNumber(lambda0)) > 0. With one near-duplicate pair λ₀ falls with the pair's angle ε: "
@@ -127,11 +127,11 @@ public struct LimitGramStudy: PaperStudy {
         ]
         let settingsRows: [(String, String)] = [
             ("Monte Carlo", "n = 6, d = 5 synthetic inputs (seed 0); N ∈ {\(sampleCounts.map(String.init).joined(separator: ", "))}, w ~ N(0, I) from Xoshiro256** seed 7"),
-            ("H∞ and ε sweep", "n = 20, d = 10 synthetic (seed 0); one near-duplicate pair at ε ∈ {\(Self.epsilons.map { paperNumber($0) }.joined(separator: ", "))} (lambda0 sets, seed 0)"),
+            ("H^∞ and ε sweep", "n = 20, d = 10 synthetic (seed 0); one near-duplicate pair at ε ∈ {\(Self.epsilons.map { paperNumber($0) }.joined(separator: ", "))} (lambda0 sets, seed 0)"),
             ("linearised NGD", "m = \(width), ν = 1, network seed 0, η ∈ {0.1, 0.5, 1} (given), \(steps) steps, undamped"),
             ("real NGD, small η", "m = \(width), η ∈ {\(Self.smallRates.map { paperNumber($0) }.joined(separator: ", "))}, 5 steps"),
         ]
-        return StudyOutcome(id: id, title: "The limit Gram matrix H∞ and NGD in the linear limit", blocks: blocks,
+        return StudyOutcome(id: id, title: "The limit Gram matrix H^∞ and NGD in the linear limit", blocks: blocks,
                             claims: claims, settings: settingsRows)
     }
 
@@ -141,12 +141,12 @@ public struct LimitGramStudy: PaperStudy {
         let decreasing = zip(lambdas, lambdas.dropFirst()).filter { $1 >= $0 }.count
         let realIncreases = zip(realDeviations, realDeviations.dropFirst()).filter { $1 >= $0 }.count
         return [
-            PaperClaim.atMost("1a", "H∞ closed form matches Monte Carlo with N = \(samples) draws to O(N^(−1/2)) (≈ 10⁻³): "
+            PaperClaim.atMost("1a", "H^∞ closed form matches Monte Carlo with N = \(samples) draws to O(N^(−1/2)) (≈ 10⁻³): "
                                 + "largest entry error ≤ 4·0.5/√N",
-                              expression: "max_ij |Ĥ_ij − H∞_ij|", measured: monteCarloError, bound: monteCarloBound),
-            PaperClaim.atMost("1b", "diag(H∞) = 1/2 exactly (unit inputs)", expression: "max_i |H∞_ii − 1/2|",
+                              expression: "max_ij |Ĥ_ij − H^∞_ij|", measured: monteCarloError, bound: monteCarloBound),
+            PaperClaim.atMost("1b", "diag(H^∞) = 1/2 exactly (unit inputs)", expression: "max_i |H^∞_ii − 1/2|",
                               measured: diagonalError, bound: 1e-15),
-            PaperClaim.atLeast("1c", "H∞ ≻ 0 when no two inputs are parallel (n = 20, d = 10)", expression: "λ₀ = λ_min(H∞)",
+            PaperClaim.atLeast("1c", "H^∞ ≻ 0 when no two inputs are parallel (n = 20, d = 10)", expression: "λ₀ = λ_min(H^∞)",
                                measured: lambda0, bound: 1e-12),
             PaperClaim.atMost("1d", "λ₀ shrinks as two inputs approach: λ₀ strictly decreases along ε = "
                                 + "\(epsilons.map { "\($0)" }.joined(separator: ", "))",

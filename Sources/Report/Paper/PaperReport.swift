@@ -193,7 +193,7 @@ public struct PaperReport {
                 + "matrix G = JJᵀ. For the two-layer ReLU network this holds once m = Ω(n⁴/(ν²λ₀⁴δ³)) (GD needs n⁶ and a "
                 + "step size O(λ₀/n²)); K-FAC converges at a rate set by λ_max(XᵀX); and NGD generalises like GD."),
             .paragraph("The model. f(x) = (1/√m) Σ_r a_r ReLU(w_rᵀx) with w_r ~ N(0, ν²I), a_r ~ Unif{±1} fixed, only the "
-                + "first layer W trained, unit-norm inputs, loss ½‖u − y‖². λ₀ = λ_min(H∞), where H∞ is the Gram matrix's "
+                + "first layer W trained, unit-norm inputs, loss ½‖u − y‖². λ₀ = λ_min(H^∞), where H^∞ is the Gram matrix's "
                 + "infinite-width limit. Everything is computed in Float64 by the NGD engine; the linearised model "
                 + "u₀ + J₀(θ − θ₀) gives the theory curves."),
             .paragraph("What this report checks, and on which data: \(studyList). Data: synthetic points on the unit sphere "

@@ -171,8 +171,8 @@ public struct WidthSweepStudy: PaperStudy {
         let fit = "fit over m ≥ \(fitFrom)"
         let deviationText = zip(widths, deviations).map { "\($0.0): \(formatMeasure($0.1))" }.joined(separator: ", ")
         return [
-            PaperClaim.approximately("2", "Gram concentration at init: ‖G₀ − H∞‖₂ ∝ m^(−1/2) (log–log slope over all widths)",
-                                     expression: "slope of log ‖G₀ − H∞‖₂ vs log m", measured: slopes.gramGap,
+            PaperClaim.approximately("2", "Gram concentration at init: ‖G₀ − H^∞‖₂ ∝ m^(−1/2) (log–log slope over all widths)",
+                                     expression: "slope of log ‖G₀ − H^∞‖₂ vs log m", measured: slopes.gramGap,
                                      predicted: -0.5, tolerance: slopeTolerance),
             PaperClaim.atLeast("3", "Condition 1 holds w.h.p.: λ_min(G₀) ≥ 0.75 λ₀ for every seed at the largest width — "
                                 + "the theory asks for m ≳ n² log n/λ₀² = \(paperNumber(widthBound)) (without its constant)",
@@ -238,11 +238,11 @@ public struct WidthSweepStudy: PaperStudy {
         condition.add("0.75", .theory, .line, x: points.map { Double($0.width) }, y: points.map { _ in 0.75 })
 
         var gap = FigureData.panel(id: "width-gram-gap", kind: .widthSweep,
-                                   caption: "‖G₀ − H∞‖₂ vs m (\(sizes); mean and min–max over \(seeds) seeds). Dashed: slope −1/2 "
+                                   caption: "‖G₀ − H^∞‖₂ vs m (\(sizes); mean and min–max over \(seeds) seeds). Dashed: slope −1/2 "
                                     + "through the first point. Fitted slope \(paperNumber(slopes.gramGap)).",
                                    x: "width m", xScale: .log10, y: "‖G₀ − H^∞‖₂", yScale: .log10, width: 5.5, height: 3.2)
         let gapBand = band(\.gramGap)
-        let gapLabel = "‖G₀ − H∞‖₂ (fitted slope \(paperNumber(slopes.gramGap)))"
+        let gapLabel = "‖G₀ − H^∞‖₂ (fitted slope \(paperNumber(slopes.gramGap)))"
         gap.add(gapLabel, .measured, .line, x: xs, y: gapBand.mean, low: gapBand.low, high: gapBand.high)
         gap.add("∝ m^{−1/2}: \(gapLabel)", .theory, .line, x: xs, y: reference(gapBand.mean, exponent: -0.5, from: 0))
 
@@ -298,7 +298,7 @@ public struct WidthSweepStudy: PaperStudy {
         }
         let holdsAt = trained.filter { ($0.violations[boundEta] ?? 0) == 0 }.map { String($0.width) }
         return [
-            .paragraph("One fixed data set (\(sizes), λ₀ = λ_min(H∞) = \(paperNumber(lambda0))) and several random "
+            .paragraph("One fixed data set (\(sizes), λ₀ = λ_min(H^∞) = \(paperNumber(lambda0))) and several random "
                 + "initialisations per width. The theory's width requirement for Condition 1 (Lemma 3.1, without its constant) "
                 + "is n² log n/λ₀² ≈ \(paperNumber(widthBound)); in practice all \(conditionSeeds) initialisations pass from m = "
                 + "\(firstAllPass.map(String.init) ?? "— (none)") on — the bound is far larger than needed. NGD's theorem needs "
@@ -313,7 +313,7 @@ public struct WidthSweepStudy: PaperStudy {
             .table(ReportDocument.Table(caption: "Per width (seed means): Gram gap, Condition-1 passes, ρ deviation, drifts, "
                                             + "violations of ‖r_k‖² ≤ (1 − η)^k‖r₀‖² over all steps and seeds, and "
                                             + "‖W_end − W₀‖_F/√(r₀ᵀG₀⁻¹r₀).",
-                                        header: ["m", "‖G₀ − H∞‖₂", "λ_min ≥ 0.75λ₀", "max|ρ − (1−η)|", "J drift", "W drift",
+                                        header: ["m", "‖G₀ − H^∞‖₂", "λ_min ≥ 0.75λ₀", "max|ρ − (1−η)|", "J drift", "W drift",
                                                  "violations η = \(eta)", "violations η = \(boundEta)", "travel ratio"],
                                         rows: rows, columns: [.number, .number, .text, .number, .number, .number, .text, .text, .number])),
             .paragraph("The theorem's bound is on the squared residual, while the linear theory contracts the norm by 1 − η "

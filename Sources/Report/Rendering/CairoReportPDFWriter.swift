@@ -29,7 +29,7 @@ public struct CairoReportPDFWriter: ReportPDFWriter {
         }
 
         for (index, section) in document.sections.enumerated() {
-            pdf.addHeading("\(index + 1)  \(section.title)", level: 1)
+            pdf.addHeading(markup: "\(index + 1)  " + prose(section.title), level: 1)
             for block in section.blocks {
                 switch block {
                 case .paragraph(let text):
