@@ -48,6 +48,21 @@ enum DemoDocument {
         if let pdffonts = tool("pdffonts") { #expect(!(try run(pdffonts, [url.path]).output.contains("Type 3"))) }
     }
 
+    @Test func numbersInAWideTableStayWhole() throws {
+        let pdftotext = try #require(tool("pdftotext"), "poppler-utils is installed by `make deps`")
+        var doc = PDFDocument(title: "t", author: "a", subject: "s")
+        let values = (0..<12).map { String(format: "%.5f", 0.01 + Double($0) / 997) }
+        doc.addTable(PDFDocument.Table(header: (0..<12).map { "predicted λ<sub>min</sub>(G\($0))" },
+                                       rows: [values, values.reversed()],
+                                       alignments: Array(repeating: .right, count: 12)))
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("wide.pdf")
+        try doc.write(to: url)
+        let text = try run(pdftotext, [url.path, "-"]).output
+        for value in values { #expect(text.contains(value), "\(value) broken in:\n\(text)") }
+    }
+
     @Test func headingsBecomeNestedBookmarks() throws {
         guard let qpdf = tool("qpdf") else { return }
         let dir = try temporaryDirectory()

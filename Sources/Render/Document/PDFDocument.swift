@@ -280,27 +280,38 @@ private final class PageWriter {
     func table(_ t: PDFDocument.Table) {
         let cols = max(t.header.count, t.rows.map(\.count).max() ?? 0)
         guard cols > 0 else { return }
-        let st = style(s.tableSize), hs = style(s.tableSize, bold: true)
         let pad = 4.0
         func cell(_ row: [String], _ c: Int) -> String { c < row.count ? row[c] : "" }
         // Natural column widths; when they do not fit, every column keeps at least its longest word (so a
         // number never breaks across lines) and the rest of the width goes to the columns in proportion to
-        // what they would still like (so the wordy cells wrap).
-        var natural = [Double](repeating: 0, count: cols), minimum = [Double](repeating: 0, count: cols)
+        // what they would still like (so the wordy cells wrap). If even the longest words do not fit, the
+        // table is set smaller (down to 72 %) before anything has to break.
         func longestWord(_ markup: String, _ style: TextStyle) -> Double {
             LabelMarkup.plainText(fromMarkup: markup).split(separator: " ").map {
                 text.measure(LabelMarkup.escape(String($0)), style: style).width
             }.max() ?? 0
         }
-        for c in 0..<cols {
-            natural[c] = text.measure(cell(t.header, c), style: hs).width
-            minimum[c] = longestWord(cell(t.header, c), hs)
-            for r in t.rows {
-                natural[c] = max(natural[c], text.measure(cell(r, c), style: st).width)
-                minimum[c] = max(minimum[c], longestWord(cell(r, c), st))
+        func columnWidths(_ st: TextStyle, _ hs: TextStyle) -> (natural: [Double], minimum: [Double]) {
+            var natural = [Double](repeating: 0, count: cols), minimum = [Double](repeating: 0, count: cols)
+            for c in 0..<cols {
+                natural[c] = text.measure(cell(t.header, c), style: hs).width
+                minimum[c] = longestWord(cell(t.header, c), hs)
+                for r in t.rows {
+                    natural[c] = max(natural[c], text.measure(cell(r, c), style: st).width)
+                    minimum[c] = max(minimum[c], longestWord(cell(r, c), st))
+                }
+                natural[c] += 2 * pad
+                minimum[c] += 2 * pad
             }
-            natural[c] += 2 * pad
-            minimum[c] += 2 * pad
+            return (natural, minimum)
+        }
+        var st = style(s.tableSize), hs = style(s.tableSize, bold: true)
+        var (natural, minimum) = columnWidths(st, hs)
+        if minimum.reduce(0, +) > textWidth {
+            let size = s.tableSize * max(0.72, 0.98 * textWidth / minimum.reduce(0, +))
+            st = style(size)
+            hs = style(size, bold: true)
+            (natural, minimum) = columnWidths(st, hs)
         }
         let total = natural.reduce(0, +), totalMinimum = minimum.reduce(0, +)
         let widths: [Double]
