@@ -3,7 +3,9 @@ enum DefaultTemplates {
     /// Template name → text, as in templates/<name>.mustache.
     static let all: [String: String] = [
         "report": #"""
-<!DOCTYPE html>
+{{! The prose fields (paragraphText, caption, tableCaption, header/cell text, heading, figureTitle, statement,
+    detail) arrive HTML-escaped already, with <sub>/<sup> where the report sets its math: insert them with triple
+    braces. Every other field is plain text: double braces. }}<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
