@@ -44,6 +44,9 @@ struct VerifyCommand: ParsableCommand {
                 print(describe(files))
                 Foundation.exit(1)
             }
+            // Render reads the PDF creation date from the process environment: re-run with the recorded one.
+            let recordedEpoch = try ReportSeams.translatingErrors { try ManifestHeader.read(from: directory).sourceDateEpoch }
+            if let epoch = recordedEpoch { setenv("SOURCE_DATE_EPOCH", epoch, 1) } else { unsetenv("SOURCE_DATE_EPOCH") }
             var configuration = try ReportSeams.configuration(quiet: quiet)
             configuration.progress = ProgressReporter.standard(quiet: quiet)
             Interruption.installHandler()
@@ -53,7 +56,8 @@ struct VerifyCommand: ParsableCommand {
                     FileHandle.standardError.write(Data("\(line)\n".utf8))
                 }
                 return try ReportVerifier(configuration: configuration).verify(directory: directory, keepScratch: keepScratch,
-                                                                               mnistDirectory: mnist, paperProgress: progress)
+                                                                               mnistDirectory: mnist, paperProgress: progress,
+                                                                               files: files)
             }
         }
         print(describe(report))

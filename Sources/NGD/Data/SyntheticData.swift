@@ -17,6 +17,7 @@ extension Matrix {
     /// (uniform points on the unit sphere), else the per-coordinate scales of an anisotropic distribution.
     public static func unitRows(count n: Int, dimension d: Int, scales: [Double]? = nil,
                                 using rng: inout Xoshiro256StarStar) -> Matrix {
+        precondition(scales.map { $0.count == d } ?? true, "unitRows: \(scales?.count ?? 0) scales for d = \(d)")
         var x = Matrix(rows: n, columns: d)
         for i in 0..<n {
             var norm = 0.0

@@ -21,13 +21,9 @@ extension Matrix {
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
-                    cblas_dgemm(CblasRowMajor,
-                                transposingFirst ? CblasTrans : CblasNoTrans,
-                                transposingSecond ? CblasTrans : CblasNoTrans,
-                                blasint(m), blasint(n), blasint(ka), alpha,
-                                pa.baseAddress, blasint(max(a.columns, 1)),
-                                pb.baseAddress, blasint(max(b.columns, 1)),
-                                0, pc.baseAddress, blasint(max(n, 1)))
+                    BLAS.gemm(transposingA: transposingFirst, transposingB: transposingSecond, rows: m, columns: n,
+                              inner: ka, alpha: alpha, a: pa.baseAddress, lda: max(a.columns, 1), b: pb.baseAddress,
+                              ldb: max(b.columns, 1), beta: 0, c: pc.baseAddress, ldc: max(n, 1))
                 }
             }
         }

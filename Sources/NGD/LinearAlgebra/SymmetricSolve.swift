@@ -2,7 +2,7 @@
 /// so that a fallback away from the exact solve is never silent.
 public struct SolveReport: Codable, Hashable, Sendable {
     public enum Method: String, Codable, Hashable, Sendable {
-        /// Cholesky (`dpotrf`/`dpotrs`) on A + damping·I: the exact solve.
+        /// Cholesky (`dpotrf`, then two triangular solves) on A + damping·I: the exact solve.
         case cholesky
         /// Cholesky failed, or succeeded with a reciprocal condition number below n·ε (A numerically
         /// singular): eigen-decomposition of A + damping·I with eigenvalues ≤ `cutoff` discarded, i.e. a

@@ -32,17 +32,14 @@ public enum LimitGram {
     /// Monte Carlo estimate with `samples` draws of w ~ N(0, I_d) from `Xoshiro256StarStar(seed:)`
     /// (each w drawn as d consecutive normals). For tests and for illustrating the O(N^{-1/2}) error.
     public static func monteCarlo(_ inputs: Matrix, samples: Int, seed: UInt64) -> Matrix {
-        let n = inputs.rows, d = inputs.columns
+        let d = inputs.columns
         var rng = Xoshiro256StarStar(seed: seed)
         var w = Matrix(rows: samples, columns: d)
         for t in 0..<(samples * d) { w.storage[t] = rng.nextNormal() }
         let z = Matrix.product(inputs, w, transposingSecond: true)      // n×N
-        let pattern = ActivationPattern(preactivations: z)
-        let shared = pattern.sharedActiveCounts()
         var h = inputs.gram()
-        for i in 0..<n {
-            for j in 0..<n { h[i, j] *= Double(shared[i * n + j]) / Double(samples) }
-        }
+        // h_ij ·= (shared active samples)/N: the pattern Gram's kernel, with the same two roundings.
+        ActivationPattern(preactivations: z).scaleBySharedActiveFraction(&h, threads: BLAS.threads)
         return h
     }
 

@@ -178,11 +178,12 @@ public struct Trainer: Sendable {
         var displacement = point.parameters.hiddenWeights
         displacement.addScaled(initial.parameters.hiddenWeights, -1)
         let rowNorms = displacement.rowSquaredNorms()
+        let distance = displacement.frobeniusNorm
         return StepMetrics(
             step: step, loss: loss.value(residuals: residuals), residualNorm: residuals.frobeniusNorm,
             gramLambdaMin: point.gramExtremes?.min ?? .nan, gramLambdaMax: point.gramExtremes?.max ?? .nan,
-            jacobianDrift: jacobianDrift, weightDrift: displacement.frobeniusNorm / scales.weights,
-            weightDistance: displacement.frobeniusNorm,
+            jacobianDrift: jacobianDrift, weightDrift: distance / scales.weights,
+            weightDistance: distance,
             maxNeuronMove: (rowNorms.max() ?? 0).squareRoot(), flipFraction: flips,
             outputs: config.recordOutputs ? point.outputs : nil)
     }

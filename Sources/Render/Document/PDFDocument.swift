@@ -107,9 +107,10 @@ public struct PDFDocument: Sendable {
         if let s = subject { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, s) }
         if let k = keywords { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, k) }
         guard let cr = cairo_create(surface) else { throw RenderError("pdf document", "cannot create context") }
-        let writer = PageWriter(cr: cr, surface: surface, document: self)
-        try writer.run()
-        cairo_destroy(cr)
+        do {
+            defer { cairo_destroy(cr) }   // also when a figure fails validation mid-document
+            try PageWriter(cr: cr, surface: surface, document: self).run()
+        }
         cairo_surface_finish(surface)
         try CairoOutput.checkStatus(surface, "pdf document")
         return sink.data

@@ -73,7 +73,13 @@ enum CairoOutput {
         try figure.validate()
         guard dpi.isFinite, dpi >= 10, dpi <= 2400 else { throw RenderError("png", "dpi must be between 10 and 2400, got \(dpi)") }
         let layout = FigureLayout(figure)
-        let w = Int32((figure.size.width * dpi).rounded()), h = Int32((figure.size.height * dpi).rounded())
+        let pixels = (width: (figure.size.width * dpi).rounded(), height: (figure.size.height * dpi).rounded())
+        // cairo's image surfaces stop at 32767 pixels a side; beyond, Int32(_:) would also trap on huge sizes.
+        guard (1...32767).contains(pixels.width), (1...32767).contains(pixels.height) else {
+            throw RenderError("png", "a figure of \(figure.size.width)×\(figure.size.height) in at \(dpi) dpi is "
+                + "\(pixels.width)×\(pixels.height) pixels; cairo allows 1 to 32767 per side")
+        }
+        let w = Int32(pixels.width), h = Int32(pixels.height)
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h) else { throw RenderError("png", "cannot create surface") }
         defer { cairo_surface_destroy(surface) }
         try checkStatus(surface, "png")
@@ -138,7 +144,7 @@ public enum PNGMetadata {
         while o + 12 <= b.count {
             let len = Int(u32(o))
             let type = String(decoding: b[(o + 4)..<(o + 8)], as: UTF8.self)
-            if type == "pHYs", len == 9, b[o + 16] == 1 { dpi = Double(u32(o + 8)) * 0.0254 }
+            if type == "pHYs", len == 9, o + 17 <= b.count, b[o + 16] == 1 { dpi = Double(u32(o + 8)) * 0.0254 }
             if type == "IEND" { break }
             o += 12 + len
         }

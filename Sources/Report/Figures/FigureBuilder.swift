@@ -63,7 +63,7 @@ public struct FigureBuilder {
                 }
                 let y = try value(of: member, spec: spec, fail: fail)
                 let others = member.parameters.filter { $0.key != parameter.rawValue && $0.key != "seed" }
-                    .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                    .sorted { $0.key < $1.key }.map { "\(humanName($0.key))=\($0.value)" }.joined(separator: ", ")
                 let base = experiment.spec.sweeps?.first { $0.id == member.group }?.label
                     ?? experiment.spec.runs?.first { $0.id == member.group }?.label ?? member.group
                 let name = others.isEmpty ? base : "\(base) (\(others))"

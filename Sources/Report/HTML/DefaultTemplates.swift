@@ -3,7 +3,7 @@ enum DefaultTemplates {
     /// Template name → text, as in templates/<name>.mustache.
     static let all: [String: String] = [
         "report": #"""
-{{! The prose fields (paragraphText, caption, tableCaption, header/cell text, heading, figureTitle, statement,
+{{! The prose fields (paragraph, paragraphText, caption, tableCaption, header/cell text, heading, figureTitle, statement,
     detail) arrive HTML-escaped already, with <sub>/<sup> where the report sets its math: insert them with triple
     braces. Every other field is plain text: double braces. }}<!DOCTYPE html>
 <html lang="en">
@@ -22,7 +22,7 @@ enum DefaultTemplates {
 <header class="masthead">
   <p class="kicker">{{tool}} report</p>
   <h1>{{title}}</h1>
-  {{#descriptionParagraphs}}<p class="lede">{{paragraph}}</p>
+  {{#descriptionParagraphs}}<p class="lede">{{{paragraph}}}</p>
   {{/descriptionParagraphs}}
   <p class="meta">{{tool}} {{toolVersion}} · commit <code>{{commitShort}}</code>{{#dirty}} (uncommitted changes){{/dirty}}{{#hasSourceDate}} · {{sourceDate}}{{/hasSourceDate}}</p>
   {{#hasClaims}}

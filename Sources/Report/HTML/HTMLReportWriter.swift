@@ -46,8 +46,9 @@ public struct ReportTemplates: Sendable {
 }
 
 /// Writes the report as one self-contained HTML file: inline CSS, inline SVG figures, no external loads.
-/// Every string from the spec or the results goes through Mustache's `{{…}}`, which HTML-escapes it; only the
-/// SVG produced by the renderer is inserted raw (`{{{svg}}}`).
+/// Every string from the spec or the results is HTML-escaped: plain fields by Mustache's `{{…}}`, the prose fields
+/// (paragraphs, captions, table cells, headings, claims) here in Swift (`LabelMarkup.escape`/`proseMarkup`), and the
+/// template inserts those with `{{{…}}}`; the renderer's SVG is the only raw insertion (`{{{svg}}}`).
 public struct HTMLReportWriter {
     public var templates: ReportTemplates
 
@@ -115,7 +116,7 @@ public struct HTMLReportWriter {
             // Blank lines separate paragraphs (YAML `|` blocks); single newlines are just spaces.
             "descriptionParagraphs": (document.description ?? "").components(separatedBy: "\n\n")
                 .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-                .map { ["paragraph": $0] },
+                .map { ["paragraph": prose($0)] },
             "commitShort": String(provenance.gitCommit.prefix(12)), "dirty": provenance.gitDirty ?? false,
             "hasSourceDate": provenance.sourceDate != nil, "sourceDate": provenance.sourceDate ?? "",
             "hasClaims": total > 0,

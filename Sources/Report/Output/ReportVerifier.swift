@@ -39,12 +39,13 @@ public struct ReportVerifier {
     }
 
     /// `mnistDirectory`: for a paper report made with `--mnist-dir` (the manifest records no machine paths);
-    /// `paperProgress` receives the paper re-run's progress lines.
+    /// `paperProgress` receives the paper re-run's progress lines; `files`, the caller's `checkFiles` result if it
+    /// has one (hashing every file is not free).
     public func verify(directory: String, scratchRoot: String = NSTemporaryDirectory(), keepScratch: Bool = false,
-                       mnistDirectory: String? = nil, paperProgress: ((String) -> Void)? = nil) throws
-        -> VerificationReport {
+                       mnistDirectory: String? = nil, paperProgress: ((String) -> Void)? = nil,
+                       files: VerificationReport? = nil) throws -> VerificationReport {
         let header = try ManifestHeader.read(from: directory)
-        var report = try Self.checkFiles(in: directory)
+        var report = try files ?? Self.checkFiles(in: directory)
 
         let scratchParent = (scratchRoot as NSString).appendingPathComponent("ngd-verify-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64(Date().timeIntervalSince1970 * 1000))")
         let scratch = (scratchParent as NSString).appendingPathComponent("report")

@@ -64,11 +64,13 @@ public struct ConvergenceStudy: PaperStudy {
         let bestC = Self.bestGridValue(finalLosses: finals)
         for (index, seed) in seeds.enumerated() {
             let request = data(seed)
-            let linearGD = try context.train(config(.gd, bestC / gdMax[index], seed: seed, linearized: true), on: request,
-                                             label: "convergence linearised GD seed \(seed)")
-            curves["GD linear", default: []].append(relative(linearGD))
             let linearGD1 = try context.train(config(.gd, nil, seed: seed, linearized: true), on: request,
                                               label: "convergence linearised GD 1/λmax seed \(seed)")
+            // c = 1 is the run just made (η = 1/λ_max(G₀) resolved by the engine): not trained twice.
+            let linearGD = bestC == 1 ? linearGD1
+                : try context.train(config(.gd, bestC / gdMax[index], seed: seed, linearized: true), on: request,
+                                    label: "convergence linearised GD seed \(seed)")
+            curves["GD linear", default: []].append(relative(linearGD))
             curves["GD1 linear", default: []].append(relative(linearGD1))
             let linearKFAC = try context.train(config(.kfac, 1, seed: seed, linearized: true), on: request,
                                                label: "convergence linearised K-FAC seed \(seed)")

@@ -17,6 +17,7 @@ public struct Figure1Study: PaperStudy {
     public func run(in context: StudyContext) throws -> StudyOutcome {
         let settings = context.settings
         let data = Figure1Request.defaultData(mnistDirectory: settings.mnistDirectory)
+        let perClass = data.perClass.map(String.init) ?? "all"   // the request's own count, for the text
         let width = 4096, steps = 5
         let request = Figure1Request(data: data, width: width, seed: 0, ngdLearningRate: 0.5, steps: steps)
         let result = try Figure1Computation.compute(request, in: context)
@@ -42,7 +43,7 @@ public struct Figure1Study: PaperStudy {
 
         var blocks: [StudyBlock] = [
             .paragraph("The paper's Figure 1 shows, for a randomly initialised network, where one NGD update and one GD "
-                + "update move each training example's output. Data: \(source); \(n) examples (10 of class 4, 10 of "
+                + "update move each training example's output. Data: \(source); \(n) examples (\(perClass) of class 4, \(perClass) of "
                 + "class 9), inputs scaled to unit norm. Targets y_i = onehot(class_i) − 0.5 + 0.3·ε_i, ε_i ~ N(0, I₂), "
                 + "one draw per example — the caption's operator between the one-hot vector and 0.5 was lost in "
                 + "extraction; “−” is our reading (it centres the targets at (±0.5, ∓0.5) around the outputs at "
@@ -89,7 +90,7 @@ public struct Figure1Study: PaperStudy {
                 + "1 − cos = \(paperNumber(1 - (sweepMedians.first ?? .nan))) at m = \(sweepWidths.first ?? 0) and "
                 + "\(paperNumber(1 - (sweepMedians.last ?? .nan))) at m = \(sweepWidths.last ?? 0).",
             "The paper does not give Figure 1's width, number of points, step sizes or arrow scaling; ours (m = \(width), "
-                + "10 per class, NGD η = 0.5, GD η = 1/λ_max(G₀), arrows = the real Δu) are stated choices."
+                + "\(perClass) per class, NGD η = 0.5, GD η = 1/λ_max(G₀), arrows = the real Δu) are stated choices."
                 + (settings.mnistDirectory == nil ? " The data are the 8×8 UCI digits, not MNIST." : ""),
         ]
         return outcome

@@ -101,6 +101,8 @@ public struct KFACStudy: PaperStudy {
         public var conditioning: [SweepPoint]
         public var lambdaSweep: [SweepPoint]
         public var tolerance: Double
+        /// The sweeps' K-FAC budget: this many times the leverage prediction, + 10 steps.
+        public var budgetFactor: Double = Sizes.full.budgetFactor
     }
 
     public var sizes: Sizes?
@@ -158,7 +160,8 @@ public struct KFACStudy: PaperStudy {
         let m = Measurements(operatorError: tallError, wideOperatorError: wideError, leverage: leverage,
                              contraction: contraction, predictedContraction: leverage.map { 1 - s.learningRate * $0 },
                              inputGramMax: inputSpectrum.last ?? .nan, learningRate: s.learningRate,
-                             conditioning: conditioning, lambdaSweep: lambdaSweep, tolerance: s.tolerance)
+                             conditioning: conditioning, lambdaSweep: lambdaSweep, tolerance: s.tolerance,
+                             budgetFactor: s.budgetFactor)
         var outcome = StudyOutcome(id: id, title: "K-FAC: per-example rates set by leverage scores and κ(XᵀX)",
                             blocks: blocks(s, m), claims: Self.evaluate(m, quick: context.settings.quick),
                             settings: settings(s))
@@ -350,7 +353,7 @@ public struct KFACStudy: PaperStudy {
         if reached.count < l.count || reached.count < 2 {
             lambdaClaim.passed = false
             lambdaClaim.detail += " \(l.count - reached.count) run(s) at the widest width did not reach the tolerance within "
-                + "their budget (\(PaperAnalysis.text(Sizes.full.budgetFactor))× the leverage prediction + 10), so here the "
+                + "their budget (\(PaperAnalysis.text(m.budgetFactor))× the leverage prediction + 10), so here the "
                 + "steps do depend on λ₀."
         }
         return [operatorClaim, wideClaim, contractionClaim, worstClaim, kappaClaim, ngdFlat, lambdaClaim]

@@ -21,8 +21,8 @@ public struct LambdaZeroStudy: PaperStudy {
         public var ngdLargeWidth: Int
         public var ngdLearningRate: Double
         public var ngdSteps: Int
-        /// GD runs min(gdStepCap, ⌈gdBudgetFactor × the G₀ prediction⌉) steps (the engine has no early stop); a run
-        /// that does not reach the tolerance within its budget is reported as censored.
+        /// GD runs min(gdStepCap, ⌈gdBudgetFactor × the G₀ prediction⌉) steps, all of them (the λ_min(G_k) trace
+        /// follows the whole run); a run that does not reach the tolerance within its budget is reported as censored.
         public var gdBudgetFactor: Double
         public var gdStepCap: Int
         public var tolerance: Double
@@ -278,8 +278,8 @@ public struct LambdaZeroStudy: PaperStudy {
                 + "the excess grows as λ₀ shrinks; against λ_min of the Gram matrix GD actually ends with, the steps follow "
                 + "the linear theory's λ_max/λ_min law. NGD's steps stay near log(tol)/log(1 − η), closer so at the larger "
                 + "width. GD is given at most \(PaperAnalysis.text(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) "
-                + "steps) because the engine runs a fixed number of steps and these long GD runs dominate the cost of the "
-                + "study; a run that did not reach the tolerance is shown as a star at its budget (a lower bound) and left "
+                + "steps, each run in full so that the λ_min(G_k) trace covers it, because these long GD runs dominate the "
+                + "cost of the study; a run that did not reach the tolerance is shown as a star at its budget (a lower bound) and left "
                 + "out of the slope fits. The range of ε stops at \(PaperAnalysis.text(s.epsilons.min() ?? .nan)) for the "
                 + "same reason (the reference run of PAPER.md §8.8 needed 11561 GD steps at ε = 0.05, m = 10⁴ and "
                 + "tolerance 1e-6)."),

@@ -282,6 +282,7 @@ public struct LinearTheoryStudy: PaperStudy {
 
     private func blocks(_ s: Sizes, eta: Double, modes: [Mode], projections: [[Double]],
                         eigen: SymmetricEigendecomposition, growth: [Growth], catapults: [Catapult]) -> [StudyBlock] {
+        let failedMultiples = catapults.filter { !$0.converged }.map(\.multiple)
         let fitted = modes.filter { $0.fitted != nil }
         let modeFigure = PaperAnalysis.figure(
             id: "linear-modes", title: "Per-mode decay factor of GD against 1 − ηλ_i",
@@ -362,8 +363,10 @@ public struct LinearTheoryStudy: PaperStudy {
             .paragraph("Finite-width effect: the catapult. Above the threshold the residual does grow at first, but the "
                 + "network is not its linearisation: the large steps change activation patterns and λ_max(G) falls until "
                 + "η·λ_max(G) < 2, after which GD converges from a different, flatter point. Far above the threshold "
-                + "(c = 5 or 8 here) this no longer rescues the run. This is why 'does a long run converge?' suggests "
-                + "a threshold of 3–5/λ_max rather than 2/λ_max."),
+                + "this no longer rescues the run"
+                + (failedMultiples.isEmpty ? "" : " (c = \(PaperAnalysis.list(failedMultiples)) here)")
+                + ". This is why 'does a long run converge?' puts the threshold "
+                + "\(StepSizeStudy.longRunThresholdText(catapults)) rather than at 2/λ_max."),
             .figure(catapultFigure),
             .figure(sharpnessFigure),
         ]

@@ -107,8 +107,6 @@ public enum PaperAnalysis {
 
     public static func difference(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 - $1 } }
 
-    public static func cosine(_ a: [Double], _ b: [Double]) -> Double { dot(a, b) / (norm(a) * norm(b)) }
-
     /// The Gram matrix G₀ = J₀J₀ᵀ of the network a config initialises on a data set (no training).
     public static func initialGram(_ config: TrainingConfig, on dataset: Dataset) -> Matrix {
         let model = config.model(inputDimension: dataset.dimension)

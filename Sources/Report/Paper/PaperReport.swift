@@ -116,8 +116,8 @@ public struct PaperReport {
     }
 
     static let verificationRule = "every file listed in `files` is re-created by re-running the command in `spec_source` "
-        + "(ngd paper with the same options) and must match its SHA-256; manifest.json and timing.json (wall time, "
-        + "dates) are not compared"
+        + "(ngd paper with the same options; `ngd verify` does this) and must match its SHA-256; manifest.json itself "
+        + "must equal the re-run's byte for byte; timing.json (wall time, dates) is not compared"
 
     /// Every figure of the outcomes, in document order.
     static func figures(of outcomes: [StudyOutcome]) -> [FigureData] {

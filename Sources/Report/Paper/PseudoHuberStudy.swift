@@ -92,7 +92,7 @@ public struct PseudoHuberStudy: PaperStudy {
             guard let residual = Matrix(rows: targets.rows, columns: targets.columns, storage: r) else { continue }
             let gradient = loss.gradient(residuals: residual).storage
             let step = PaperAnalysis.difference(outputs[k + 1].storage, outputs[k].storage)
-            cosines.append(-PaperAnalysis.cosine(step, gradient))
+            cosines.append(-StudyMath.cosine(step, gradient))
             lengths.append(PaperAnalysis.norm(step) / (eta * PaperAnalysis.norm(gradient)))
             let next = zip(r, gradient).map { $0 - eta * $1 }
             guard let stepped = Matrix(rows: targets.rows, columns: targets.columns, storage: next) else { continue }

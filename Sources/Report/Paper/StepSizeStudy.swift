@@ -83,9 +83,7 @@ public struct StepSizeStudy: PaperStudy {
     static func rate(of run: TrainingRun, learningRate eta: Double, linearized: Bool) -> Rate {
         let r0 = run.steps.first?.residualNorm ?? .nan
         let used = run.steps.filter { $0.residualNorm > 1e-8 * r0 }.compactMap(\.contractionRatio)
-        let sorted = used.sorted()
-        let median = sorted.isEmpty ? .nan : sorted.count % 2 == 1 ? sorted[sorted.count / 2]
-            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        let median = StudyMath.median(used)
         let worst = used.map { abs($0 - abs(1 - eta)) }.max() ?? .nan
         return Rate(learningRate: eta, ratio: median, worstDeviation: worst, linearized: linearized,
                     diverged: run.summary.diverged)

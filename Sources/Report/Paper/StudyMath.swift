@@ -4,19 +4,11 @@ import NGD
 /// Study-specific analysis of measured numbers (fits, order statistics) and the claim constructors the paper
 /// studies share. Nothing here touches the model: every input is a number the engine computed.
 enum StudyMath {
-    /// Least-squares slope of log y against log x (nil unless ≥ 2 points, all positive, x not all equal).
+    /// Least-squares slope of log y against log x (nil unless ≥ 2 points, all positive, x not all equal): the
+    /// `Fitting` line, but refusing rather than dropping a non-positive point.
     static func logLogSlope(x: [Double], y: [Double]) -> Double? {
         guard x.count == y.count, x.count >= 2, (x + y).allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
-        return slope(x: x.map { Foundation.log($0) }, y: y.map { Foundation.log($0) })
-    }
-
-    /// Least-squares slope of y against x.
-    static func slope(x: [Double], y: [Double]) -> Double? {
-        guard x.count == y.count, x.count >= 2 else { return nil }
-        let mx = mean(x), my = mean(y)
-        let sxx = x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
-        guard sxx > 0 else { return nil }
-        return zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / sxx
+        return Fitting.logLogSlope(x: x, y: y)?.slope
     }
 
     static func mean(_ values: [Double]) -> Double {
