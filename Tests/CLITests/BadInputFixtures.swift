@@ -96,6 +96,19 @@ enum BadInputFixtures {
 
         // An output location that cannot be written: a path below a regular file.
         try file("a-file", "not a directory\n")
+
+        // Each area of the corpus adds its own fixtures (one file each, so they grow independently).
+        try writeOutputDirectoryFixtures(into: directory)
+        try writeCacheFixtures(into: directory)
+        try writeResourceFixtures(into: directory)
+        try writeValidationFixtures(into: directory)
+    }
+
+    /// Writes `contents` to `directory/name`, creating the folders on the way.
+    static func file(_ name: String, _ contents: String, in directory: URL) throws {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(contents.utf8).write(to: url)
     }
 
     private static func bigEndian(_ value: UInt32) -> [UInt8] {

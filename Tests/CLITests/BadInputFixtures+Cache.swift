@@ -1,0 +1,7 @@
+import Foundation
+
+extension BadInputFixtures {
+    /// Fixtures for Corpus/cache.txt.
+    static func writeCacheFixtures(into directory: URL) throws {
+    }
+}

@@ -1,0 +1,7 @@
+import Foundation
+
+extension BadInputFixtures {
+    /// Fixtures for Corpus/output-directories.txt.
+    static func writeOutputDirectoryFixtures(into directory: URL) throws {
+    }
+}

@@ -1,0 +1,7 @@
+import Foundation
+
+extension BadInputFixtures {
+    /// Fixtures for Corpus/resources.txt.
+    static func writeResourceFixtures(into directory: URL) throws {
+    }
+}

@@ -1,0 +1,7 @@
+import Foundation
+
+extension BadInputFixtures {
+    /// Fixtures for Corpus/validation.txt.
+    static func writeValidationFixtures(into directory: URL) throws {
+    }
+}
