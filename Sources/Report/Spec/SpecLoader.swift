@@ -26,6 +26,7 @@ extension ExperimentSpec {
         guard let root else {
             throw SpecError(file: file, line: 1, column: 1, path: "", message: "the spec is empty")
         }
+        if let error = ControlCharacterCheck.firstProblem(in: root, file: file) { throw error }
         let decoder = StrictNodeDecoder(file: file)
         let spec = try decoder.decode(ExperimentSpec.self, from: root)
         var validator = SpecValidator(spec: spec, file: file, marks: decoder.marks, keyMarks: decoder.keyMarks)
