@@ -168,7 +168,7 @@ struct SpecValidator {
             if let size = figure.size, case .inches(let width, let height) = size,
                !([width, height].allSatisfy { $0 > 0 && $0 <= Self.maximumFigureInches }) {
                 fail("\(path).size", "expected a width and height in inches, each > 0 and ≤ \(formatNumber(Self.maximumFigureInches)), "
-                                   + "got \(width) × \(height)")
+                                   + "got \(formatNumber(width)) × \(formatNumber(height))")
             }
         }
 
@@ -180,10 +180,10 @@ struct SpecValidator {
             if !claimIDs.insert(claim.id).inserted { fail("\(path).id", "claim id \"\(claim.id)\" is used twice") }
             // An infinite tolerance would let any measurement, even an infinite one, pass.
             if let tolerance = claim.tolerance, !(tolerance >= 0 && tolerance.isFinite) {
-                fail("\(path).tolerance", "expected a finite tolerance ≥ 0, got \(tolerance)")
+                fail("\(path).tolerance", "expected a finite tolerance ≥ 0, got \(formatNumber(tolerance))")
             }
             if case .number(let value) = claim.predicted, !value.isFinite {
-                fail("\(path).predicted", "expected a finite number, got \(value)")
+                fail("\(path).predicted", "expected a finite number, got \(formatNumber(value))")
             }
             if claim.compare == .approximately || claim.compare == .approx, claim.tolerance == nil {
                 fail("\(path).compare", "≈ needs a tolerance")
@@ -253,13 +253,13 @@ struct SpecValidator {
         positive(dataset.perClass, "per_class", "number of examples per class")
         if let pairs = dataset.pairs, pairs < 0 { fail("\(path).pairs", "expected a number of pairs ≥ 0, got \(pairs)") }
         if let epsilon = dataset.epsilon, !(epsilon > 0 && epsilon <= Double.pi / 2) {
-            fail("\(path).epsilon", "expected an angle in radians with 0 < ε ≤ π/2, got \(epsilon)")
+            fail("\(path).epsilon", "expected an angle in radians with 0 < ε ≤ π/2, got \(formatNumber(epsilon))")
         }
         if dataset.kind == .lambda0, let d = dataset.d, d == 1 {
             fail("\(path).d", "lambda0 data needs an input dimension of at least 2, got \(d)")
         }
         if let noise = dataset.targetNoise, !(noise >= 0 && noise.isFinite) {
-            fail("\(path).target_noise", "expected a finite standard deviation ≥ 0, got \(noise)")
+            fail("\(path).target_noise", "expected a finite standard deviation ≥ 0, got \(formatNumber(noise))")
         }
         if let kappa = dataset.inputConditioning, !(kappa >= 1 && kappa.isFinite) {
             fail("\(path).input_conditioning", "expected a finite condition number ≥ 1, got \(kappa)")
@@ -279,7 +279,7 @@ struct SpecValidator {
         if model.width <= 0 { fail("\(path).width", "expected a positive width, got \(model.width)") }
         if let outputs = model.outputs, outputs <= 0 { fail("\(path).outputs", "expected a positive number of outputs, got \(outputs)") }
         if let scale = model.initScale, !(scale > 0 && scale.isFinite) {
-            fail("\(path).init_scale", "expected a finite scale > 0, got \(scale)")
+            fail("\(path).init_scale", "expected a finite scale > 0, got \(formatNumber(scale))")
         }
     }
 
@@ -291,7 +291,7 @@ struct SpecValidator {
             fail("\(path).lr", "c/lambda_max is a GD step size; \(optimizer.kind.rawValue) takes a number")
         }
         if let damping = optimizer.damping, !(damping >= 0 && damping.isFinite) {
-            fail("\(path).damping", "expected a finite damping ≥ 0, got \(damping)")
+            fail("\(path).damping", "expected a finite damping ≥ 0, got \(formatNumber(damping))")
         }
         if optimizer.damping != nil, optimizer.kind == .gd {
             fail("\(path).damping", "does not apply to gd: damping is used by ngd and kfac", key: true)
