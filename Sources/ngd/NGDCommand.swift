@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NGD
+import Render
 
 /// The `ngd` command. Subcommands live one per file; this file only wires them and maps errors to exit codes:
 /// 0 success, 1 runtime failure (files, numerics), 2 usage error (bad option or value), 130 interrupted.
@@ -23,21 +24,41 @@ struct NGDCommand: ParsableCommand {
         ]
     )
 
+    /// The commands whose PDFs and manifests carry SOURCE_DATE_EPOCH's date.
+    static let datedCommands: [ParsableCommand.Type] = [Figure1Command.self, PaperCommand.self, PlotCommand.self,
+                                                        ReportCommand.self]
+
     static func main() {
         do {
             var command = try parseAsRoot()
+            if datedCommands.contains(where: { type(of: command) == $0 }) { try requireValidSourceDateEpoch() }
             try command.run()
         } catch let error as NGDError {
-            FileHandle.standardError.write(Data("ngd: \(error.description)\n".utf8))
+            printError(error.source.isEmpty ? error.message : ErrorText.visible(error.source) + ": " + error.message)
             Foundation.exit(error.isUsageError ? 2 : 1)
         } catch {
             let code = exitCode(for: error)
             // Help and --version are "errors" with a success code: let ArgumentParser print them.
             if code == .success { exit(withError: error) }
             let firstLine = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data("ngd: \(firstLine)\n".utf8))
+            printError(firstLine)
             // ArgumentParser reports usage problems as EX_USAGE (64); ngd documents 2 for usage errors.
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+
+    /// `ngd: TEXT` on stderr, with control characters made visible: an error may quote a file name, spec text or
+    /// data, and a raw terminal escape there would act on the user's terminal instead of being read.
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data("ngd: \(ErrorText.visible(text, keepingNewlines: true))\n".utf8))
+    }
+
+    /// A malformed SOURCE_DATE_EPOCH is a usage error, never silently replaced by the default date.
+    static func requireValidSourceDateEpoch() throws {
+        do {
+            _ = try SourceDateEpoch.seconds()
+        } catch {
+            throw NGDError(SourceDateEpoch.variable, error.description, usage: true)
         }
     }
 }

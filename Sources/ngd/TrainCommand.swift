@@ -17,14 +17,15 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("lr"), help: "Step size η (default: GD 1/λ_max(G₀), NGD 0.5, K-FAC 0.5).")
     var learningRate: Double?
 
-    @Option(help: "NGD: λ in (JJᵀ + λI)⁻¹; K-FAC: factored Tikhonov damping. 0 = the theory.")
-    var damping: Double = 0
+    // Optionals so that a value typed for a run that does not use it is refused; defaults applied in run().
+    @Option(help: "NGD: λ in (JJᵀ + λI)⁻¹; K-FAC: factored Tikhonov damping (default 0 = the theory; not for gd).")
+    var damping: Double?
 
     @Option(help: "Loss: squared or pseudo-huber.")
     var loss: LossKind = .squared
 
-    @Option(name: .customLong("huber-delta"), help: "δ of the pseudo-Huber loss.")
-    var huberDelta: Double = 1
+    @Option(name: .customLong("huber-delta"), help: "δ of the pseudo-Huber loss (default 1; only with --loss pseudo-huber).")
+    var huberDelta: Double?
 
     @Flag(help: "Train the linearised model u₀ + J₀(θ − θ₀) (the exact theory curve).")
     var linearized = false
@@ -48,10 +49,13 @@ struct TrainCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
+        try refuseInapplicableOptions()
         let request = try data.request(outputs: model.outputs, seed: model.seed)
+        let defaults = TrainingConfig()
         let config = TrainingConfig(width: model.width, outputs: model.outputs, initScale: model.initScale,
                                     seed: model.seed, trainOutputLayer: model.trainOutputLayer, optimizer: optimizer,
-                                    learningRate: learningRate, damping: damping, loss: loss, huberDelta: huberDelta,
+                                    learningRate: learningRate, damping: damping ?? defaults.damping, loss: loss,
+                                    huberDelta: huberDelta ?? defaults.huberDelta,
                                     linearized: linearized, steps: steps, stopTolerance: stopTolerance, recordOutputs: recordOutputs,
                                     recordWeights: recordWeights, data: request)
         try config.validate()   // before loading data: bad options fail fast
@@ -65,6 +69,22 @@ struct TrainCommand: ParsableCommand {
             try OutputFile.write(bytes, to: out)
         case .csv:
             try OutputFile.write(Data(Self.csv(run).utf8), to: out)
+        }
+    }
+
+    /// Refuses options this run would ignore, so that the recorded config holds only what was used.
+    private func refuseInapplicableOptions() throws {
+        if damping != nil, optimizer == .gd {
+            throw NGDError("--damping", "does not apply to gd (it damps the NGD and K-FAC solves); use --optimizer ngd or kfac",
+                           usage: true)
+        }
+        if huberDelta != nil, loss != .pseudoHuber {
+            throw NGDError("--huber-delta", "applies only with --loss pseudo-huber", usage: true)
+        }
+        if format == .csv {
+            for (option, isGiven) in [("--record-outputs", recordOutputs), ("--record-weights", recordWeights)] where isGiven {
+                throw NGDError(option, "is recorded in JSON only; use --format json", usage: true)
+            }
         }
     }
 

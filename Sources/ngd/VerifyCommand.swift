@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NGD
+import Render
 import Report
 
 /// `ngd verify DIR`: checks that a report directory is intact and reproducible.
@@ -46,6 +47,11 @@ struct VerifyCommand: ParsableCommand {
             }
             // Render reads the PDF creation date from the process environment: re-run with the recorded one.
             let recordedEpoch = try ReportSeams.translatingErrors { try ManifestHeader.read(from: directory).sourceDateEpoch }
+            do {
+                _ = try SourceDateEpoch.seconds(from: recordedEpoch)
+            } catch {
+                throw NGDError((directory as NSString).appendingPathComponent("manifest.json"), "sourceDateEpoch: \(error)")
+            }
             if let epoch = recordedEpoch { setenv("SOURCE_DATE_EPOCH", epoch, 1) } else { unsetenv("SOURCE_DATE_EPOCH") }
             var configuration = try ReportSeams.configuration(quiet: quiet)
             configuration.progress = ProgressReporter.standard(quiet: quiet)

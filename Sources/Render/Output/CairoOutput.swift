@@ -13,10 +13,11 @@ final class ByteSink {
 }
 
 /// Fixed PDF creation date for byte-identical output: SOURCE_DATE_EPOCH when set, else 2019-05-27T00:00:00Z.
+/// The commands that draw refuse a malformed SOURCE_DATE_EPOCH before they start (`SourceDateEpoch`).
 public enum ReproducibleDate {
     public static var iso8601: String {
         var seconds: TimeInterval = 1_558_915_200      // 2019-05-27T00:00:00Z
-        if let s = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let v = Double(s), v.isFinite, v >= 0 { seconds = v }
+        if let given = try? SourceDateEpoch.seconds() { seconds = TimeInterval(given) }
         let f = ISO8601DateFormatter()
         f.timeZone = TimeZone(identifier: "UTC")
         return f.string(from: Date(timeIntervalSince1970: seconds))

@@ -109,7 +109,7 @@ public struct HTMLReportWriter {
             sections.append(["anchor": section.id, "heading": prose(section.title), "number": index + 1, "blocks": blocks])
         }
         let failed = total - passed
-        return [
+        let context: [String: Any] = [
             "tool": provenance.tool, "toolVersion": provenance.toolVersion,
             "title": document.title,
             "hasDescription": document.description != nil,
@@ -127,6 +127,36 @@ public struct HTMLReportWriter {
             "provenanceNumber": sections.count + 1,
             "provenance": Self.provenanceRows(provenance).map { ["name": $0.0, "value": $0.1] },
         ]
+        return context.mapValues(Self.withoutControlCharacters)
+    }
+
+    /// Every string of a template context with its control characters (C0 but tab and newline, DEL, C1) written
+    /// as visible `\u{..}` text: they are not allowed in HTML or in the inline SVG's XML, and Mustache's escaping
+    /// leaves them alone. Strings without one are returned as they are.
+    static func withoutControlCharacters(_ value: Any) -> Any {
+        switch value {
+        case let text as String: return visibleControlCharacters(text)
+        case let dictionary as [String: Any]: return dictionary.mapValues(withoutControlCharacters)
+        case let list as [[String: Any]]: return list.map { $0.mapValues(withoutControlCharacters) }
+        case let list as [Any]: return list.map(withoutControlCharacters)
+        default: return value
+        }
+    }
+
+    static func visibleControlCharacters(_ text: String) -> String {
+        func isControl(_ scalar: Unicode.Scalar) -> Bool {
+            (scalar.value < 0x20 && scalar != "\t" && scalar != "\n") || (0x7F...0x9F).contains(scalar.value)
+        }
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     private func claimRow(_ claim: ClaimOutcome, prose: (String) -> String) -> [String: Any] {

@@ -80,6 +80,7 @@ public struct ReportBuilder {
 
     @discardableResult
     public func build(specSource: String, specFile: String, into output: String) throws -> BuildSummary {
+        try configuration.requireValidSourceDateEpoch()
         let spec = try ExperimentSpec.parse(yaml: specSource, file: specFile)
         let experiment = try spec.resolved()
         let fileManager = FileManager.default

@@ -69,6 +69,7 @@ public struct PaperReport {
     @discardableResult
     public func build(into output: String, configuration: ReportConfiguration,
                       progress: ((String) -> Void)? = nil) throws -> Summary {
+        try configuration.requireValidSourceDateEpoch()
         let transaction = try ReportTransaction(output: output)
         let output = transaction.output, staging = transaction.staging
         try transaction.prepareStaging(seedingRunsFrom: (output as NSString).appendingPathComponent("runs"))

@@ -1,5 +1,6 @@
 import Foundation
 import NGD
+import Render
 
 /// Where a report came from. Everything here is a fact of the code and the machine, never of the clock:
 /// wall time and the start date live only in `timing.json`, outside the verified files (docs/SPEC.md, "Reproducibility").
@@ -103,7 +104,7 @@ extension Provenance {
     }
 
     static func sourceDate(_ epoch: String?) -> String? {
-        guard let epoch, let seconds = Int(epoch.trimmingCharacters(in: .whitespaces)) else { return nil }
+        guard let seconds = try? SourceDateEpoch.seconds(from: epoch) else { return nil }
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))

@@ -26,6 +26,7 @@ extension ExperimentSpec {
         guard let root else {
             throw SpecError(file: file, line: 1, column: 1, path: "", message: "the spec is empty")
         }
+        if let error = ControlCharacterCheck.firstProblem(in: root, file: file) { throw error }
         let decoder = StrictNodeDecoder(file: file)
         let spec = try decoder.decode(ExperimentSpec.self, from: root)
         var validator = SpecValidator(spec: spec, file: file, marks: decoder.marks, keyMarks: decoder.keyMarks)
@@ -79,8 +80,15 @@ struct SpecValidator {
 
     mutating func fail(_ path: String, _ message: String, key: Bool = false) {
         let mark = (key ? keyMarks[path] : nil) ?? marks[path] ?? keyMarks[path] ?? nearestMark(path)
-        errors.append(SpecError(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, path: path, message: message))
+        let error = SpecError(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, path: path, message: message)
+        // A data set shared by several runs would otherwise report the same problem once per run.
+        if !errors.contains(error) { errors.append(error) }
     }
+
+    /// Figure ids become file names and anchors; claim ids anchors and keys. Longer ids are refused.
+    static let maximumIDLength = 64
+    /// Explicit figure sizes: inches, each side in (0, maximumFigureInches].
+    static let maximumFigureInches = 50.0
 
     /// The mark of the closest enclosing path that was recorded (for a missing value).
     func nearestMark(_ path: String) -> Mark? {
@@ -108,12 +116,14 @@ struct SpecValidator {
             let path = "runs[\(index)]"
             checkRunID(run.id, at: path, seen: &runIDs)
             checkReferences(dataset: run.dataset, model: run.model, optimizer: run.optimizer, at: path)
+            checkCombination(dataset: run.dataset, model: run.model, optimizer: run.optimizer, over: [:], at: path)
             if run.steps < 0 { fail("\(path).steps", "expected a number of steps ≥ 0, got \(run.steps)") }
         }
         for (index, sweep) in (spec.sweeps ?? []).enumerated() {
             let path = "sweeps[\(index)]"
             checkRunID(sweep.id, at: path, seen: &runIDs)
             checkReferences(dataset: sweep.dataset, model: sweep.model, optimizer: sweep.optimizer, at: path)
+            checkCombination(dataset: sweep.dataset, model: sweep.model, optimizer: sweep.optimizer, over: sweep.over, at: path)
             if sweep.steps < 0 { fail("\(path).steps", "expected a number of steps ≥ 0, got \(sweep.steps)") }
             if sweep.over.isEmpty { fail("\(path).over", "must vary at least one parameter") }
             for (parameter, values) in sweep.over.sorted(by: { $0.key < $1.key }) {
@@ -126,7 +136,8 @@ struct SpecValidator {
                 if values.isEmpty { fail(valuePath, "must list at least one value") }
                 if Set(values).count != values.count { fail(valuePath, "lists a value twice") }
                 for (valueIndex, value) in values.enumerated() {
-                    if let problem = known.problem(with: value, optimizer: spec.optimizers[sweep.optimizer]?.kind) {
+                    if let problem = known.problem(with: value, optimizer: spec.optimizers[sweep.optimizer]?.kind,
+                                                   dataset: spec.datasets[sweep.dataset]?.kind) {
                         fail("\(valuePath)[\(valueIndex)]", problem)
                     }
                 }
@@ -137,6 +148,7 @@ struct SpecValidator {
         for (index, figure) in (spec.figures ?? []).enumerated() {
             let path = "figures[\(index)]"
             if !Self.isFileSafe(figure.id) { fail("\(path).id", "must be letters, digits, '_' or '-', got \"\(figure.id)\"") }
+            checkLength(of: figure.id, at: "\(path).id")
             if figure.id == "claims" { fail("\(path).id", "\"claims\" is reserved (data/claims.json holds the claim outcomes)") }
             if !figureIDs.insert(figure.id).inserted { fail("\(path).id", "figure id \"\(figure.id)\" is used twice") }
             if figure.runs.isEmpty { fail("\(path).runs", "must name at least one run or sweep") }
@@ -153,8 +165,10 @@ struct SpecValidator {
             if let x = figure.x, SweepParameter(rawValue: x) == nil {
                 fail("\(path).x", "expected a sweep parameter (\(SweepParameter.allCases.map(\.rawValue).joined(separator: ", "))), got \"\(x)\"")
             }
-            if let size = figure.size, case .inches(let width, let height) = size, !(width > 0 && height > 0) {
-                fail("\(path).size", "expected a positive width and height in inches, got \(width) × \(height)")
+            if let size = figure.size, case .inches(let width, let height) = size,
+               !([width, height].allSatisfy { $0 > 0 && $0 <= Self.maximumFigureInches }) {
+                fail("\(path).size", "expected a width and height in inches, each > 0 and ≤ \(formatNumber(Self.maximumFigureInches)), "
+                                   + "got \(formatNumber(width)) × \(formatNumber(height))")
             }
         }
 
@@ -162,9 +176,14 @@ struct SpecValidator {
         for (index, claim) in (spec.claims ?? []).enumerated() {
             let path = "claims[\(index)]"
             if !Self.isFileSafe(claim.id) { fail("\(path).id", "must be letters, digits, '_' or '-', got \"\(claim.id)\"") }
+            checkLength(of: claim.id, at: "\(path).id")
             if !claimIDs.insert(claim.id).inserted { fail("\(path).id", "claim id \"\(claim.id)\" is used twice") }
-            if let tolerance = claim.tolerance, !(tolerance >= 0) {
-                fail("\(path).tolerance", "expected a tolerance ≥ 0, got \(tolerance)")
+            // An infinite tolerance would let any measurement, even an infinite one, pass.
+            if let tolerance = claim.tolerance, !(tolerance >= 0 && tolerance.isFinite) {
+                fail("\(path).tolerance", "expected a finite tolerance ≥ 0, got \(formatNumber(tolerance))")
+            }
+            if case .number(let value) = claim.predicted, !value.isFinite {
+                fail("\(path).predicted", "expected a finite number, got \(formatNumber(value))")
             }
             if claim.compare == .approximately || claim.compare == .approx, claim.tolerance == nil {
                 fail("\(path).compare", "≈ needs a tolerance")
@@ -173,6 +192,12 @@ struct SpecValidator {
             if case .text(let text) = claim.predicted {
                 checkExpression(text, at: "\(path).predicted", runIDs: runIDs)
             }
+        }
+    }
+
+    mutating func checkLength(of id: String, at path: String) {
+        if id.count > Self.maximumIDLength {
+            fail(path, "is \(id.count) characters long; at most \(Self.maximumIDLength) are allowed")
         }
     }
 
@@ -227,22 +252,35 @@ struct SpecValidator {
         positive(dataset.outputs, "outputs", "number of outputs")
         positive(dataset.perClass, "per_class", "number of examples per class")
         if let pairs = dataset.pairs, pairs < 0 { fail("\(path).pairs", "expected a number of pairs ≥ 0, got \(pairs)") }
-        if let epsilon = dataset.epsilon, !(epsilon > 0) { fail("\(path).epsilon", "expected an angle > 0 (radians), got \(epsilon)") }
-        if let noise = dataset.targetNoise, !(noise >= 0) { fail("\(path).target_noise", "expected a standard deviation ≥ 0, got \(noise)") }
-        if let kappa = dataset.inputConditioning, !(kappa >= 1) {
-            fail("\(path).input_conditioning", "expected a condition number ≥ 1, got \(kappa)")
+        if let epsilon = dataset.epsilon, !(epsilon > 0 && epsilon <= Double.pi / 2) {
+            fail("\(path).epsilon", "expected an angle in radians with 0 < ε ≤ π/2, got \(formatNumber(epsilon))")
+        }
+        if dataset.kind == .lambda0, let d = dataset.d, d == 1 {
+            fail("\(path).d", "lambda0 data needs an input dimension of at least 2, got \(d)")
+        }
+        if let noise = dataset.targetNoise, !(noise >= 0 && noise.isFinite) {
+            fail("\(path).target_noise", "expected a finite standard deviation ≥ 0, got \(formatNumber(noise))")
+        }
+        if let kappa = dataset.inputConditioning, !(kappa >= 1 && kappa.isFinite) {
+            fail("\(path).input_conditioning", "expected a finite condition number ≥ 1, got \(kappa)")
         }
         if let classes = dataset.classes {
             if classes.count < 2 { fail("\(path).classes", "expected at least two classes") }
             if Set(classes).count != classes.count { fail("\(path).classes", "lists a class twice") }
+            if let bad = classes.first(where: { !(0...9).contains($0) }) {
+                fail("\(path).classes", "class \(bad) is not a digit 0–9")
+            }
         }
-        if dataset.kind == .csv, dataset.path == nil { fail(path, "a csv data set needs a path") }
+        if dataset.kind == .csv, dataset.path?.isEmpty ?? true { fail(path, "a csv data set needs a path") }
+        checkApplicability(of: dataset, at: path)
     }
 
     mutating func validate(_ model: ModelSpec, at path: String) {
         if model.width <= 0 { fail("\(path).width", "expected a positive width, got \(model.width)") }
         if let outputs = model.outputs, outputs <= 0 { fail("\(path).outputs", "expected a positive number of outputs, got \(outputs)") }
-        if let scale = model.initScale, !(scale > 0) { fail("\(path).init_scale", "expected a scale > 0, got \(scale)") }
+        if let scale = model.initScale, !(scale > 0 && scale.isFinite) {
+            fail("\(path).init_scale", "expected a finite scale > 0, got \(formatNumber(scale))")
+        }
     }
 
     mutating func validate(_ optimizer: OptimizerSpec, at path: String) {
@@ -252,13 +290,18 @@ struct SpecValidator {
         if case .inverseLambdaMax = optimizer.lr, optimizer.kind != .gd {
             fail("\(path).lr", "c/lambda_max is a GD step size; \(optimizer.kind.rawValue) takes a number")
         }
-        if let damping = optimizer.damping, !(damping >= 0) { fail("\(path).damping", "expected damping ≥ 0, got \(damping)") }
+        if let damping = optimizer.damping, !(damping >= 0 && damping.isFinite) {
+            fail("\(path).damping", "expected a finite damping ≥ 0, got \(formatNumber(damping))")
+        }
+        if optimizer.damping != nil, optimizer.kind == .gd {
+            fail("\(path).damping", "does not apply to gd: damping is used by ngd and kfac", key: true)
+        }
     }
 }
 
 extension SweepParameter {
     /// Why `value` is not acceptable for this parameter, or nil.
-    func problem(with value: SweepValue, optimizer: OptimizerSpec.Kind?) -> String? {
+    func problem(with value: SweepValue, optimizer: OptimizerSpec.Kind?, dataset: DatasetRequest.Kind? = nil) -> String? {
         switch self {
         case .lr:
             let rate: LearningRate?
@@ -267,7 +310,7 @@ extension SweepParameter {
             case .text(let text): rate = LearningRate(text: text)
             }
             guard let rate else { return "\(LearningRate.expectation), got \"\(value)\"" }
-            if !(rate.magnitude > 0) { return "expected a learning rate > 0, got \(value)" }
+            if !(rate.magnitude > 0 && rate.magnitude.isFinite) { return "expected a finite learning rate > 0, got \(value)" }
             if case .inverseLambdaMax = rate, let optimizer, optimizer != .gd {
                 return "c/lambda_max is a GD step size; \(optimizer.rawValue) takes a number"
             }
@@ -276,13 +319,19 @@ extension SweepParameter {
             guard case .number(let number) = value, number == number.rounded(), number > 0, number < 1e12 else {
                 return "expected a positive integer, got \(value)"
             }
+            if self == .d, dataset == .lambda0, number < 2 { return "lambda0 data needs an input dimension of at least 2, got \(value)" }
             return nil
         case .steps, .pairs, .seed:
             guard case .number(let number) = value, number == number.rounded(), number >= 0, number < 9e15 else {
                 return "expected an integer ≥ 0, got \(value)"
             }
             return nil
-        case .epsilon, .initScale:
+        case .epsilon:
+            guard case .number(let number) = value, number > 0, number <= Double.pi / 2 else {
+                return "expected an angle in radians with 0 < ε ≤ π/2, got \(value)"
+            }
+            return nil
+        case .initScale:
             guard case .number(let number) = value, number > 0, number.isFinite else { return "expected a number > 0, got \(value)" }
             return nil
         case .damping, .targetNoise:
