@@ -58,6 +58,12 @@ struct PlotCommand: ParsableCommand {
         guard ["pdf", "svg", "png"].contains(url.pathExtension.lowercased()) else {
             throw NGDError("--out", "expected a .pdf, .svg or .png file, got '\(out)'", usage: true)
         }
+        // The CSV beside the figure is replaced only when ngd wrote it: its first line is the figure-data header.
+        try OutputFile.check(out, inputs: runs)
+        try ReportSeams.translatingErrors {
+            try OutputLocation.checkSidecar((out as NSString).deletingPathExtension + ".csv", of: out,
+                                            header: CSVExport.header, inputs: runs)
+        }
         do { try figure.write(to: url, dpi: dpi) } catch { throw NGDError(out, "cannot write the figure: \(error)") }
     }
 
