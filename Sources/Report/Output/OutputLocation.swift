@@ -73,6 +73,19 @@ public enum OutputLocation {
         }
     }
 
+    // MARK: Data directories
+
+    /// Checks a directory ngd writes files of fixed names into (`ngd bench --dump-dir`): absent, or a real
+    /// directory, never a file or a symbolic link.
+    public static func checkDirectory(_ path: String, option: String) throws {
+        guard !path.isEmpty else { throw OutputRefusal(option, "expected a directory name, got ''") }
+        switch EntryKind(at: path) {
+        case .missing, .directory: return
+        case .symbolicLink: throw OutputRefusal(path, "is a symbolic link; ngd does not write through links it did not create")
+        case .regularFile, .other: throw OutputRefusal(path, "is a file; \(option) expects a directory")
+        }
+    }
+
     // MARK: Single files
 
     /// Checks that the file `path` (named by `option`) may be replaced by a command that reads `inputs`.
