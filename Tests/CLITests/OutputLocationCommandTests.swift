@@ -72,6 +72,18 @@ struct OutputLocationCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["r"])
     }
 
+    @Test("one-character spec and output names build and rebuild (Foundation's path code traps on such names)")
+    func oneCharacterNames() throws {
+        let directory = try CLIRunner.temporaryDirectory("short-names")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(spec.utf8).write(to: directory.appendingPathComponent("s"))
+        for out in ["o", "o/"] {
+            let made = try CLIRunner.run(["report", "s", "--out", out, "--quiet"], currentDirectory: directory)
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["o", "s"])
+    }
+
     @Test("figure1 and plot replace the CSV they wrote beside their figure")
     func ownSidecarIsReplaced() throws {
         let directory = try CLIRunner.temporaryDirectory("sidecar")

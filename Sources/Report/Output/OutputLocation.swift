@@ -124,7 +124,7 @@ public enum OutputLocation {
         for (index, component) in components.enumerated() {
             switch component {
             case ".": continue
-            case "..": current = (current as NSString).deletingLastPathComponent
+            case "..": current = PathText.parent(of: current)
             default:
                 let next = (current as NSString).appendingPathComponent(component)
                 let isLast = index == components.count - 1
@@ -166,11 +166,9 @@ enum EntryKind: Equatable {
     case missing, directory, regularFile, symbolicLink, other
 
     init(at path: String) {
-        // A trailing slash would make lstat follow a link.
-        var path = Substring(path)
-        while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
         var info = stat()
-        guard lstat(String(path), &info) == 0 else { self = .missing; return }
+        // Without trailing slashes: they would make lstat follow a link.
+        guard lstat(PathText.withoutTrailingSlashes(path), &info) == 0 else { self = .missing; return }
         switch info.st_mode & S_IFMT {
         case S_IFDIR: self = .directory
         case S_IFREG: self = .regularFile

@@ -73,8 +73,8 @@ public struct ReportBuilder {
 
     private static func sibling(_ output: String, suffix: String) -> String {
         let standardized = (output as NSString).standardizingPath
-        let parent = (standardized as NSString).deletingLastPathComponent
-        let name = (standardized as NSString).lastPathComponent
+        let parent = PathText.parent(of: standardized)
+        let name = PathText.lastComponent(of: standardized)
         return ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".\(name).\(suffix)")
     }
 
@@ -84,7 +84,7 @@ public struct ReportBuilder {
     public static func inputPaths(of spec: ExperimentSpec, specFile: String, templatesDirectory: String?,
                                   caches: [String], environment: [String: String]) -> [String] {
         var paths = [specFile] + caches + [templatesDirectory].compactMap { $0 }
-        let specDirectory = (specFile as NSString).deletingLastPathComponent
+        let specDirectory = PathText.parent(of: specFile)
         for dataset in spec.datasets.values {
             if let path = dataset.path {
                 paths.append(path)

@@ -29,7 +29,7 @@ struct ReportTransaction {
         if EntryKind(at: retired) == .directory, let foreign = ReportOwnership.firstForeignEntry(in: retired) {
             throw OutputRefusal(retired, foreign.reason)
         }
-        let parent = (self.output as NSString).deletingLastPathComponent
+        let parent = PathText.parent(of: self.output)
         do {
             try FileManager.default.createDirectory(atPath: parent.isEmpty ? "." : parent,
                                                     withIntermediateDirectories: true)

@@ -5,7 +5,7 @@ import Render
 /// then rename): creates the directory on the way and reports failures as `ReportError`.
 enum AtomicFile {
     static func write(_ data: Data, to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathText.parent(of: path)
         do {
             try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory,
                                                     withIntermediateDirectories: true)
