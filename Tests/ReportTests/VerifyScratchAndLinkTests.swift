@@ -36,6 +36,21 @@ import Testing
         #expect(try scratchDirectories(in: scratchRoot).isEmpty)
     }
 
+    @Test func anInterruptedVerifyLeavesNoScratchDirectory() throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.appending("report")
+        try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "sample.yaml", into: output)
+        let scratchRoot = directory.appending("tmp")
+        try FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
+        let executor = FakeExecutor()
+        let budget = Budget(runs: 2)
+        #expect(throws: ReportError.interrupted) {
+            try ReportVerifier(configuration: configuration(executor: executor, stop: { budget.exhausted(executor.calls) }))
+                .verify(directory: output, scratchRoot: scratchRoot)
+        }
+        #expect(try scratchDirectories(in: scratchRoot).isEmpty)
+    }
+
     @Test func keepScratchKeepsTheRerun() throws {
         let directory = try TemporaryDirectory()
         let output = directory.appending("report")
