@@ -24,10 +24,12 @@ struct AnalyzeCommand: ParsableCommand {
         let config = TrainingConfig(width: model.width, outputs: model.outputs, initScale: model.initScale,
                                     seed: model.seed, trainOutputLayer: model.trainOutputLayer, data: request)
         try config.validate()
+        let inputs = OutputFile.inputs(of: request)
+        try OutputFile.check(out, inputs: inputs)
         let dataset = try data.load(request)
         let analysis = try Analysis(dataset: dataset, config: config)
         var bytes = try TrainingRun.makeEncoder().encode(analysis)
         bytes.append(0x0A)
-        try OutputFile.write(bytes, to: out)
+        try OutputFile.write(bytes, to: out, inputs: inputs)
     }
 }

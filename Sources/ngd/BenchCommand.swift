@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NGD
+import Report
 
 /// `ngd bench`: times one step of each optimizer (and the forward pass and Gram) on the paper's network at
 /// a few sizes, with GEMM rates, peak RSS and the BLAS in use; `--dump-dir` writes the very data for the
@@ -34,6 +35,7 @@ struct BenchCommand: ParsableCommand {
             throw NGDError("--lr", "expected a positive finite step size, got \(learningRate)", usage: true)
         }
         let list = try sizes.map { try BenchmarkSize.parseList($0) } ?? BenchmarkSize.defaults
+        if let dumpDir { try Self.checkDumpLocations(dumpDir, sizes: list) }
         let blas = BLASInfo.current
         if let warning = blas.genericKernelWarning { Self.printError("warning: \(warning)") }
         if repeats < 5 { Self.printError("note: fewer than 5 repeats; medians are rough") }
@@ -53,6 +55,21 @@ struct BenchCommand: ParsableCommand {
             var bytes = try encoder.encode(results)
             bytes.append(0x0A)
             FileHandle.standardOutput.write(bytes)
+        }
+    }
+
+    /// The dump directory, each size's folder in it and the files written there (`PeerExchangeFormat`) must be
+    /// real directories and plain files, never links; checked before anything is timed.
+    static func checkDumpLocations(_ directory: String, sizes: [BenchmarkSize]) throws {
+        try ReportSeams.translatingErrors {
+            try OutputLocation.checkDirectory(directory, option: "--dump-dir")
+            for size in sizes {
+                let folder = (directory as NSString).appendingPathComponent(size.directoryName)
+                try OutputLocation.checkDirectory(folder, option: "--dump-dir")
+                for name in ["X.bin", "Y.bin", "W.bin", "A.bin", "meta.json"] {
+                    try OutputLocation.checkFile((folder as NSString).appendingPathComponent(name), option: "--dump-dir")
+                }
+            }
         }
     }
 

@@ -103,6 +103,14 @@ struct Figure1Command: ParsableCommand {
         case .synthetic:
             data = DatasetRequest(kind: .synthetic, count: 2 * perClass, dimension: 16, outputs: 2, seed: seed)
         }
+        // Both outputs are checked before anything is computed; the CSV beside the figure is replaced only when
+        // ngd wrote it (its first line is the header below).
+        let inputs = OutputFile.inputs(of: data)
+        try OutputFile.check(out, inputs: inputs)
+        let csvPath = (out as NSString).deletingPathExtension + ".csv"
+        try ReportSeams.translatingErrors {
+            try OutputLocation.checkSidecar(csvPath, of: out, header: Self.csvHeader, inputs: inputs)
+        }
         let request = Figure1Request(data: data, width: width, seed: seed, ngdLearningRate: ngdLearningRate,
                                      gdLearningRate: gdLearningRate, steps: steps)
         let context = StudyContext(settings: PaperSettings(), cacheDirectory: nil)
@@ -110,8 +118,7 @@ struct Figure1Command: ParsableCommand {
         let (w, h) = try inches()
         let figure = Figure1Study.combinedFigure(result, widthInches: w, heightInches: h)
 
-        let stem = (out as NSString).deletingPathExtension
-        try OutputFile.write(Data(result.csv.utf8), to: stem + ".csv")
+        try OutputFile.write(Data(result.csv.utf8), to: csvPath, inputs: inputs)
         let renderer = CairoFigureRenderer(theme: theme == "slides" ? .slides : .paper)
         let drawing = try ReportSeams.translatingErrors { try renderer.render(figure, idPrefix: "figure1-") }
         let bytes: Data
@@ -120,6 +127,9 @@ struct Figure1Command: ParsableCommand {
         case "svg": bytes = drawing.svg
         default: bytes = drawing.png
         }
-        try OutputFile.write(bytes, to: out)
+        try OutputFile.write(bytes, to: out, inputs: inputs)
     }
+
+    /// How every CSV `ngd figure1` writes begins (`Figure1Result.csv`): what marks the file beside the figure as ngd's.
+    static let csvHeader = "example,class,u1,u2,y1,y2,ngd_du1,ngd_du2,gd_du1,gd_du2,"
 }

@@ -1,33 +1,47 @@
 import Foundation
 import NGD
+import Render
+import Report
 
-/// Writes command output to stdout, or atomically to a file: the bytes go to a temporary file in the same
-/// directory, which is then renamed over the destination, so readers never see a half-written file.
+/// Command output: stdout, or a file written through the one atomic writer (Render's `AtomicFile`: temporary
+/// file beside the destination, then rename, so readers never see half a file), after the output-location rule
+/// (`OutputLocation.checkFile`): never a directory, a symbolic link or one of the command's inputs.
 enum OutputFile {
-    static func write(_ data: Data, to path: String?) throws {
-        guard let path, path != "-" else {
-            FileHandle.standardOutput.write(data)
-            return
-        }
-        let destination = URL(fileURLWithPath: path)
-        let directory = destination.deletingLastPathComponent()
+    /// Checks `path` before any work is done: refusals are usage errors (exit 2), a missing directory a runtime one.
+    static func check(_ path: String?, inputs: [String] = []) throws {
+        guard let path, path != "-" else { return }
+        try ReportSeams.translatingErrors { try OutputLocation.checkFile(path, inputs: inputs) }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw NGDError(path, "the directory \(directory.path) does not exist")
         }
-        let temporary = directory.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(getpid())")
+    }
+
+    static func write(_ data: Data, to path: String?, inputs: [String] = []) throws {
+        guard let path, path != "-" else {
+            FileHandle.standardOutput.write(data)
+            return
+        }
+        try check(path, inputs: inputs)
         do {
-            try data.write(to: temporary)
-            if rename(temporary.path, destination.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temporary)
-                throw NGDError(path, "cannot move the output into place: \(reason)")
-            }
-        } catch let error as NGDError {
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw NGDError(path, "cannot write the output: \(error.localizedDescription)")
+            try AtomicFile.write(data, to: URL(fileURLWithPath: path))
+        } catch let error as RenderError {
+            throw NGDError(path, error.message)
+        }
+    }
+
+    /// The files a data set is read from (its CSV or digits file, or the MNIST files of its directory), which no
+    /// output may replace.
+    static func inputs(of request: DatasetRequest) -> [String] {
+        switch request.kind {
+        case .csv, .digits:
+            return request.path.map { [$0] } ?? []
+        case .mnist:
+            guard let files = try? MNIST.files(in: MNIST.directory(request.path)) else { return [] }
+            return [files.images, files.labels]
+        case .synthetic, .lambda0:
+            return []
         }
     }
 }

@@ -85,6 +85,8 @@ struct PaperCommand: ParsableCommand {
         } catch ReportError.interrupted {
             FileHandle.standardError.write(Data("\nngd: \(ReportError.interrupted)\n".utf8))
             Foundation.exit(130)
+        } catch let refusal as OutputRefusal {
+            throw NGDError(refusal.path, refusal.reason, usage: true)
         } catch let error as ReportError {
             throw NGDError("ngd paper", error.description)
         }

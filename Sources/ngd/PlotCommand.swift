@@ -33,6 +33,16 @@ struct PlotCommand: ParsableCommand {
     var out: String
 
     func run() throws {
+        guard ["pdf", "svg", "png"].contains((out as NSString).pathExtension.lowercased()) else {
+            throw NGDError("--out", "expected a .pdf, .svg or .png file, got '\(out)'", usage: true)
+        }
+        // Checked before any run is read. The CSV beside the figure is replaced only when ngd wrote it: its first
+        // line is the figure-data header.
+        try OutputFile.check(out, inputs: runs)
+        try ReportSeams.translatingErrors {
+            try OutputLocation.checkSidecar((out as NSString).deletingPathExtension + ".csv", of: out,
+                                            header: CSVExport.header, inputs: runs)
+        }
         let loaded = try runs.map { path -> (label: String, run: TrainingRun) in
             guard let data = FileManager.default.contents(atPath: path) else { throw NGDError(path, "cannot read the run file") }
             do {
@@ -55,9 +65,6 @@ struct PlotCommand: ParsableCommand {
         let figure = try RunComparisonPlot(runs: loaded, metric: metric, showsTheory: theory)
             .figure(size: figureSize, theme: themeValue)
         let url = URL(fileURLWithPath: out)
-        guard ["pdf", "svg", "png"].contains(url.pathExtension.lowercased()) else {
-            throw NGDError("--out", "expected a .pdf, .svg or .png file, got '\(out)'", usage: true)
-        }
         do { try figure.write(to: url, dpi: dpi) } catch { throw NGDError(out, "cannot write the figure: \(error)") }
     }
 

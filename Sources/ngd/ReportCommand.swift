@@ -47,6 +47,9 @@ struct ReportCommand: ParsableCommand {
         // Spec problems are reported before anything else is set up.
         let parsed = try ReportSeams.translatingErrors { try ExperimentSpec.parse(yaml: source, file: spec) }
         let output = out ?? "out/" + ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
+        let inputs = ReportBuilder.inputPaths(of: parsed, specFile: spec, templatesDirectory: templates, caches: caches,
+                                              environment: ProcessInfo.processInfo.environment)
+        try ReportSeams.translatingErrors { try OutputLocation.checkReportDirectory(output, inputs: inputs) }
         if dryRun {
             try listRuns(try ReportSeams.translatingErrors { try parsed.resolved() }, output: output, shard: shardValue)
             return
@@ -112,8 +115,8 @@ enum ReportSeams {
                                           fontFiles: fontFiles))
     }
 
-    /// Report's errors in the CLI's shape: spec problems are usage errors (exit 2) located at file:line:column;
-    /// an interruption exits 130 with the cache consistent.
+    /// Report's errors in the CLI's shape: spec problems and refused output locations are usage errors (exit 2),
+    /// spec problems located at file:line:column; an interruption exits 130 with the cache consistent.
     static func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
@@ -124,6 +127,8 @@ enum ReportSeams {
         } catch ReportError.interrupted {
             FileHandle.standardError.write(Data("\nngd: \(ReportError.interrupted)\n".utf8))
             Foundation.exit(130)
+        } catch let refusal as OutputRefusal {
+            throw NGDError(refusal.path, refusal.reason, usage: true)
         } catch let error as ReportError {
             throw NGDError("", error.description)
         } catch let error as FigureError {

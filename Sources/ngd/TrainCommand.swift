@@ -59,6 +59,8 @@ struct TrainCommand: ParsableCommand {
                                     linearized: linearized, steps: steps, stopTolerance: stopTolerance, recordOutputs: recordOutputs,
                                     recordWeights: recordWeights, data: request)
         try config.validate()   // before loading data: bad options fail fast
+        let inputs = OutputFile.inputs(of: request)
+        try OutputFile.check(out, inputs: inputs)
         let dataset = try data.load(request)
         let run = try Trainer(config: config, dataset: dataset).run()
         Self.warnAboutNumerics(of: run)
@@ -66,9 +68,9 @@ struct TrainCommand: ParsableCommand {
         case .json:
             var bytes = try TrainingRun.makeEncoder().encode(run)
             bytes.append(0x0A)
-            try OutputFile.write(bytes, to: out)
+            try OutputFile.write(bytes, to: out, inputs: inputs)
         case .csv:
-            try OutputFile.write(Data(Self.csv(run).utf8), to: out)
+            try OutputFile.write(Data(Self.csv(run).utf8), to: out, inputs: inputs)
         }
     }
 

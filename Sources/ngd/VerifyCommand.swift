@@ -24,7 +24,7 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .customLong("files-only"), help: "Only check the files against the manifest; do not re-run.")
     var filesOnly = false
 
-    @Flag(name: .customLong("keep-scratch"), help: "Keep the scratch re-run directory even when everything matches.")
+    @Flag(name: .customLong("keep-scratch"), help: "Keep the scratch re-run directory (otherwise deleted, whatever the outcome).")
     var keepScratch = false
 
     @Flag(name: .long, help: "No progress output on stderr.")
@@ -77,6 +77,7 @@ struct VerifyCommand: ParsableCommand {
         for path in report.missing { lines.append("missing:   \(path)") }
         for path in report.unlisted { lines.append("unlisted:  \(path)") }
         for path in report.differing { lines.append("differs:   \(path)") }
+        for path in report.symbolicLinks { lines.append("symlink:   \(path) (a report holds no links; not followed)") }
         if !report.environmentChanges.isEmpty {
             lines.append("provenance differs from the recorded report:")
             lines += report.environmentChanges.map { "  \($0)" }

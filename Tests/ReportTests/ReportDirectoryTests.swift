@@ -17,8 +17,8 @@ import Testing
             #expect(files.contains(expected), "missing \(expected)")
         }
         #expect(files.filter { $0.hasPrefix("runs/") }.count == 8)
-        // No staging or retired directory is left behind (only the lock file).
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.appending("out")).sorted() == [".report.lock", "report"])
+        // No staging, retired or lock file is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.appending("out")) == ["report"])
     }
 
     @Test func manifestHashesMatchEveryFileExceptManifestAndTiming() throws {
@@ -95,6 +95,7 @@ import Testing
             .build(specSource: changed, specFile: "sample.yaml", into: output)
         #expect(summary.runsTrained == 3)
         #expect(summary.runsCached == 5)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["report"])
     }
 
     @Test func aSwapInterruptedBetweenRenamesIsRepaired() throws {
@@ -123,14 +124,111 @@ import Testing
     }
 }
 
-@Suite struct DirectoryLockTests {
-    @Test func aSecondBuilderOnTheSameDirectoryIsRefused() throws {
+@Suite struct ReportReplacementTests {
+    @Test func replacingAnNGDReportWorksAndLeavesNoLockOrPreviousBehind() throws {
         let directory = try TemporaryDirectory()
         let output = directory.appending("report")
-        let held = try DirectoryLock(path: ReportBuilder.lockPath(output))
-        #expect(throws: ReportError.self) {
-            try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "s.yaml", into: output)
+        try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "sample.yaml", into: output)
+        let changed = sampleSpec.replacingOccurrences(of: "steps: 12", with: "steps: 14")
+        let summary = try ReportBuilder(configuration: configuration()).build(specSource: changed, specFile: "sample.yaml",
+                                                                              into: output)
+        #expect(summary.assembled)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["report"])
+        let manifest = try String(contentsOfFile: (output as NSString).appendingPathComponent("manifest.json"), encoding: .utf8)
+        #expect(manifest.contains("steps: 14"))
+    }
+
+    @Test func aFileNGDDidNotWriteInsideAnOldReportIsRefusedAndKept() throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.appending("report")
+        try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "sample.yaml", into: output)
+        let notes = (output as NSString).appendingPathComponent("figures/notes.txt")
+        try "mine\n".write(toFile: notes, atomically: false, encoding: .utf8)
+        let before = snapshot(output)
+        let executor = FakeExecutor()
+        #expect {
+            try ReportBuilder(configuration: configuration(executor: executor)).build(specSource: sampleSpec,
+                                                                                      specFile: "sample.yaml", into: output)
+        } throws: { error in
+            (error as? OutputRefusal)?.reason.hasPrefix("holds figures/notes.txt, which ngd did not write") == true
         }
-        withExtendedLifetime(held) {}
+        #expect(executor.calls == 0)
+        #expect(snapshot(output) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["report"])
+    }
+
+    @Test func aNonEmptyDirectoryThatIsNoReportIsRefusedAndAnEmptyOneIsUsed() throws {
+        let directory = try TemporaryDirectory()
+        let thesis = directory.appending("mine/thesis.tex")
+        try FileManager.default.createDirectory(atPath: directory.appending("mine"), withIntermediateDirectories: true)
+        try "\\documentclass{article}\n".write(toFile: thesis, atomically: false, encoding: .utf8)
+        #expect(throws: OutputRefusal.self) {
+            try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "sample.yaml",
+                                                                    into: directory.appending("mine"))
+        }
+        #expect(FileManager.default.contents(atPath: thesis) == Data("\\documentclass{article}\n".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["mine"])
+
+        try FileManager.default.createDirectory(atPath: directory.appending("empty"), withIntermediateDirectories: true)
+        let summary = try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "sample.yaml",
+                                                                              into: directory.appending("empty"))
+        #expect(summary.assembled)
+    }
+
+    @Test func aLinkPlantedInsideTheStagingDirectoryIsRefusedNotFollowed() throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.appending("report")
+        let victim = directory.appending("victim")
+        try FileManager.default.createDirectory(atPath: victim, withIntermediateDirectories: true)
+        try "keep\n".write(toFile: (victim as NSString).appendingPathComponent("keep.txt"), atomically: false, encoding: .utf8)
+        let staging = ReportBuilder.stagingPath(output)
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: (staging as NSString).appendingPathComponent("runs"),
+                                                   withDestinationPath: victim)
+        #expect {
+            try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "sample.yaml", into: output)
+        } throws: { error in
+            (error as? OutputRefusal)?.path == (staging as NSString).appendingPathComponent("runs")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: victim) == ["keep.txt"])
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func anOutputThatContainsAnInputIsRefusedBeforeAnythingIsCreated() throws {
+        let directory = try TemporaryDirectory()
+        let spec = directory.appending("project/spec.yaml")
+        try FileManager.default.createDirectory(atPath: directory.appending("project"), withIntermediateDirectories: true)
+        try sampleSpec.write(toFile: spec, atomically: false, encoding: .utf8)
+        let executor = FakeExecutor()
+        #expect(throws: OutputRefusal.self) {
+            try ReportBuilder(configuration: configuration(executor: executor)).build(specSource: sampleSpec, specFile: spec,
+                                                                                      into: directory.appending("project"))
+        }
+        #expect(executor.calls == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["project"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.appending("project")) == ["spec.yaml"])
+    }
+}
+
+@Suite struct DirectoryLockTests {
+    @Test func aSecondConcurrentBuildOnTheSameDirectoryIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.appending("report")
+        let staging = ReportBuilder.stagingPath(output)
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        do {
+            let held = try DirectoryLock(directory: staging, building: output)
+            let executor = FakeExecutor()
+            #expect(throws: ReportError.io(path: output, message: "another ngd process is building this report directory")) {
+                try ReportBuilder(configuration: configuration(executor: executor)).build(specSource: sampleSpec,
+                                                                                          specFile: "s.yaml", into: output)
+            }
+            #expect(executor.calls == 0)
+            withExtendedLifetime(held) {}
+        }
+        // Once the first build is gone, the next one proceeds from the same staging directory.
+        let summary = try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "s.yaml",
+                                                                              into: output)
+        #expect(summary.assembled)
     }
 }

@@ -72,24 +72,3 @@ extension Figure {
         return csvURL
     }
 }
-
-/// Temporary file in the destination directory, then rename: readers never see half a file.
-public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
-        let dir = url.deletingLastPathComponent()
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            try data.write(to: tmp)
-            if rename(tmp.path, url.path) != 0 {
-                let code = errno
-                try? FileManager.default.removeItem(at: tmp)
-                throw RenderError(url.path, "cannot rename temporary file: \(String(cString: strerror(code)))")
-            }
-        } catch let e as RenderError {
-            throw e
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw RenderError(url.path, "cannot write: \(error.localizedDescription)")
-        }
-    }
-}

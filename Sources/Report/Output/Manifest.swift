@@ -62,18 +62,9 @@ public struct Timing: Codable, Sendable {
 }
 
 enum OutputFiles {
-    /// Every regular file under `root`, as sorted relative paths.
+    /// Every regular file under `root`, as sorted relative paths; symbolic links are neither listed nor followed.
     static func list(_ root: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
-        var files: [String] = []
-        while let path = enumerator.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(path), isDirectory: &isDirectory),
-               !isDirectory.boolValue {
-                files.append(path)
-            }
-        }
-        return files.sorted()
+        ReportOwnership.walk(root).filter { $0.kind == .regularFile }.map(\.path).sorted()
     }
 
     /// SHA-256 of every verified file under `root`.

@@ -1,4 +1,5 @@
 import Foundation
+import NGD
 
 /// Everything a report build needs from outside the Report module. The three seams (`executor`, `renderer`,
 /// `pdfWriter`) and the two environment values are what the lead connects to NGD and Render.
@@ -69,13 +70,32 @@ public struct ReportBuilder {
     /// Sibling paths used while building `output`.
     static func stagingPath(_ output: String) -> String { sibling(output, suffix: "staging") }
     static func retiredPath(_ output: String) -> String { sibling(output, suffix: "previous") }
-    static func lockPath(_ output: String) -> String { sibling(output, suffix: "lock") }
 
     private static func sibling(_ output: String, suffix: String) -> String {
         let standardized = (output as NSString).standardizingPath
-        let parent = (standardized as NSString).deletingLastPathComponent
-        let name = (standardized as NSString).lastPathComponent
+        let parent = PathText.parent(of: standardized)
+        let name = PathText.lastComponent(of: standardized)
         return ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".\(name).\(suffix)")
+    }
+
+    /// Every file and directory a build of `spec` reads (the output may not contain any of them): the spec, the
+    /// templates, the extra caches and the data sets' files. A relative data path is listed as read from the
+    /// current directory and from the spec's, whichever the resolver uses.
+    public static func inputPaths(of spec: ExperimentSpec, specFile: String, templatesDirectory: String?,
+                                  caches: [String], environment: [String: String]) -> [String] {
+        var paths = [specFile] + caches + [templatesDirectory].compactMap { $0 }
+        let specDirectory = PathText.parent(of: specFile)
+        for dataset in spec.datasets.values {
+            if let path = dataset.path {
+                paths.append(path)
+                if !path.hasPrefix("/"), !specDirectory.isEmpty {
+                    paths.append((specDirectory as NSString).appendingPathComponent(path))
+                }
+            } else if dataset.kind == .mnist, let directory = environment[MNIST.directoryVariable], !directory.isEmpty {
+                paths.append(directory)
+            }
+        }
+        return paths
     }
 
     @discardableResult
@@ -84,7 +104,9 @@ public struct ReportBuilder {
         let spec = try ExperimentSpec.parse(yaml: specSource, file: specFile)
         let experiment = try spec.resolved()
         let fileManager = FileManager.default
-        let transaction = try ReportTransaction(output: output)
+        let inputs = Self.inputPaths(of: spec, specFile: specFile, templatesDirectory: configuration.templatesDirectory,
+                                     caches: configuration.extraCaches, environment: configuration.environment)
+        let transaction = try ReportTransaction(output: output, inputs: inputs)
         let output = transaction.output, staging = transaction.staging
         try transaction.prepareStaging()
 
@@ -140,21 +162,24 @@ public struct ReportBuilder {
         try AtomicFile.write(data, to: path)
     }
 
-    /// If a previous build died between its two renames, the old report sits at `.NAME.previous`: put it back.
+    /// If a previous build died between its two renames, the old report sits at `.NAME.previous`: put it back,
+    /// or, when the new one made it into place, delete it (only if everything in it is ngd's).
     static func recoverInterruptedSwap(output: String, retired: String) throws {
-        let fileManager = FileManager.default
-        guard fileManager.fileExists(atPath: retired) else { return }
-        if fileManager.fileExists(atPath: output) {
-            try? fileManager.removeItem(atPath: retired)
+        guard EntryKind(at: retired) != .missing else { return }
+        if EntryKind(at: output) != .missing {
+            try ReportOwnership.removeOwnedReport(at: retired)
+        } else if EntryKind(at: retired) != .directory {
+            throw OutputRefusal(retired, "is not a report ngd moved aside; remove it")
         } else if rename(retired, output) != 0 {
             throw ReportError.io(path: retired, message: "cannot restore the previous report: \(String(cString: strerror(errno)))")
         }
     }
 
-    /// `output` → `.NAME.previous`, staging → `output`, then delete the previous one. Each step is one rename(2).
+    /// `output` → `.NAME.previous`, staging → `output`, then delete the previous one. Each step is one rename(2);
+    /// the previous report is deleted only when everything in it is still ngd's (it was checked before the build;
+    /// otherwise it stays aside and the next build names what is in the way).
     static func swapIn(staging: String, output: String, retired: String) throws {
-        let fileManager = FileManager.default
-        let hadPrevious = fileManager.fileExists(atPath: output)
+        let hadPrevious = EntryKind(at: output) != .missing
         if hadPrevious, rename(output, retired) != 0 {
             throw ReportError.io(path: output, message: "cannot move the previous report aside: \(String(cString: strerror(errno)))")
         }
@@ -163,7 +188,7 @@ public struct ReportBuilder {
             if hadPrevious { _ = rename(retired, output) }
             throw ReportError.io(path: output, message: "cannot move the new report into place: \(reason)")
         }
-        if hadPrevious { try? fileManager.removeItem(atPath: retired) }
+        if hadPrevious { try? ReportOwnership.removeOwnedReport(at: retired) }
     }
 }
 

@@ -1,9 +1,10 @@
 import Foundation
 
-/// One build of a report directory, shared by `ngd report` and `ngd paper`: the output's lock, the staging
-/// sibling everything is written into, and the atomic swap at the end. The previous report stays exactly as
-/// it was until `commit()`; a swap that an earlier, killed build left half done is undone when a transaction
-/// begins. Keep the value alive until `commit()`: it holds the lock.
+/// One build of a report directory, shared by `ngd report` and `ngd paper`: the output location's checks, the
+/// staging sibling everything is written into (locked while the build runs), and the atomic swap at the end.
+/// The previous report stays exactly as it was until `commit()`; a swap that an earlier, killed build left half
+/// done is undone when a transaction begins. Nothing is followed through a symbolic link and nothing is deleted
+/// that ngd did not write. Keep the value alive until `commit()`: it holds the lock.
 struct ReportTransaction {
     /// The standardized output directory.
     let output: String
@@ -15,20 +16,40 @@ struct ReportTransaction {
     private let clockStart = DispatchTime.now()
     private let lock: DirectoryLock
 
-    /// Creates the output's parent, takes the lock and recovers an interrupted swap.
-    init(output: String) throws {
+    /// Checks the output location against `inputs` (what the build reads), creates the output's parent and the
+    /// staging directory, takes the lock and recovers an interrupted swap. Every refusal comes before anything
+    /// is created.
+    init(output: String, inputs: [String] = []) throws {
+        try OutputLocation.checkReportDirectory(output, inputs: inputs)
         self.output = (output as NSString).standardizingPath
         staging = ReportBuilder.stagingPath(self.output)
         retired = ReportBuilder.retiredPath(self.output)
-        let parent = (self.output as NSString).deletingLastPathComponent
+        try OutputLocation.checkSibling(staging)
+        try OutputLocation.checkSibling(retired)
+        if EntryKind(at: retired) == .directory, let foreign = ReportOwnership.firstForeignEntry(in: retired) {
+            throw OutputRefusal(retired, foreign.reason)
+        }
+        let parent = PathText.parent(of: self.output)
         do {
             try FileManager.default.createDirectory(atPath: parent.isEmpty ? "." : parent,
                                                     withIntermediateDirectories: true)
         } catch {
             throw ReportError.io(path: parent, message: "cannot create the directory: \(error.localizedDescription)")
         }
-        lock = try DirectoryLock(path: ReportBuilder.lockPath(self.output))
-        try ReportBuilder.recoverInterruptedSwap(output: self.output, retired: retired)
+        let created = mkdir(staging, 0o777) == 0
+        guard created || errno == EEXIST else {
+            throw ReportError.io(path: staging, message: "cannot create the staging directory: \(String(cString: strerror(errno)))")
+        }
+        lock = try DirectoryLock(directory: staging, building: self.output)
+        do {
+            if let foreign = ReportOwnership.firstForeignStagingEntry(in: staging) {
+                throw OutputRefusal((staging as NSString).appendingPathComponent(foreign.path), foreign.reason)
+            }
+            try ReportBuilder.recoverInterruptedSwap(output: self.output, retired: retired)
+        } catch {
+            if created { rmdir(staging) }
+            throw error
+        }
     }
 
     /// The staging `runs/` directory.
@@ -39,7 +60,6 @@ struct ReportTransaction {
     func prepareStaging(seedingRunsFrom previousRuns: String? = nil) throws {
         let fileManager = FileManager.default
         do {
-            try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
             for entry in try fileManager.contentsOfDirectory(atPath: staging) where entry != "runs" {
                 try fileManager.removeItem(atPath: (staging as NSString).appendingPathComponent(entry))
             }

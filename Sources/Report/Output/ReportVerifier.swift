@@ -12,10 +12,14 @@ public struct VerificationReport: Sendable {
     public var differing: [String] = []
     /// Provenance fields that differ between the recorded report and the re-run (why HTML/PDF may differ).
     public var environmentChanges: [String] = []
-    /// Where the re-run was written (kept when something differs, for inspection).
+    /// Symbolic links anywhere in the directory: a report holds none, and ngd never verifies through one.
+    public var symbolicLinks: [String] = []
+    /// Where the re-run was written, when it was kept (`keepScratch`).
     public var scratchDirectory: String?
 
-    public var passed: Bool { altered.isEmpty && missing.isEmpty && unlisted.isEmpty && differing.isEmpty }
+    public var passed: Bool {
+        altered.isEmpty && missing.isEmpty && unlisted.isEmpty && differing.isEmpty && symbolicLinks.isEmpty
+    }
 }
 
 /// Re-runs a report from its manifest (no cache: every run is retrained) into a scratch directory and compares
@@ -35,6 +39,7 @@ public struct ReportVerifier {
             if actual != hash { report.altered.append(path) }
         }
         report.unlisted = present.keys.filter { header.files[$0] == nil }.sorted()
+        report.symbolicLinks = ReportOwnership.walk(directory).filter { $0.kind == .symbolicLink }.map(\.path)
         return report
     }
 
@@ -49,6 +54,7 @@ public struct ReportVerifier {
 
         let scratchParent = (scratchRoot as NSString).appendingPathComponent("ngd-verify-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64(Date().timeIntervalSince1970 * 1000))")
         let scratch = (scratchParent as NSString).appendingPathComponent("report")
+        defer { if !keepScratch { try? FileManager.default.removeItem(atPath: scratchParent) } }
         var rerun = configuration
         rerun.ignoreCache = true
         rerun.extraCaches = []
@@ -80,11 +86,7 @@ public struct ReportVerifier {
         if let old = header.provenance, let new = fresh.provenance {
             report.environmentChanges = Self.differences(old, new)
         }
-        if report.passed && !keepScratch {
-            try? FileManager.default.removeItem(atPath: scratchParent)
-        } else {
-            report.scratchDirectory = scratch
-        }
+        if keepScratch { report.scratchDirectory = scratch }
         return report
     }
 

@@ -70,7 +70,8 @@ public struct PaperReport {
     public func build(into output: String, configuration: ReportConfiguration,
                       progress: ((String) -> Void)? = nil) throws -> Summary {
         try configuration.requireValidSourceDateEpoch()
-        let transaction = try ReportTransaction(output: output)
+        let transaction = try ReportTransaction(output: output, inputs: [settings.mnistDirectory, configuration.templatesDirectory]
+                                                    .compactMap { $0 })
         let output = transaction.output, staging = transaction.staging
         try transaction.prepareStaging(seedingRunsFrom: (output as NSString).appendingPathComponent("runs"))
 
