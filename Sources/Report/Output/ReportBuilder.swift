@@ -78,19 +78,20 @@ public struct ReportBuilder {
         return ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".\(name).\(suffix)")
     }
 
+    /// Relative data paths in the spec are read from `dataDirectory`, by default the spec file's directory.
     @discardableResult
-    public func build(specSource: String, specFile: String, into output: String) throws -> BuildSummary {
+    public func build(specSource: String, specFile: String, into output: String,
+                      dataDirectory: String? = nil) throws -> BuildSummary {
         let spec = try ExperimentSpec.parse(yaml: specSource, file: specFile)
-        let experiment = try spec.resolved()
+        let experiment = try spec.resolved(dataDirectory: dataDirectory ?? (specFile as NSString).deletingLastPathComponent)
         let fileManager = FileManager.default
         let transaction = try ReportTransaction(output: output)
         let output = transaction.output, staging = transaction.staging
         try transaction.prepareStaging()
 
         let runsDirectory = transaction.stagingRuns
-        var readOnly = configuration.extraCaches
-        readOnly.insert((output as NSString).appendingPathComponent("runs"), at: 0)
-        let cache = RunCache(directory: runsDirectory, readOnly: configuration.ignoreCache ? [] : readOnly)
+        var cache = RunCache.forReport(output: output, extraCaches: configuration.extraCaches)
+        if configuration.ignoreCache { cache.readOnly = [] }
         if configuration.ignoreCache { try? fileManager.removeItem(atPath: runsDirectory) }
         let counting = CountingExecutor(inner: configuration.executor)
         let scheduler = RunScheduler(executor: counting, cache: cache, progress: configuration.progress,
