@@ -43,8 +43,9 @@ public struct RunCache: Sendable {
 
     /// Looks `run` up without side effects (no copy, no warning): the one rule shared by the scheduler and
     /// `ngd report --dry-run`.
-    public func lookup(_ run: ResolvedRun) -> Lookup {
-        let key = run.key
+    /// `key` saves recomputing `run.key` when the caller has it.
+    public func lookup(_ run: ResolvedRun, key knownKey: String? = nil) -> Lookup {
+        let key = knownKey ?? run.key
         var lookup = Lookup(result: nil, source: nil, rejected: [], bytes: nil)
         for source in [directory] + readOnly {
             let path = (source as NSString).appendingPathComponent(Self.fileName(for: key))

@@ -7,11 +7,15 @@ public enum RunListing {
     public static func write(_ experiment: ResolvedExperiment, cache: RunCache, shard: Shard?,
                              line: (String) -> Void, warn: (String) -> Void) {
         var labels: [String: [String]] = [:]
-        for member in experiment.members { labels[member.key, default: []].append(member.label) }
+        var distinct: [RunMember] = []   // first member of each run, in the order the build executes them
+        for member in experiment.members {
+            if labels[member.key] == nil { distinct.append(member) }
+            labels[member.key, default: []].append(member.label)
+        }
         var selected = 0, cached = 0
-        for (index, run) in experiment.runs.enumerated() where shard.map({ index % $0.count == $0.index }) ?? true {
-            let key = run.key
-            let lookup = cache.lookup(run)
+        for (index, member) in distinct.enumerated() where shard.map({ index % $0.count == $0.index }) ?? true {
+            let key = member.key
+            let lookup = cache.lookup(member.run, key: key)
             for (path, reason) in lookup.rejected { warn("\(path): \(reason); the run would be retrained") }
             selected += 1
             if lookup.result != nil { cached += 1 }
