@@ -47,11 +47,17 @@ struct ReportCommand: ParsableCommand {
         // Spec problems are reported before anything else is set up.
         let parsed = try ReportSeams.translatingErrors { try ExperimentSpec.parse(yaml: source, file: spec) }
         let output = out ?? "out/" + ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
-        let inputs = ReportBuilder.inputPaths(of: parsed, specFile: spec, templatesDirectory: templates, caches: caches,
+        let dataDirectory = ReportBuilder.dataDirectory(ofSpec: spec)
+        let inputs = ReportBuilder.inputPaths(of: parsed, specFile: spec, dataDirectory: dataDirectory,
+                                              templatesDirectory: templates, caches: caches,
                                               environment: ProcessInfo.processInfo.environment)
         try ReportSeams.translatingErrors { try OutputLocation.checkReportDirectory(output, inputs: inputs) }
         if dryRun {
-            try listRuns(try ReportSeams.translatingErrors { try parsed.resolved() }, output: output, shard: shardValue)
+            let experiment = try ReportSeams.translatingErrors {
+                try parsed.resolved(dataDirectory: dataDirectory)
+            }
+            RunListing.write(experiment, cache: RunCache.forReport(output: output, extraCaches: caches), shard: shardValue,
+                             line: { print($0) }, warn: CacheWarnings.standardError)
             return
         }
         var configuration = try ReportSeams.configuration(quiet: quiet)
@@ -76,24 +82,6 @@ struct ReportCommand: ParsableCommand {
                   + "claims: \(summary.claims.count - failed.count)/\(summary.claims.count) passed"
                   + (failed.isEmpty ? "" : " (failed: \(failed.map(\.id).joined(separator: ", ")))"))
         }
-    }
-}
-
-extension ReportCommand {
-    /// One line per run in execution order: index, key prefix, cached or not, label.
-    private func listRuns(_ experiment: ResolvedExperiment, output: String, shard: Shard?) throws {
-        let cache = RunCache(directory: (output as NSString).appendingPathComponent("runs"), readOnly: caches)
-        let runs = experiment.runs
-        let selected = Set(experiment.runs(inShard: shard).map(\.key))
-        var cached = 0
-        for (index, run) in runs.enumerated() where selected.contains(run.key) {
-            let isCached = FileManager.default.fileExists(atPath: (output as NSString).appendingPathComponent("runs/\(run.key).json"))
-                || cache.readOnly.contains { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("\(run.key).json")) }
-            if isCached { cached += 1 }
-            let labels = experiment.members.filter { $0.key == run.key }.map(\.label).joined(separator: "; ")
-            print("\(index)\t\(run.key.prefix(12))\t\(isCached ? "cached" : "to run")\t\(labels)")
-        }
-        print("\(selected.count) run(s), \(cached) cached, \(experiment.spec.figures?.count ?? 0) figure(s), \(experiment.spec.claims?.count ?? 0) claim(s)")
     }
 }
 

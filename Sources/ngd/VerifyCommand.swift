@@ -30,6 +30,10 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress output on stderr.")
     var quiet = false
 
+    @Option(name: .customLong("data-dir"),
+            help: "For a spec report: the directory its relative data paths are read from (default: the directory of the spec file as recorded).")
+    var dataDirectory: String?
+
     @Option(name: .customLong("mnist-dir"),
             help: "For a paper report made with --mnist-dir: the MNIST directory (default: $NGD_MNIST_DIR).")
     var mnistDirectory: String?
@@ -62,6 +66,7 @@ struct VerifyCommand: ParsableCommand {
                     FileHandle.standardError.write(Data("\(line)\n".utf8))
                 }
                 return try ReportVerifier(configuration: configuration).verify(directory: directory, keepScratch: keepScratch,
+                                                                               dataDirectory: dataDirectory,
                                                                                mnistDirectory: mnist, paperProgress: progress,
                                                                                files: files)
             }
@@ -76,6 +81,7 @@ struct VerifyCommand: ParsableCommand {
         for path in report.altered { lines.append("altered:   \(path)") }
         for path in report.missing { lines.append("missing:   \(path)") }
         for path in report.unlisted { lines.append("unlisted:  \(path)") }
+        for path in report.corruptRuns { lines.append("corrupt:   \(path) (cached result fails its checksum)") }
         for path in report.differing { lines.append("differs:   \(path)") }
         for path in report.symbolicLinks { lines.append("symlink:   \(path) (a report holds no links; not followed)") }
         if !report.environmentChanges.isEmpty {

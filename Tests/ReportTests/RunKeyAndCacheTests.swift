@@ -80,10 +80,14 @@ import Testing
         var other = run
         other.steps += 1
         // A file named for `run` holding another run's result (tampered or colliding): retrain.
-        let entry = CachedRun(key: run.key, toolVersion: ToolInfo.version, run: other, result: RunResult(scalars: ["x": 1]))
+        // The entry is intact (its checksum matches), so only the run comparison can refuse it.
+        let entry = try CachedRun(key: run.key, toolVersion: ToolInfo.version, run: other,
+                                  result: RunResult(scalars: ["x": 1])).sealed()
         try FileManager.default.createDirectory(atPath: directory.appending("runs"), withIntermediateDirectories: true)
         try CanonicalJSON.data(entry).write(to: URL(fileURLWithPath: directory.appending("runs/\(run.key).json")))
-        #expect(RunCache(directory: directory.appending("runs")).result(for: run) == nil)
+        let warnings = LineCollector()
+        #expect(RunCache(directory: directory.appending("runs"), warn: { warnings.append($0) }).result(for: run) == nil)
+        #expect(warnings.text.contains("records another run"))
     }
 
     @Test func interruptionStopsBetweenRunsAndKeepsCompletedResults() throws {

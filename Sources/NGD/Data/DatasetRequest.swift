@@ -46,11 +46,15 @@ public struct DatasetRequest: Codable, Hashable, Sendable {
     public var targetOperator: TargetOperator
     /// Class data: standard deviation of the Gaussian noise added to each target (0.3 in Figure 1).
     public var targetNoise: Double
+    /// SHA-256 of the content of the files this request reads (nil for built-in data), filled in by whoever caches
+    /// results under the request, so that a cache key changes with the data and not only with its path.
+    /// Not used by `load()`.
+    public var contentDigest: String?
 
     public init(kind: Kind, count: Int? = nil, dimension: Int? = nil, outputs: Int = 1, classes: [Int] = [4, 9],
                 perClass: Int? = nil, path: String? = nil, normalize: Bool = true, seed: UInt64 = 0,
                 epsilon: Double? = nil, pairs: Int? = nil, targetOperator: TargetOperator = .minus,
-                targetNoise: Double = 0.3) {
+                targetNoise: Double = 0.3, contentDigest: String? = nil) {
         self.kind = kind
         self.count = count
         self.dimension = dimension
@@ -64,6 +68,7 @@ public struct DatasetRequest: Codable, Hashable, Sendable {
         self.pairs = pairs
         self.targetOperator = targetOperator
         self.targetNoise = targetNoise
+        self.contentDigest = contentDigest
     }
 }
 

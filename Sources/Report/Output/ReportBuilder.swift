@@ -80,16 +80,16 @@ public struct ReportBuilder {
 
     /// Every file and directory a build of `spec` reads (the output may not contain any of them): the spec, the
     /// templates, the extra caches and the data sets' files. A relative data path is listed as read from the
-    /// current directory and from the spec's, whichever the resolver uses.
-    public static func inputPaths(of spec: ExperimentSpec, specFile: String, templatesDirectory: String?,
-                                  caches: [String], environment: [String: String]) -> [String] {
+    /// current directory and from `dataDirectory` (where the resolver reads it), to be safe either way.
+    public static func inputPaths(of spec: ExperimentSpec, specFile: String, dataDirectory: String,
+                                  templatesDirectory: String?, caches: [String],
+                                  environment: [String: String]) -> [String] {
         var paths = [specFile] + caches + [templatesDirectory].compactMap { $0 }
-        let specDirectory = PathText.parent(of: specFile)
         for dataset in spec.datasets.values {
             if let path = dataset.path {
                 paths.append(path)
-                if !path.hasPrefix("/"), !specDirectory.isEmpty {
-                    paths.append((specDirectory as NSString).appendingPathComponent(path))
+                if !path.hasPrefix("/"), !dataDirectory.isEmpty {
+                    paths.append((dataDirectory as NSString).appendingPathComponent(path))
                 }
             } else if dataset.kind == .mnist, let directory = environment[MNIST.directoryVariable], !directory.isEmpty {
                 paths.append(directory)
@@ -98,22 +98,28 @@ public struct ReportBuilder {
         return paths
     }
 
+    /// Where a spec's relative data paths are read by default: the spec file's directory.
+    public static func dataDirectory(ofSpec specFile: String) -> String { PathText.parent(of: specFile) }
+
+    /// Relative data paths in the spec are read from `dataDirectory`, by default the spec file's directory.
     @discardableResult
-    public func build(specSource: String, specFile: String, into output: String) throws -> BuildSummary {
+    public func build(specSource: String, specFile: String, into output: String,
+                      dataDirectory: String? = nil) throws -> BuildSummary {
         try configuration.requireValidSourceDateEpoch()
         let spec = try ExperimentSpec.parse(yaml: specSource, file: specFile)
-        let experiment = try spec.resolved()
+        let dataDirectory = dataDirectory ?? Self.dataDirectory(ofSpec: specFile)
+        let experiment = try spec.resolved(dataDirectory: dataDirectory)
         let fileManager = FileManager.default
-        let inputs = Self.inputPaths(of: spec, specFile: specFile, templatesDirectory: configuration.templatesDirectory,
+        let inputs = Self.inputPaths(of: spec, specFile: specFile, dataDirectory: dataDirectory,
+                                     templatesDirectory: configuration.templatesDirectory,
                                      caches: configuration.extraCaches, environment: configuration.environment)
         let transaction = try ReportTransaction(output: output, inputs: inputs)
         let output = transaction.output, staging = transaction.staging
         try transaction.prepareStaging()
 
         let runsDirectory = transaction.stagingRuns
-        var readOnly = configuration.extraCaches
-        readOnly.insert((output as NSString).appendingPathComponent("runs"), at: 0)
-        let cache = RunCache(directory: runsDirectory, readOnly: configuration.ignoreCache ? [] : readOnly)
+        var cache = RunCache.forReport(output: output, extraCaches: configuration.extraCaches)
+        if configuration.ignoreCache { cache.readOnly = [] }
         if configuration.ignoreCache { try? fileManager.removeItem(atPath: runsDirectory) }
         let counting = CountingExecutor(inner: configuration.executor)
         let scheduler = RunScheduler(executor: counting, cache: cache, progress: configuration.progress,

@@ -8,6 +8,8 @@ public struct VerificationReport: Sendable {
     public var missing: [String] = []
     /// Files in the directory the manifest does not list (manifest.json and timing.json excepted).
     public var unlisted: [String] = []
+    /// Cached results in `runs/` whose own checksum fails (edited, even if the manifest was rewritten to match).
+    public var corruptRuns: [String] = []
     /// Files the re-run produced differently (or not at all, or in addition).
     public var differing: [String] = []
     /// Provenance fields that differ between the recorded report and the re-run (why HTML/PDF may differ).
@@ -18,7 +20,8 @@ public struct VerificationReport: Sendable {
     public var scratchDirectory: String?
 
     public var passed: Bool {
-        altered.isEmpty && missing.isEmpty && unlisted.isEmpty && differing.isEmpty && symbolicLinks.isEmpty
+        altered.isEmpty && missing.isEmpty && unlisted.isEmpty && corruptRuns.isEmpty && differing.isEmpty
+            && symbolicLinks.isEmpty
     }
 }
 
@@ -40,14 +43,19 @@ public struct ReportVerifier {
         }
         report.unlisted = present.keys.filter { header.files[$0] == nil }.sorted()
         report.symbolicLinks = ReportOwnership.walk(directory).filter { $0.kind == .symbolicLink }.map(\.path)
+        report.corruptRuns = present.keys.filter { $0.hasPrefix("runs/") && $0.hasSuffix(".json") }.sorted().filter {
+            !CacheIntegrity.isIntact(fileAt: (directory as NSString).appendingPathComponent($0))
+        }
         return report
     }
 
+    /// `dataDirectory`: where a spec's relative data paths are read (default: the recorded spec file's directory,
+    /// which is relative to where the report was built unless the spec was named by an absolute path);
     /// `mnistDirectory`: for a paper report made with `--mnist-dir` (the manifest records no machine paths);
     /// `paperProgress` receives the paper re-run's progress lines; `files`, the caller's `checkFiles` result if it
     /// has one (hashing every file is not free).
     public func verify(directory: String, scratchRoot: String = NSTemporaryDirectory(), keepScratch: Bool = false,
-                       mnistDirectory: String? = nil, paperProgress: ((String) -> Void)? = nil,
+                       dataDirectory: String? = nil, mnistDirectory: String? = nil, paperProgress: ((String) -> Void)? = nil,
                        files: VerificationReport? = nil) throws -> VerificationReport {
         let header = try ManifestHeader.read(from: directory)
         var report = try files ?? Self.checkFiles(in: directory)
@@ -71,7 +79,7 @@ public struct ReportVerifier {
                                                                                     progress: paperProgress)
         } else {
             try ReportBuilder(configuration: rerun).build(specSource: header.specSource, specFile: header.specFile,
-                                                          into: scratch)
+                                                          into: scratch, dataDirectory: dataDirectory)
         }
 
         let fresh = try ManifestHeader.read(from: scratch)

@@ -40,18 +40,23 @@ public protocol PaperStudy {
 }
 
 /// Shared state of one `ngd paper` invocation: settings, a memo of loaded data sets, and the on-disk run cache
-/// (`runs/<sha256>.json`, keyed by the canonical JSON of the run's config + data request + tool version), so
-/// re-rendering a report never retrains. A class because the caches are shared by all studies of one invocation.
+/// (`runs/<sha256>.json`, keyed by the canonical JSON of the run's config + data request, with the content digest
+/// of any data file it reads, + tool version), so re-rendering a report never retrains. A cached run is used only
+/// when its checksum matches its content and it records exactly the requested config; otherwise a warning names
+/// the file and the run is retrained. A class because the caches are shared by all studies of one invocation.
 public final class StudyContext {
     public let settings: PaperSettings
     /// Where cached runs live (nil ⇒ no disk cache, e.g. in tests).
     public let cacheDirectory: String?
     /// Called with a short description before each (uncached) training run, for progress output.
     public var onRunStarted: ((String) -> Void)?
+    /// Receives one line per cache file that was found but not used ("PATH: reason; retraining").
+    public var warn: (String) -> Void = { CacheWarnings.standardError($0) }
     /// True once the user pressed Ctrl-C: studies should stop between runs by throwing `ReportError.interrupted`.
     public var shouldStop: () -> Bool = { false }
 
     private var datasets: [DatasetRequest: Dataset] = [:]
+    private var digestedRequests: [DatasetRequest: DatasetRequest] = [:]
     private(set) public var trainedRuns = 0
     private(set) public var cachedRuns = 0
     /// Cache keys of every run this context served (trained or cached), so a report keeps exactly its own runs.
@@ -62,17 +67,30 @@ public final class StudyContext {
         self.cacheDirectory = cacheDirectory
     }
 
-    /// Loads (once) the data set a request describes.
+    /// Loads (once) the data set a request describes, checking after the load that its files still have the
+    /// content their digest (computed once per invocation) records.
     public func dataset(_ request: DatasetRequest) throws -> Dataset {
+        let request = try digested(request)
         if let cached = datasets[request] { return cached }
         let dataset = try request.load()
+        try InputDigest.check(request)
         datasets[request] = dataset
         return dataset
     }
 
-    /// Trains `config` on the data `request` describes (the request enters the config and so the cache key),
-    /// or returns the cached run. `label` is shown in progress output.
+    /// `request` with the content digest of the files it reads (MNIST, a digits file), computed once.
+    func digested(_ request: DatasetRequest) throws -> DatasetRequest {
+        guard request.contentDigest == nil else { return request }
+        if let known = digestedRequests[request] { return known }
+        let digested = try InputDigest.digested(request)
+        digestedRequests[request] = digested
+        return digested
+    }
+
+    /// Trains `config` on the data `request` describes (the request, with the content digest of its files, enters
+    /// the config and so the cache key), or returns the cached run. `label` is shown in progress output.
     public func train(_ config: TrainingConfig, on request: DatasetRequest, label: String) throws -> TrainingRun {
+        let request = try digested(request)
         var keyed = config
         keyed.data = request
         return try cached(keyed, identity: "", label: label) { try NGD.train(keyed, on: try self.dataset(request)) }
@@ -88,9 +106,8 @@ public final class StudyContext {
                         compute: () throws -> TrainingRun) throws -> TrainingRun {
         let key = try Self.key(for: config, extra: identity)
         usedKeys.insert(key)
-        if let directory = cacheDirectory,
-           let data = FileManager.default.contents(atPath: Self.path(directory, key)),
-           let run = try? TrainingRun.makeDecoder().decode(TrainingRun.self, from: data) {
+        if let directory = cacheDirectory, let run = cachedRun(at: Self.path(directory, key), key: key, config: config,
+                                                               identity: identity) {
             cachedRuns += 1
             return run
         }
@@ -99,9 +116,30 @@ public final class StudyContext {
         let run = try compute()
         trainedRuns += 1
         if let directory = cacheDirectory {
-            try AtomicFile.write(try TrainingRun.makeEncoder().encode(run), to: Self.path(directory, key))
+            let entry = try CachedTrainingRun(key: key, toolVersion: ToolInfo.version, config: config, identity: identity,
+                                              run: run).sealed()
+            try AtomicFile.write(try CanonicalJSON.data(entry, pretty: true), to: Self.path(directory, key))
         }
         return run
+    }
+
+    /// The run cached at `path` if it is intact and records exactly this request; a damaged or mismatched entry
+    /// is warned about (and then retrained and overwritten by the caller).
+    private func cachedRun(at path: String, key: String, config: TrainingConfig, identity: String) -> TrainingRun? {
+        switch CacheRead.read(CachedTrainingRun.self, at: path) {
+        case .missing:
+            return nil
+        case .rejected(let reason):
+            warn("\(path): \(reason); retraining")
+            return nil
+        case .intact(let entry, _):
+            guard entry.toolVersion == ToolInfo.version else { return nil }
+            guard entry.key == key, entry.config == config, entry.identity == identity else {
+                warn("\(path): cached result records another run than the one its name says; retraining")
+                return nil
+            }
+            return entry.run
+        }
     }
 
     static func key(for config: TrainingConfig, extra: String = "") throws -> String {
@@ -113,4 +151,17 @@ public final class StudyContext {
     static func path(_ directory: String, _ key: String) -> String {
         (directory as NSString).appendingPathComponent("\(key).json")
     }
+}
+
+/// A cached paper run `runs/<key>.json`: the requested config and data identity, the tool version, the run as
+/// trained, and the checksum of all of these (see `ChecksummedEntry`).
+struct CachedTrainingRun: Codable, ChecksummedEntry {
+    var key: String
+    var toolVersion: String
+    /// The config as requested (the run's own `config` has defaults filled in).
+    var config: TrainingConfig
+    /// What names an in-memory data set (empty for a request's data, which `config.data` names).
+    var identity: String
+    var run: TrainingRun
+    var checksum: String? = nil
 }

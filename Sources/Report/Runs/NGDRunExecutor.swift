@@ -15,6 +15,8 @@ public struct NGDRunExecutor: RunExecutor {
     public func execute(_ run: ResolvedRun, shouldStop: @Sendable () -> Bool) throws -> RunResult {
         if shouldStop() { throw ReportError.interrupted }
         var dataset = try run.dataset.load()
+        // The key was computed from the files' content: make sure that is what was loaded.
+        try InputDigest.check(run.dataset)
         if let kappa = run.inputConditioning { dataset = try dataset.stretched(toConditioning: kappa) }
 
         var config = TrainingConfig(width: run.model.width, outputs: run.model.outputs, initScale: run.model.initScale,

@@ -52,6 +52,15 @@ public struct RunMember: Codable, Hashable, Sendable {
 public struct ResolvedExperiment: Codable, Hashable, Sendable {
     public var spec: ExperimentSpec
     public var members: [RunMember]
+    /// The spec file's directory, against which the runs' relative data paths are read (nil: the current one).
+    public var dataDirectory: String? = nil
+
+    /// `run` as the executor must load it: its data path located in `dataDirectory`.
+    public func located(_ run: ResolvedRun) -> ResolvedRun {
+        var located = run
+        located.dataset = run.dataset.located(in: dataDirectory)
+        return located
+    }
 
     public var runs: [ResolvedRun] {
         var seen = Set<String>()

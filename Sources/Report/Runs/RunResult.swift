@@ -39,12 +39,14 @@ public struct MatrixValue: Codable, Hashable, Sendable {
     public subscript(row: Int, column: Int) -> Double { values[row * columns + column] }
 }
 
-/// A cached result file `runs/<key>.json`: the run, the tool version that computed it, and the result.
-public struct CachedRun: Codable, Hashable, Sendable {
+/// A cached result file `runs/<key>.json`: the run, the tool version that computed it, the result, and the
+/// SHA-256 of all of these (see `ChecksummedEntry`), checked before the result is used.
+public struct CachedRun: Codable, Hashable, Sendable, ChecksummedEntry {
     public var key: String
     public var toolVersion: String
     public var run: ResolvedRun
     public var result: RunResult
+    public var checksum: String? = nil
 }
 
 extension RunResult {

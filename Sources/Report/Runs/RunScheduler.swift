@@ -35,7 +35,7 @@ public struct RunScheduler {
             progress.willRun(label)
             let result: RunResult
             do {
-                result = try executor.execute(run, shouldStop: shouldStop)
+                result = try executor.execute(experiment.located(run), shouldStop: shouldStop)
             } catch let error as ReportError {
                 throw error
             } catch {

@@ -1,17 +1,25 @@
+import Foundation
 import NGD
 
 extension ExperimentSpec {
     /// Expands runs and sweeps into fully specified runs. The spec must have been validated (`parse`);
     /// a reference that does not resolve is reported as a usage error rather than trusted.
-    public func resolved() throws -> ResolvedExperiment {
+    ///
+    /// `dataDirectory` is the spec file's directory: relative data paths (a CSV `path:`, a digits file, an MNIST
+    /// directory) name files there, whatever the current directory. The runs keep the paths as written (so keys
+    /// and manifests do not depend on where the report is built) and carry the content digest of the files
+    /// they read (so keys change when the data do); each file is read once however many runs use it.
+    public func resolved(dataDirectory: String? = nil) throws -> ResolvedExperiment {
+        let digests = InputDigest.Memo()
         var members: [RunMember] = []
         for run in runs ?? [] {
             let seeds = replicatedSeeds(explicit: run.seed, sweepVariesSeed: false)
             for seed in seeds {
                 var parameters: [String: SweepValue] = [:]
                 if seeds.count > 1 { parameters["seed"] = .number(Double(seed)) }
-                let resolved = try resolve(dataset: run.dataset, model: run.model, optimizer: run.optimizer,
+                var resolved = try resolve(dataset: run.dataset, model: run.model, optimizer: run.optimizer,
                                            steps: run.steps, seed: seed, assignments: [], owner: run.id)
+                resolved.dataset.contentDigest = try digests.digest(of: resolved.dataset.located(in: dataDirectory))
                 members.append(RunMember(group: run.id, label: label(run.label ?? run.id, parameters),
                                          parameters: parameters, run: resolved, key: resolved.key))
             }
@@ -31,8 +39,9 @@ extension ExperimentSpec {
                     if case .number(let number) = pair.1 { return UInt64(exactly: number) }
                     return nil
                 } ?? baseSeed
-                let resolved = try resolve(dataset: sweep.dataset, model: sweep.model, optimizer: sweep.optimizer,
+                var resolved = try resolve(dataset: sweep.dataset, model: sweep.model, optimizer: sweep.optimizer,
                                            steps: sweep.steps, seed: seedValue, assignments: assignment, owner: sweep.id)
+                resolved.dataset.contentDigest = try digests.digest(of: resolved.dataset.located(in: dataDirectory))
                 var parameters: [String: SweepValue] = [:]
                 for (parameter, value) in assignment { parameters[parameter.rawValue] = value }
                 // Human labels: "input conditioning=10", not the key (an underscore would typeset as a subscript).
@@ -42,7 +51,7 @@ extension ExperimentSpec {
                                          parameters: parameters, run: resolved, key: resolved.key))
             }
         }
-        return ResolvedExperiment(spec: self, members: members)
+        return ResolvedExperiment(spec: self, members: members, dataDirectory: dataDirectory)
     }
 
     private func replicatedSeeds(explicit: UInt64?, sweepVariesSeed: Bool) -> [UInt64] {
@@ -116,5 +125,17 @@ extension ExperimentSpec {
             run.dataset = request
         }
         return run
+    }
+}
+
+extension DatasetRequest {
+    /// The request with a relative `path` taken relative to `directory` (the spec's directory) instead of the
+    /// current one; unchanged when `directory` is nil or empty, or the path is absolute or absent.
+    public func located(in directory: String?) -> DatasetRequest {
+        guard let directory, !directory.isEmpty, let path, !path.isEmpty, !(path as NSString).isAbsolutePath,
+              kind == .csv || kind == .digits || kind == .mnist else { return self }
+        var located = self
+        located.path = (directory as NSString).appendingPathComponent(path)
+        return located
     }
 }
