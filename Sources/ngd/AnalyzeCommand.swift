@@ -24,7 +24,7 @@ struct AnalyzeCommand: ParsableCommand {
         let config = TrainingConfig(width: model.width, outputs: model.outputs, initScale: model.initScale,
                                     seed: model.seed, trainOutputLayer: model.trainOutputLayer, data: request)
         try config.validate()
-        let dataset = try data.load(request)
+        let dataset = try data.load(request, for: config, analyzes: true)
         let analysis = try Analysis(dataset: dataset, config: config)
         var bytes = try TrainingRun.makeEncoder().encode(analysis)
         bytes.append(0x0A)

@@ -215,9 +215,10 @@ public struct ResourceLimits: Sendable, Equatable {
             return Part(what: what, bytesEach: one, bytes: try product([one, copies], cause), cause: cause)
         }
         let nk = try product([n, k], shape.examplesCause)
-        // G and the pattern Gram at θ₀ and θ_k, the solver's factor and its eigen fallback (nk × nk each);
-        // XXᵀ (n × n). `analyze` adds H∞, G₀ − H∞ and the eigen workspaces.
-        let gramCopies = shape.analyzes ? 9 : 6
+        // G and the pattern Gram at θ₀ and θ_k, the update's system, the solver's factor, its eigen fallback and
+        // the eigenvalue copies (nk × nk each); XXᵀ (n × n). Measured: a training step peaks near 9.5 Gram
+        // matrices, `analyze` (H∞, G₀ − H∞, spectra) near 8.5.
+        let gramCopies = shape.analyzes ? 8 : 9
         var parts = [
             try part("Gram matrix (nk × nk doubles)", each: [nk, nk, 8], copies: gramCopies, shape.examplesCause),
             try part("input Gram matrix (n × n doubles)", each: [n, n, 8], copies: shape.analyzes ? 3 : 1,

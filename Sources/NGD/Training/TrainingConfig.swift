@@ -107,6 +107,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
             throw NGDError("--outputs", "the model has \(outputs) output(s) but the data set has \(dataset.outputs) target column(s)",
                            usage: true)
         }
+        // The commands check earlier, with the names the user typed; this keeps every other caller from allocating blindly.
+        try ResourceLimits.current().check(ResourceLimits.RunShape(config: self, examples: dataset.count,
+                                                                   dimension: dataset.dimension))
     }
 
     /// The model this config describes on inputs of dimension d.
