@@ -1,4 +1,5 @@
 import Foundation
+import NGD
 
 /// Everything a report build needs from outside the Report module. The three seams (`executor`, `renderer`,
 /// `pdfWriter`) and the two environment values are what the lead connects to NGD and Render.
@@ -82,6 +83,8 @@ public struct ReportBuilder {
     public func build(specSource: String, specFile: String, into output: String) throws -> BuildSummary {
         let spec = try ExperimentSpec.parse(yaml: specSource, file: specFile)
         let experiment = try spec.resolved()
+        try experiment.checkResources(limits: try ResourceLimits.current(environment: configuration.environment),
+                                      shard: configuration.shard, specSource: specSource, specFile: specFile)
         let fileManager = FileManager.default
         let transaction = try ReportTransaction(output: output)
         let output = transaction.output, staging = transaction.staging
