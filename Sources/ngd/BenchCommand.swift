@@ -30,7 +30,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         guard repeats >= 1 else { throw NGDError("--repeats", "expected at least 1, got \(repeats)", usage: true) }
-        try ResourceLimits.checkCount(repeats, option: "--repeats", maximum: ResourceLimits.maximumBenchRepeats,
+        try ResourceLimits.checkLimit(repeats, option: "--repeats", maximum: ResourceLimits.maximumBenchRepeats,
                                       what: "repeats")
         guard learningRate > 0, learningRate.isFinite else {
             throw NGDError("--lr", "expected a positive finite step size, got \(learningRate)", usage: true)
@@ -63,10 +63,10 @@ struct BenchCommand: ParsableCommand {
     /// Refuses a size whose step (Gram, pattern, pre-activations, weights) would not fit in memory, before any is timed.
     static func checkMemory(of size: BenchmarkSize, limits: ResourceLimits) throws {
         let name = "n=\(size.n), d=\(size.d), m=\(size.m)"
-        try ResourceLimits.checkCount(size.n, option: "--sizes", maximum: ResourceLimits.maximumExamples, what: "examples (n)")
-        try ResourceLimits.checkCount(size.d, option: "--sizes", maximum: ResourceLimits.maximumDimension,
+        try ResourceLimits.checkLimit(size.n, option: "--sizes", maximum: ResourceLimits.maximumExamples, what: "examples (n)")
+        try ResourceLimits.checkLimit(size.d, option: "--sizes", maximum: ResourceLimits.maximumDimension,
                                       what: "input dimensions (d)")
-        try ResourceLimits.checkCount(size.m, option: "--sizes", maximum: ResourceLimits.maximumWidth, what: "hidden units (m)")
+        try ResourceLimits.checkLimit(size.m, option: "--sizes", maximum: ResourceLimits.maximumWidth, what: "hidden units (m)")
         let cause = ResourceLimits.Cause(source: "--sizes", subject: name)
         let shape = ResourceLimits.RunShape(examples: size.n, dimension: size.d, outputs: 1, width: size.m, steps: 1,
                                             examplesCause: cause, dimensionCause: cause, widthCause: cause, stepsCause: cause)

@@ -37,7 +37,7 @@ struct PaperCommand: ParsableCommand {
     func checkOptions() throws {
         if let seeds, seeds < 1 { throw NGDError("--seeds", "expected at least one seed, got \(seeds)", usage: true) }
         if let seeds {
-            try ResourceLimits.checkCount(seeds, option: "--seeds", maximum: ResourceLimits.maximumSeeds, what: "seeds")
+            try ResourceLimits.checkLimit(seeds, option: "--seeds", maximum: ResourceLimits.maximumSeeds, what: "seeds")
         }
     }
 

@@ -24,32 +24,24 @@ extension DatasetRequest {
     /// generated or read.
     public func checkCounts(names: CountNames = .options) throws {
         typealias L = ResourceLimits
-        if let count { try L.checkCount(count, option: names.examples, maximum: L.maximumExamples, what: "examples") }
+        if let count { try L.checkLimit(count, option: names.examples, maximum: L.maximumExamples, what: "examples") }
         if let dimension {
-            try L.checkCount(dimension, option: names.dimension, maximum: L.maximumDimension, what: "input dimensions")
+            try L.checkLimit(dimension, option: names.dimension, maximum: L.maximumDimension, what: "input dimensions")
         }
-        try L.checkCount(outputs, option: names.outputs, maximum: L.maximumOutputs, what: "outputs")
+        try L.checkLimit(outputs, option: names.outputs, maximum: L.maximumOutputs, what: "outputs")
         if let perClass {
-            try L.checkCount(perClass, option: names.perClass, maximum: L.maximumExamples, what: "examples per class")
+            try L.checkLimit(perClass, option: names.perClass, maximum: L.maximumExamples, what: "examples per class")
         }
         if let pairs {
-            try L.checkCount(pairs, option: names.pairs, maximum: L.maximumExamples / 2, what: "pairs", allowsZero: true)
+            try L.checkLimit(pairs, option: names.pairs, maximum: L.maximumExamples / 2, what: "pairs")
         }
     }
 
-    /// n and d as the request alone decides them (synthetic and lambda0 data; class data with `perClass`, as an upper
-    /// bound); nil when only the file can tell.
+    /// n and d as the request alone decides them (synthetic and lambda0 data); nil when only the data can tell.
     public var plannedShape: (examples: Int, dimension: Int)? {
         switch kind {
-        case .synthetic, .lambda0:
-            return (count ?? 64, dimension ?? 16)
-        case .digits, .mnist:
-            guard let perClass else { return nil }
-            let (examples, overflow) = perClass.multipliedReportingOverflow(by: max(classes.count, 1))
-            guard !overflow else { return (Int.max, 1) }
-            return (examples, kind == .mnist ? 784 : 64)
-        case .csv:
-            return nil
+        case .synthetic, .lambda0: return (count ?? 64, dimension ?? 16)
+        case .digits, .mnist, .csv: return nil
         }
     }
 

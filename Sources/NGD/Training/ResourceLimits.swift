@@ -112,12 +112,9 @@ public struct ResourceLimits: Sendable, Equatable {
 
     // MARK: Counts
 
-    /// Throws a usage error naming `option` when `value` is not in 1…`maximum` (or 0…`maximum` when `allowsZero`).
-    public static func checkCount(_ value: Int, option: String, maximum: Int, what: String, allowsZero: Bool = false) throws {
-        let least = allowsZero ? 0 : 1
-        guard value >= least else {
-            throw NGDError(option, "expected \(allowsZero ? "a non-negative" : "a positive") \(what), got \(value)", usage: true)
-        }
+    /// Throws a usage error naming `option` when `value` is above `maximum` (values below 1 are left to the
+    /// checks that say what a positive value means for each option).
+    public static func checkLimit(_ value: Int, option: String, maximum: Int, what: String) throws {
         guard value <= maximum else {
             throw NGDError(option, "\(value) is above the limit of \(maximum) \(what) (see Limits in the README)", usage: true)
         }

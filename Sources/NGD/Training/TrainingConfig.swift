@@ -70,8 +70,8 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public func validate() throws {
         guard width > 0 else { throw NGDError("--width", "expected a positive number of hidden units, got \(width)", usage: true) }
         guard outputs > 0 else { throw NGDError("--outputs", "expected at least one output, got \(outputs)", usage: true) }
-        try ResourceLimits.checkCount(width, option: "--width", maximum: ResourceLimits.maximumWidth, what: "hidden units")
-        try ResourceLimits.checkCount(outputs, option: "--outputs", maximum: ResourceLimits.maximumOutputs, what: "outputs")
+        try ResourceLimits.checkLimit(width, option: "--width", maximum: ResourceLimits.maximumWidth, what: "hidden units")
+        try ResourceLimits.checkLimit(outputs, option: "--outputs", maximum: ResourceLimits.maximumOutputs, what: "outputs")
         guard initScale > 0, initScale.isFinite else {
             throw NGDError("--init-scale", "expected a positive finite ν, got \(initScale)", usage: true)
         }
@@ -85,8 +85,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
             throw NGDError("--huber-delta", "expected a positive finite δ, got \(huberDelta)", usage: true)
         }
         guard steps >= 0 else { throw NGDError("--steps", "expected a non-negative number of steps, got \(steps)", usage: true) }
-        try ResourceLimits.checkCount(steps, option: "--steps", maximum: ResourceLimits.maximumSteps, what: "steps",
-                                      allowsZero: true)
+        try ResourceLimits.checkLimit(steps, option: "--steps", maximum: ResourceLimits.maximumSteps, what: "steps")
         if let tolerance = stopTolerance {
             guard tolerance > 0, tolerance < 1 else {
                 throw NGDError("--stop-at", "expected a relative residual in (0, 1), got \(tolerance)", usage: true)

@@ -26,11 +26,10 @@ extension ResolvedExperiment {
         let config = TrainingConfig(width: run.model.width, outputs: run.model.outputs, initScale: run.model.initScale,
                                     seed: run.model.seed, trainOutputLayer: run.model.trainOutputLayer,
                                     steps: run.steps, recordOutputs: true, data: run.dataset)
-        try ResourceLimits.checkCount(config.width, option: names.width, maximum: ResourceLimits.maximumWidth, what: "hidden units")
-        try ResourceLimits.checkCount(config.outputs, option: names.outputs, maximum: ResourceLimits.maximumOutputs,
+        try ResourceLimits.checkLimit(config.width, option: names.width, maximum: ResourceLimits.maximumWidth, what: "hidden units")
+        try ResourceLimits.checkLimit(config.outputs, option: names.outputs, maximum: ResourceLimits.maximumOutputs,
                                       what: "outputs")
-        try ResourceLimits.checkCount(config.steps, option: names.steps, maximum: ResourceLimits.maximumSteps, what: "steps",
-                                      allowsZero: true)
+        try ResourceLimits.checkLimit(config.steps, option: names.steps, maximum: ResourceLimits.maximumSteps, what: "steps")
         try run.dataset.checkCounts(names: names)
         let examples: Int, dimension: Int
         var examplesCause: ResourceLimits.Cause?
