@@ -83,11 +83,13 @@ extension ReportCommand {
         let runs = experiment.runs
         let selected = Set(experiment.runs(inShard: shard).map(\.key))
         var cached = 0
+        // One pass over the members: filtering them per run (and hashing each run's key again) was quadratic.
+        let labelsByKey = Dictionary(grouping: experiment.members, by: \.key).mapValues { $0.map(\.label) }
         for (index, run) in runs.enumerated() where selected.contains(run.key) {
             let isCached = FileManager.default.fileExists(atPath: (output as NSString).appendingPathComponent("runs/\(run.key).json"))
                 || cache.readOnly.contains { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("\(run.key).json")) }
             if isCached { cached += 1 }
-            let labels = experiment.members.filter { $0.key == run.key }.map(\.label).joined(separator: "; ")
+            let labels = (labelsByKey[run.key] ?? []).joined(separator: "; ")
             print("\(index)\t\(run.key.prefix(12))\t\(isCached ? "cached" : "to run")\t\(labels)")
         }
         print("\(selected.count) run(s), \(cached) cached, \(experiment.spec.figures?.count ?? 0) figure(s), \(experiment.spec.claims?.count ?? 0) claim(s)")
