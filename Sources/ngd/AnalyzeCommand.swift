@@ -26,7 +26,7 @@ struct AnalyzeCommand: ParsableCommand {
         try config.validate()
         let inputs = OutputFile.inputs(of: request)
         try OutputFile.check(out, inputs: inputs)
-        let dataset = try data.load(request)
+        let dataset = try data.load(request, for: config, analyzes: true)
         let analysis = try Analysis(dataset: dataset, config: config)
         var bytes = try TrainingRun.makeEncoder().encode(analysis)
         bytes.append(0x0A)

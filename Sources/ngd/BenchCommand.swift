@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Sizes as \"n,d,m;n,d,m…\" (default: 256,784,4096;1024,784,8192;2048,64,16384).")
     var sizes: String?
 
-    @Option(help: "Timed repeats per operation after one warm-up (≥ 5 advised).")
+    @Option(help: "Timed repeats per operation after one warm-up (≥ 5 advised; at most 10000).")
     var repeats: Int = 5
 
     @Option(help: "Seed of the synthetic data and the initial weights.")
@@ -31,11 +31,15 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         guard repeats >= 1 else { throw NGDError("--repeats", "expected at least 1, got \(repeats)", usage: true) }
+        try ResourceLimits.checkLimit(repeats, option: "--repeats", maximum: ResourceLimits.maximumBenchRepeats,
+                                      what: "repeats")
         guard learningRate > 0, learningRate.isFinite else {
             throw NGDError("--lr", "expected a positive finite step size, got \(learningRate)", usage: true)
         }
         let list = try sizes.map { try BenchmarkSize.parseList($0) } ?? BenchmarkSize.defaults
         if let dumpDir { try Self.checkDumpLocations(dumpDir, sizes: list) }
+        let limits = try ResourceLimits.current()
+        for size in list { try Self.checkMemory(of: size, limits: limits) }
         let blas = BLASInfo.current
         if let warning = blas.genericKernelWarning { Self.printError("warning: \(warning)") }
         if repeats < 5 { Self.printError("note: fewer than 5 repeats; medians are rough") }
@@ -71,6 +75,19 @@ struct BenchCommand: ParsableCommand {
                 }
             }
         }
+    }
+
+    /// Refuses a size whose step (Gram, pattern, pre-activations, weights) would not fit in memory, before any is timed.
+    static func checkMemory(of size: BenchmarkSize, limits: ResourceLimits) throws {
+        let name = "n=\(size.n), d=\(size.d), m=\(size.m)"
+        try ResourceLimits.checkLimit(size.n, option: "--sizes", maximum: ResourceLimits.maximumExamples, what: "examples (n)")
+        try ResourceLimits.checkLimit(size.d, option: "--sizes", maximum: ResourceLimits.maximumDimension,
+                                      what: "input dimensions (d)")
+        try ResourceLimits.checkLimit(size.m, option: "--sizes", maximum: ResourceLimits.maximumWidth, what: "hidden units (m)")
+        let cause = ResourceLimits.Cause(source: "--sizes", subject: name)
+        let shape = ResourceLimits.RunShape(examples: size.n, dimension: size.d, outputs: 1, width: size.m, steps: 1,
+                                            examplesCause: cause, dimensionCause: cause, widthCause: cause, stepsCause: cause)
+        try limits.check(shape)
     }
 
     static func printError(_ line: String) {

@@ -105,10 +105,11 @@ struct DataOptions: ParsableArguments {
         }
     }
 
-    /// Loads the data set a request (made by `request(outputs:seed:)`) describes and prints its warnings (e.g. exactly
+    /// Loads the data set a request (made by `request(outputs:seed:)`) describes for a run of `config`, after the
+    /// resource check (`DatasetRequest.load(for:limits:analyzes:)`), and prints its warnings (e.g. exactly
     /// duplicated inputs, λ₀ = 0) to standard error.
-    func load(_ request: DatasetRequest) throws -> Dataset {
-        let dataset = try request.load()
+    func load(_ request: DatasetRequest, for config: TrainingConfig, analyzes: Bool = false) throws -> Dataset {
+        let dataset = try request.load(for: config, limits: try ResourceLimits.current(), analyzes: analyzes)
         for warning in dataset.warnings() {
             FileHandle.standardError.write(Data("ngd: warning: \(warning)\n".utf8))
         }

@@ -38,7 +38,7 @@ struct Figure1Command: ParsableCommand {
     @Option(name: .customLong("lr-gd"), help: "GD step size η (default 1/λ_max(G₀)).")
     var gdLearningRate: Double?
 
-    @Option(help: "Updates drawn per example (1 = the paper's single step).")
+    @Option(help: "Updates drawn per example (1 = the paper's single step; at most 10000).")
     var steps: Int = 1
 
     @Option(help: "Figure size: neurips, icml-column, icml-full or WxH in inches (e.g. 5x4).")
@@ -54,6 +54,10 @@ struct Figure1Command: ParsableCommand {
         guard perClass > 0 else { throw NGDError("--per-class", "expected a positive number, got \(perClass)", usage: true) }
         guard width > 0 else { throw NGDError("--width", "expected a positive width, got \(width)", usage: true) }
         guard steps >= 1 else { throw NGDError("--steps", "expected at least one step, got \(steps)", usage: true) }
+        try ResourceLimits.checkLimit(perClass, option: "--per-class", maximum: ResourceLimits.maximumExamples / 2,
+                                      what: "examples per class")
+        try ResourceLimits.checkLimit(width, option: "--width", maximum: ResourceLimits.maximumWidth, what: "hidden units")
+        try ResourceLimits.checkLimit(steps, option: "--steps", maximum: ResourceLimits.maximumFigure1Steps, what: "steps")
         guard ngdLearningRate > 0, ngdLearningRate.isFinite else {
             throw NGDError("--lr-ngd", "expected a positive step size, got \(ngdLearningRate)", usage: true)
         }
@@ -65,6 +69,15 @@ struct Figure1Command: ParsableCommand {
         }
         _ = try inches()
         _ = try format()
+    }
+
+    /// The memory of one of the figure's runs (NGD and GD run one after the other), recording the outputs at every step.
+    private func checkMemory(examples: Int, dimension: Int) throws {
+        let config = TrainingConfig(width: width, outputs: 2, steps: steps, recordOutputs: true)
+        let shape = ResourceLimits.RunShape(
+            config: config, examples: examples, dimension: dimension,
+            examplesCause: .init(source: "--per-class", subject: "\(examples) examples (2 × --per-class)"))
+        try ResourceLimits.current().check(shape)
     }
 
     private func format() throws -> String {
@@ -113,6 +126,7 @@ struct Figure1Command: ParsableCommand {
         }
         let request = Figure1Request(data: data, width: width, seed: seed, ngdLearningRate: ngdLearningRate,
                                      gdLearningRate: gdLearningRate, steps: steps)
+        try checkMemory(examples: 2 * perClass, dimension: dataset == .synthetic ? 16 : dataset == .mnist ? 784 : 64)
         let context = StudyContext(settings: PaperSettings(), cacheDirectory: nil)
         let result = try Figure1Computation.compute(request, in: context)
         let (w, h) = try inches()

@@ -25,7 +25,7 @@ struct PaperCommand: ParsableCommand {
             help: "MNIST directory for Figure 1 (default: $NGD_MNIST_DIR, else the embedded UCI digits).")
     var mnistDirectory: String?
 
-    @Option(name: .long, help: "Seeds for the studies that average over initialisations (default: 3, quick: 2).")
+    @Option(name: .long, help: "Seeds for the studies that average over initialisations (default: 3, quick: 2; at most 1000).")
     var seeds: Int?
 
     @Flag(name: .long, help: "No progress output on stderr.")
@@ -36,6 +36,9 @@ struct PaperCommand: ParsableCommand {
 
     func checkOptions() throws {
         if let seeds, seeds < 1 { throw NGDError("--seeds", "expected at least one seed, got \(seeds)", usage: true) }
+        if let seeds {
+            try ResourceLimits.checkLimit(seeds, option: "--seeds", maximum: ResourceLimits.maximumSeeds, what: "seeds")
+        }
     }
 
     func run() throws {

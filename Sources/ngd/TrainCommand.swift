@@ -30,7 +30,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Train the linearised model u₀ + J₀(θ − θ₀) (the exact theory curve).")
     var linearized = false
 
-    @Option(help: "Number of updates K (metrics for steps 0…K).")
+    @Option(help: "Number of updates K (metrics for steps 0…K; at most 1000000).")
     var steps: Int = 10
 
     @Option(name: .customLong("stop-at"), help: "Stop early once ‖r_k‖ ≤ TOL·‖r₀‖ (default: run all --steps).")
@@ -61,7 +61,7 @@ struct TrainCommand: ParsableCommand {
         try config.validate()   // before loading data: bad options fail fast
         let inputs = OutputFile.inputs(of: request)
         try OutputFile.check(out, inputs: inputs)
-        let dataset = try data.load(request)
+        let dataset = try data.load(request, for: config)
         let run = try Trainer(config: config, dataset: dataset).run()
         Self.warnAboutNumerics(of: run)
         switch format {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the built `ngd` executable (a dependency of this test target, so SwiftPM builds it first).
 struct CLIRunner {
@@ -46,6 +49,45 @@ struct CLIRunner {
                        crashed: process.terminationReason == .uncaughtSignal,
                        stdout: String(decoding: outData, as: UTF8.self),
                        stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// What one child process cost: its wall time and its own peak resident set (ru_maxrss from wait4, which
+    /// counts this child only, unlike getrusage(RUSAGE_CHILDREN) under parallel tests).
+    struct Measured {
+        var status: Int32
+        var seconds: Double
+        var maxResidentKilobytes: Int
+        var stderr: String
+    }
+
+    /// Runs `ngd arguments` with posix_spawn and reaps it with wait4 to read its resource usage; stdout is discarded,
+    /// stderr goes through a file in `scratch` (paths in `arguments` must be absolute: the child keeps our directory).
+    static func runMeasured(_ arguments: [String], scratch: URL) throws -> Measured {
+        let errorPath = scratch.appendingPathComponent(".stderr-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_NUM_THREADS"] = "1"
+        environment["ASAN_OPTIONS"] = environment["ASAN_OPTIONS"] ?? "detect_leaks=0"
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        let started = Date()
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw CocoaError(.executableLoad) }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let seconds = Date().timeIntervalSince(started)
+        let exited = status & 0x7F == 0
+        return Measured(status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), seconds: seconds,
+                        maxResidentKilobytes: usage.ru_maxrss,
+                        stderr: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
     }
 
     /// A fresh temporary directory, removed by the caller with `FileManager.removeItem`.

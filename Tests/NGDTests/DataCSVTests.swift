@@ -44,7 +44,7 @@ import NGD
 
     @Test func nonNumericCellNamesLineAndColumn() throws {
         let (error, path) = try failure("x1,x2,y\n1,2,3\n\n4,abc,6\n")
-        #expect(error == NGDError("\(path):4", "column 'x2': 'abc' is not a number"))
+        #expect(error == NGDError("\(path):4", "column 'x2': 'abc' is not a number (expected decimal notation such as -1.5 or 2e-3)"))
     }
 
     @Test func nanAndInfinityAreRejected() throws {

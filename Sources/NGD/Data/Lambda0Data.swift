@@ -29,7 +29,7 @@ extension Dataset {
             throw NGDError("--epsilon", "expected an angle in radians with 0 < ε ≤ π/2, got \(epsilon)", usage: true)
         }
         guard pairs >= 0 else { throw NGDError("--pairs", "expected a non-negative number of pairs, got \(pairs)", usage: true) }
-        guard 2 * pairs <= n else {
+        guard pairs <= n / 2 else {   // not 2·pairs ≤ n: that product can overflow
             throw NGDError("--pairs", "\(pairs) pairs need 2·pairs ≤ n points, but n = \(n)", usage: true)
         }
 

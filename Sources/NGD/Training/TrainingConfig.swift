@@ -70,6 +70,8 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public func validate() throws {
         guard width > 0 else { throw NGDError("--width", "expected a positive number of hidden units, got \(width)", usage: true) }
         guard outputs > 0 else { throw NGDError("--outputs", "expected at least one output, got \(outputs)", usage: true) }
+        try ResourceLimits.checkLimit(width, option: "--width", maximum: ResourceLimits.maximumWidth, what: "hidden units")
+        try ResourceLimits.checkLimit(outputs, option: "--outputs", maximum: ResourceLimits.maximumOutputs, what: "outputs")
         guard initScale > 0, initScale.isFinite else {
             throw NGDError("--init-scale", "expected a positive finite ν, got \(initScale)", usage: true)
         }
@@ -83,6 +85,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
             throw NGDError("--huber-delta", "expected a positive finite δ, got \(huberDelta)", usage: true)
         }
         guard steps >= 0 else { throw NGDError("--steps", "expected a non-negative number of steps, got \(steps)", usage: true) }
+        try ResourceLimits.checkLimit(steps, option: "--steps", maximum: ResourceLimits.maximumSteps, what: "steps")
         if let tolerance = stopTolerance {
             guard tolerance > 0, tolerance < 1 else {
                 throw NGDError("--stop-at", "expected a relative residual in (0, 1), got \(tolerance)", usage: true)
@@ -103,6 +106,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
             throw NGDError("--outputs", "the model has \(outputs) output(s) but the data set has \(dataset.outputs) target column(s)",
                            usage: true)
         }
+        // The commands check earlier, with the names the user typed; this keeps every other caller from allocating blindly.
+        try ResourceLimits.current().check(ResourceLimits.RunShape(config: self, examples: dataset.count,
+                                                                   dimension: dataset.dimension))
     }
 
     /// The model this config describes on inputs of dimension d.

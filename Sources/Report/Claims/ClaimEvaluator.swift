@@ -242,8 +242,12 @@ public struct ClaimEvaluator {
         case "at":
             guard case .number(let k) = arguments[1], k == k.rounded() else { throw EvaluationError("at(list, k) needs an integer k") }
             return try reduceInner(arguments[0], name) { xs in
-                let index = k < 0 ? xs.count + Int(k) : Int(k)
-                guard xs.indices.contains(index) else { throw EvaluationError("at(): index \(Int(k)) outside 0..<\(xs.count)") }
+                // Checked before converting: an index like 1e300 has no Int, and is outside every list anyway.
+                guard abs(k) <= Double(xs.count), let offset = Int(exactly: k) else {
+                    throw EvaluationError("at(): index \(formatNumber(k)) outside 0..<\(xs.count)")
+                }
+                let index = k < 0 ? xs.count + offset : offset
+                guard xs.indices.contains(index) else { throw EvaluationError("at(): index \(offset) outside 0..<\(xs.count)") }
                 return .number(xs[index])
             }
         case "steps_to":

@@ -39,9 +39,25 @@ public indirect enum ClaimExpression: Hashable, Sendable {
         "at": 2, "steps_to": 2, "slope": 2, "loglog_slope": 2,
     ]
 
+    /// Deepest nesting of parentheses, calls and prefix operators an expression may have (docs/SPEC.md).
+    public static let maximumDepth = 64
+    /// Most numbers, names and calls one expression may hold (docs/SPEC.md).
+    public static let maximumTerms = 1000
+
     public static func parse(_ text: String) throws -> ClaimExpression {
         var parser = ExpressionParser(text: text)
         return try parser.parseAll()
+    }
+}
+
+extension ClaimExpression {
+    /// The value of a number literal, or of a negated one.
+    var literalValue: Double? {
+        switch self {
+        case .number(let value): return value
+        case .unary("-", .number(let value)): return -value
+        default: return nil
+        }
     }
 }
 
@@ -65,6 +81,8 @@ private struct ExpressionParser {
     let characters: [Character]
     var tokens: [(token: Token, offset: Int)] = []
     var position = 0
+    /// Current nesting depth, bounded so that no input can exhaust the stack.
+    var depth = 0
 
     init(text: String) { characters = Array(text) }
 
@@ -130,6 +148,24 @@ private struct ExpressionParser {
             }
         }
         tokens.append((.end, characters.count))
+        let terms = tokens.filter {
+            if case .number = $0.token { return true }
+            if case .identifier = $0.token { return true }
+            return false
+        }
+        if terms.count > ClaimExpression.maximumTerms {
+            throw ExpressionError(message: "more than \(ClaimExpression.maximumTerms) numbers and names in one expression "
+                                         + "(the limit)", offset: terms[ClaimExpression.maximumTerms].offset)
+        }
+    }
+
+    /// Enters one level of nesting; throws past `ClaimExpression.maximumDepth`.
+    mutating func nest() throws {
+        depth += 1
+        guard depth <= ClaimExpression.maximumDepth else {
+            throw ExpressionError(message: "nested more than \(ClaimExpression.maximumDepth) levels deep (the limit)",
+                                  offset: current.offset)
+        }
     }
 
     mutating func accept(_ symbol: String) -> Bool {
@@ -146,6 +182,8 @@ private struct ExpressionParser {
     }
 
     mutating func parseComparison() throws -> ClaimExpression {
+        try nest()
+        defer { depth -= 1 }
         let lhs = try parseSum()
         for op in ["<=", ">=", "<", ">"] where accept(op) {
             return .binary(op, lhs, try parseSum())
@@ -172,6 +210,8 @@ private struct ExpressionParser {
     }
 
     mutating func parseUnary() throws -> ClaimExpression {
+        try nest()
+        defer { depth -= 1 }
         if accept("-") { return .unary("-", try parseUnary()) }
         if accept("+") { return try parseUnary() }
         return try parsePower()
@@ -208,6 +248,10 @@ private struct ExpressionParser {
                 }
                 guard arguments.count == arity else {
                     throw ExpressionError(message: "\(name) takes \(arity) argument\(arity == 1 ? "" : "s"), got \(arguments.count)",
+                                          offset: offset)
+                }
+                if name == "at", let index = arguments[1].literalValue, !(index == index.rounded() && abs(index) < 1e15) {
+                    throw ExpressionError(message: "at(list, k) needs an integer index k, got \(formatNumber(index))",
                                           offset: offset)
                 }
                 return .call(name, arguments)

@@ -14,8 +14,11 @@ public struct ReportTemplates: Sendable {
 
     public init(texts: [String: String]) { self.texts = texts }
 
+    /// Reads the templates of `directory` and compiles them (with the built-in ones they replace or include), so
+    /// that a syntax error or a template that includes itself is reported now, before any run is trained.
     public static func load(directory: String) throws -> ReportTemplates {
         var texts = DefaultTemplates.all
+        var sources: [String: String] = [:]
         var found = false
         for name in names {
             let path = (directory as NSString).appendingPathComponent("\(name).mustache")
@@ -24,21 +27,26 @@ public struct ReportTemplates: Sendable {
                 throw ReportError.io(path: path, message: "cannot read the template")
             }
             texts[name] = text
+            sources[name] = path
             found = true
         }
         guard found else {
             throw ReportError.io(path: directory, message: "no report.mustache or style.mustache in the template directory")
         }
-        return ReportTemplates(texts: texts)
+        let templates = ReportTemplates(texts: texts)
+        _ = try templates.library(sources: sources)
+        return templates
     }
 
-    func library() throws -> MustacheLibrary {
+    /// The compiled templates; `sources` names the file of each template read from disk, for messages.
+    func library(sources: [String: String] = [:]) throws -> MustacheLibrary {
+        try TemplateIncludes.checkForCycles(texts, sources: sources)
         var library = MustacheLibrary()
         for (name, text) in texts.sorted(by: { $0.key < $1.key }) {
             do {
                 try library.register(text, named: name)
             } catch {
-                throw ReportError.template(name: name, message: "\(error)")
+                throw ReportError.template(name: sources[name] ?? name, message: TemplateIncludes.describe(error))
             }
         }
         return library

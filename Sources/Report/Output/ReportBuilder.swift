@@ -109,6 +109,8 @@ public struct ReportBuilder {
         let spec = try ExperimentSpec.parse(yaml: specSource, file: specFile)
         let dataDirectory = dataDirectory ?? Self.dataDirectory(ofSpec: specFile)
         let experiment = try spec.resolved(dataDirectory: dataDirectory)
+        try experiment.checkResources(limits: try ResourceLimits.current(environment: configuration.environment),
+                                      shard: configuration.shard, specSource: specSource, specFile: specFile)
         let fileManager = FileManager.default
         let inputs = Self.inputPaths(of: spec, specFile: specFile, dataDirectory: dataDirectory,
                                      templatesDirectory: configuration.templatesDirectory,

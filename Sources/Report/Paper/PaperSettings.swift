@@ -1,3 +1,5 @@
+import NGD
+
 /// What `ngd paper` was asked for. Every study derives its sizes from these, so the report can print them.
 public struct PaperSettings: Codable, Hashable, Sendable {
     /// Smaller sizes and fewer seeds (≤ 60 s on 2 cores); claims that fail only because of the size say so.
@@ -40,8 +42,8 @@ public struct PaperSettings: Codable, Hashable, Sendable {
             switch word {
             case "--quick": quick = true
             case "--seeds":
-                guard let value = words.popFirst().flatMap(Int.init), value >= 1 else {
-                    throw invalid("spec_source: --seeds needs a positive number in \"\(invocation)\"")
+                guard let value = words.popFirst().flatMap(Int.init), value >= 1, value <= ResourceLimits.maximumSeeds else {
+                    throw invalid("spec_source: --seeds needs a number from 1 to \(ResourceLimits.maximumSeeds) in \"\(invocation)\"")
                 }
                 seeds = value
             case "--mnist-dir":

@@ -60,11 +60,13 @@ extension RunResult {
     }
 
     static func matrix(_ value: JSONValue) -> MatrixValue? {
-        guard case .object(let object) = value, let rows = number(object["rows"]), let columns = number(object["columns"]),
-              rows >= 0, columns >= 0 else { return nil }
+        // Sizes come from a file: converted only when they are exact integers, multiplied with an overflow check.
+        guard case .object(let object) = value, let rowCount = number(object["rows"]), let columnCount = number(object["columns"]),
+              let rows = Int(exactly: rowCount), let columns = Int(exactly: columnCount), rows >= 0, columns >= 0,
+              case let (size, overflow) = rows.multipliedReportingOverflow(by: columns), !overflow else { return nil }
         for (key, item) in object.sorted(by: { $0.key < $1.key }) where key != "rows" && key != "columns" {
-            if let values = numbers(item), values.count == Int(rows) * Int(columns) {
-                return MatrixValue(rows: Int(rows), columns: Int(columns), values: values)
+            if let values = numbers(item), values.count == size {
+                return MatrixValue(rows: rows, columns: columns, values: values)
             }
         }
         return nil

@@ -143,6 +143,7 @@ struct SpecValidator {
                 }
             }
         }
+        checkRunCount()
 
         var figureIDs = Set<String>()
         for (index, figure) in (spec.figures ?? []).enumerated() {
@@ -213,7 +214,8 @@ struct SpecValidator {
                 fail(path, "no run or sweep named \"\(id)\"\(known(runIDs.keys))")
             }
         } catch let error as ExpressionError {
-            fail(path, "\(error.description) in \"\(text)\"")
+            let shown = text.count > 80 ? text.prefix(80) + "…" : text[...]   // an expression may be 100 000 characters
+            fail(path, "\(error.description) in \"\(shown)\"")
         } catch {
             fail(path, "\(error)")
         }
