@@ -77,6 +77,7 @@ struct BenchCommand: ParsableCommand {
                             100 * r.ngdStepGemmShareOfDgemm))
         lines.append(String(format: "  peak RSS %.1f MB (baseline %.1f; problem needs %.1f: ×%.2f, ×%.2f without the bench's W₀ copy)",
                             r.peakRssMb, r.baselineRssMb, r.requiredMb, r.peakOverRequired, r.stepperPeakOverRequired))
+        if let choice = r.blasCoreChoice { lines.append("  BLAS core \(r.blasCore): \(choice)") }
         lines.append(String(format: "  pattern Gram: %.0f M word pairs, ", r.popcountWordPairs / 1e6) + "\(r.popcountKernel) popcount")
         lines.append("  loss \(r.loss) → NGD \(r.ngdStepLoss), GD \(r.gdStepLoss), K-FAC \(r.kfacStepLoss)")
         return lines.joined(separator: "\n")

@@ -24,6 +24,7 @@ struct NGDCommand: ParsableCommand {
     )
 
     static func main() {
+        BLASCoreStartup.chooseCore(arguments: CommandLine.arguments)
         do {
             var command = try parseAsRoot()
             try command.run()

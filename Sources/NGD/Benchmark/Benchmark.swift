@@ -111,6 +111,8 @@ public struct BenchmarkResult: Codable, Sendable {
     public var blasConfig: String
     public var genericKernelWarning: String?
     public var openblasCoretype: String?
+    /// Set when ngd chose the core at start-up (`BLASInfo.automaticCoreChoice`).
+    public var blasCoreChoice: String?
     public var cpuModel: String
 
     public var loss: Double
@@ -247,6 +249,7 @@ public struct Benchmark: Sendable {
             stepperPeakOverRequired: (peak - baseline - 8 * Double(m * d)) / required, peakRssIsPerSize: perSize,
             blasLibrary: blas.library, blasCore: blas.coreName, blasThreads: blas.threads, blasConfig: blas.configuration,
             genericKernelWarning: blas.genericKernelWarning, openblasCoretype: Self.environment("OPENBLAS_CORETYPE"),
+            blasCoreChoice: blas.automaticCoreChoice,
             cpuModel: CPUDescription.current.model,
             loss: loss0, ngdStepLoss: losses[.ngd] ?? .nan, gdStepLoss: losses[.gd] ?? .nan,
             kfacStepLoss: losses[.kfac] ?? .nan, ngdSolver: ngdSolver,
