@@ -150,6 +150,9 @@ static int run(gram_job *job, int kernel, int threads) {
     job->depth = PANEL_WORDS / (2 * T);
     job->next = 0;
     if (threads > job->pairs) threads = (int)job->pairs;
+    // A thread costs tens of microseconds to start: give each at least ~2^18 word pairs.
+    const double pairs_of_words = (double)job->n * (double)(job->n + 1) / 2 * (double)job->w;
+    if (threads > 1 + pairs_of_words / (1 << 18)) threads = (int)(1 + pairs_of_words / (1 << 18));
 
     pthread_t helpers[MAX_THREADS];
     int started = 0;

@@ -25,6 +25,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("lr"), help: "Step size η of every step.")
     var learningRate: Double = 0.5
 
+    @Option(help: "Thread counts \"1,2,4,…\": every size runs at each (BLAS and the pattern Gram), then a scaling table.")
+    var threads: String?
+
     @Option(name: .customLong("dump-dir"), help: "Write each size's X, Y, W, A in the numpy peer's format to DIR/n<n>-d<d>-m<m>.")
     var dumpDir: String?
 
@@ -34,15 +37,33 @@ struct BenchCommand: ParsableCommand {
             throw NGDError("--lr", "expected a positive finite step size, got \(learningRate)", usage: true)
         }
         let list = try sizes.map { try BenchmarkSize.parseList($0) } ?? BenchmarkSize.defaults
+        let threadCounts = try threads.map { try ThreadScaling.parseList($0) }
         let blas = BLASInfo.current
         if let warning = blas.genericKernelWarning { Self.printError("warning: \(warning)") }
         if repeats < 5 { Self.printError("note: fewer than 5 repeats; medians are rough") }
         let benchmark = Benchmark(repeats: repeats, seed: seed, learningRate: learningRate, dumpDirectory: dumpDir)
         var results: [BenchmarkResult] = []
         for size in list {
-            let result = try benchmark.run(size) { Self.printError("bench: \($0)") }
-            if !json { print(Self.table(result)) }
-            results.append(result)
+            guard let threadCounts else {
+                let result = try benchmark.run(size) { Self.printError("bench: \($0)") }
+                if !json { print(Self.table(result)) }
+                results.append(result)
+                continue
+            }
+            var runs: [(threads: Int, result: BenchmarkResult)] = []
+            for count in threadCounts {
+                BLASInfo.setThreads(count)
+                let result = try benchmark.run(size) { Self.printError("bench: \(count) thread(s): \($0)") }
+                if !json { print(Self.table(result)) }
+                runs.append((count, result))
+            }
+            let scaling = ThreadScaling.table(runs)
+            if !json { print(Self.scalingTable(size, scaling)) }
+            results += runs.map { run in
+                var result = run.result
+                result.threadScaling = scaling
+                return result
+            }
         }
         if json {
             let encoder = JSONEncoder()
@@ -58,6 +79,31 @@ struct BenchCommand: ParsableCommand {
 
     static func printError(_ line: String) {
         FileHandle.standardError.write(Data("ngd: \(line)\n".utf8))
+    }
+
+    /// One line per operation: for each thread count, the median time, the speed-up and the efficiency.
+    static func scalingTable(_ size: BenchmarkSize, _ rows: [OperationScaling]) -> String {
+        var counts: [Int] = []
+        for row in rows where !counts.contains(row.threads) { counts.append(row.threads) }
+        let base = counts.first ?? 1
+        var lines = ["thread scaling, \(size) (speed-up and efficiency against \(base) thread\(base == 1 ? "" : "s"))",
+                     "  " + "operation".padding(toLength: 16, withPad: " ", startingAt: 0)
+                         + counts.map { leftPadded("\($0) thread\($0 == 1 ? "" : "s")", 26) }.joined()]
+        for operation in ThreadScaling.operations {
+            let cells = counts.map { count -> String in
+                guard let row = rows.first(where: { $0.operation == operation && $0.threads == count }) else {
+                    return leftPadded("—", 26)
+                }
+                return String(format: "%10.1f ms ×%5.2f %4.0f %%", row.medianMs, row.speedup, 100 * row.efficiency)
+            }
+            guard cells.contains(where: { !$0.hasSuffix("—") }) else { continue }
+            lines.append("  " + operation.padding(toLength: 16, withPad: " ", startingAt: 0) + cells.joined())
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func leftPadded(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: Swift.max(0, width - text.count)) + text
     }
 
     static func table(_ r: BenchmarkResult) -> String {

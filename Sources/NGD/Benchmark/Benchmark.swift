@@ -125,6 +125,8 @@ public struct BenchmarkResult: Codable, Sendable {
     public var dataDir: String?
     public var loadAverageStart: Double
     public var loadAverageEnd: Double
+    /// With `ngd bench --threads`: this size's scaling table over all the listed thread counts.
+    public var threadScaling: [OperationScaling]?
 }
 
 /// Runs `ngd bench` for one size: data from the engine's seeded generators, one warm-up, `repeats` timed

@@ -49,3 +49,10 @@ public struct BLASInfo: Codable, Hashable, Sendable {
 
     static func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 }
+
+extension BLASInfo {
+    /// Sets the threads BLAS uses from here on (`openblas_set_num_threads`); the pattern Gram follows it.
+    public static func setThreads(_ count: Int) {
+        openblas_set_num_threads(Int32(clamping: Swift.max(1, count)))
+    }
+}
