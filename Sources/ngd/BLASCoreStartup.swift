@@ -74,11 +74,13 @@ enum BLASCoreStartup {
         return child.terminationReason == .exit && child.terminationStatus == 0
     }
 
-    /// This executable's path, resolved once so that the child and the re-executed process are the same file.
+    /// This executable's path, resolved once so that the child and the re-executed process are the same file;
+    /// nil when `ngd` runs under an explicitly invoked dynamic loader (ld-linux… ngd), which cannot re-execute it.
     static func executablePath() -> String? {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).flatMap {
-            FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil
-        }
+        guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+              FileManager.default.isExecutableFile(atPath: path) else { return nil }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        return name.hasPrefix("ld-linux") || name.hasPrefix("ld.so") ? nil : path
     }
 
     static func note(_ line: String) {
