@@ -26,6 +26,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("lr"), help: "Step size η of every step.")
     var learningRate: Double = 0.5
 
+    @Option(help: "Thread counts \"1,2,4,…\": every size runs at each (BLAS and the pattern Gram), then a scaling table.")
+    var threads: String?
+
     @Option(name: .customLong("dump-dir"), help: "Write each size's X, Y, W, A in the numpy peer's format to DIR/n<n>-d<d>-m<m>.")
     var dumpDir: String?
 
@@ -37,6 +40,7 @@ struct BenchCommand: ParsableCommand {
             throw NGDError("--lr", "expected a positive finite step size, got \(learningRate)", usage: true)
         }
         let list = try sizes.map { try BenchmarkSize.parseList($0) } ?? BenchmarkSize.defaults
+        let threadCounts = try threads.map { try ThreadScaling.parseList($0) }
         if let dumpDir { try Self.checkDumpLocations(dumpDir, sizes: list) }
         let limits = try ResourceLimits.current()
         for size in list { try Self.checkMemory(of: size, limits: limits) }
@@ -46,9 +50,26 @@ struct BenchCommand: ParsableCommand {
         let benchmark = Benchmark(repeats: repeats, seed: seed, learningRate: learningRate, dumpDirectory: dumpDir)
         var results: [BenchmarkResult] = []
         for size in list {
-            let result = try benchmark.run(size) { Self.printError("bench: \($0)") }
-            if !json { print(Self.table(result)) }
-            results.append(result)
+            guard let threadCounts else {
+                let result = try benchmark.run(size) { Self.printError("bench: \($0)") }
+                if !json { print(Self.table(result)) }
+                results.append(result)
+                continue
+            }
+            var runs: [(threads: Int, result: BenchmarkResult)] = []
+            for count in threadCounts {
+                BLASInfo.setThreads(count)
+                let result = try benchmark.run(size) { Self.printError("bench: \(count) thread(s): \($0)") }
+                if !json { print(Self.table(result)) }
+                runs.append((count, result))
+            }
+            let scaling = ThreadScaling.table(runs)
+            if !json { print(Self.scalingTable(size, scaling)) }
+            results += runs.map { run in
+                var result = run.result
+                result.threadScaling = scaling
+                return result
+            }
         }
         if json {
             let encoder = JSONEncoder()
@@ -94,6 +115,31 @@ struct BenchCommand: ParsableCommand {
         FileHandle.standardError.write(Data("ngd: \(line)\n".utf8))
     }
 
+    /// One line per operation: for each thread count, the median time, the speed-up and the efficiency.
+    static func scalingTable(_ size: BenchmarkSize, _ rows: [OperationScaling]) -> String {
+        var counts: [Int] = []
+        for row in rows where !counts.contains(row.threads) { counts.append(row.threads) }
+        let base = counts.first ?? 1
+        var lines = ["thread scaling, \(size) (speed-up and efficiency against \(base) thread\(base == 1 ? "" : "s"))",
+                     "  " + "operation".padding(toLength: 16, withPad: " ", startingAt: 0)
+                         + counts.map { leftPadded("\($0) thread\($0 == 1 ? "" : "s")", 26) }.joined()]
+        for operation in ThreadScaling.operations {
+            let cells = counts.map { count -> String in
+                guard let row = rows.first(where: { $0.operation == operation && $0.threads == count }) else {
+                    return leftPadded("—", 26)
+                }
+                return String(format: "%10.1f ms ×%5.2f %4.0f %%", row.medianMs, row.speedup, 100 * row.efficiency)
+            }
+            guard cells.contains(where: { !$0.hasSuffix("—") }) else { continue }
+            lines.append("  " + operation.padding(toLength: 16, withPad: " ", startingAt: 0) + cells.joined())
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func leftPadded(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: Swift.max(0, width - text.count)) + text
+    }
+
     static func table(_ r: BenchmarkResult) -> String {
         func ms(_ key: String) -> String {
             guard let t = r.timings[key] else { return "—" }
@@ -111,6 +157,7 @@ struct BenchCommand: ParsableCommand {
                             100 * r.ngdStepGemmShareOfDgemm))
         lines.append(String(format: "  peak RSS %.1f MB (baseline %.1f; problem needs %.1f: ×%.2f, ×%.2f without the bench's W₀ copy)",
                             r.peakRssMb, r.baselineRssMb, r.requiredMb, r.peakOverRequired, r.stepperPeakOverRequired))
+        if let choice = r.blasCoreChoice { lines.append("  BLAS core \(r.blasCore): \(choice)") }
         lines.append(String(format: "  pattern Gram: %.0f M word pairs, ", r.popcountWordPairs / 1e6) + "\(r.popcountKernel) popcount")
         lines.append("  loss \(r.loss) → NGD \(r.ngdStepLoss), GD \(r.gdStepLoss), K-FAC \(r.kfacStepLoss)")
         return lines.joined(separator: "\n")

@@ -29,6 +29,7 @@ struct NGDCommand: ParsableCommand {
                                                         ReportCommand.self]
 
     static func main() {
+        BLASCoreStartup.chooseCore(arguments: CommandLine.arguments)
         do {
             var command = try parseAsRoot()
             if datedCommands.contains(where: { type(of: command) == $0 }) { try requireValidSourceDateEpoch() }

@@ -98,7 +98,7 @@ enum ReportSeams {
         return ReportConfiguration(
             executor: NGDRunExecutor(), renderer: CairoFigureRenderer(theme: theme),
             pdfWriter: CairoReportPDFWriter(theme: theme),
-            compute: ComputeEnvironment(blasLibrary: blas.library, blasCoreName: blas.coreName, blasThreads: blas.threads),
+            compute: ComputeEnvironment(blasLibrary: blas.library, blasCoreName: blas.provenanceCoreName, blasThreads: blas.threads),
             graphics: GraphicsEnvironment(cairoVersion: FontCatalog.cairoVersion, pangoVersion: FontCatalog.pangoVersion,
                                           fontFiles: fontFiles))
     }

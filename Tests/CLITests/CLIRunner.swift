@@ -30,6 +30,8 @@ struct CLIRunner {
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["OPENBLAS_NUM_THREADS"] = "1"
+        // The BLAS core stays what OpenBLAS detects: no start-up re-exec with another core in the suite.
+        env["NGD_BLAS_CORE"] = "keep"
         env.removeValue(forKey: "NGD_MNIST_DIR")
         // Under `swift test --sanitize=address` the child is instrumented too; LeakSanitizer would report what is
         // still allocated when an error path calls exit(), which is not a leak of a running program.

@@ -126,14 +126,16 @@ import NGD
         #expect(meta["lr"] as? Double == 0.5 && meta["format"] as? String == "f64le-rowmajor")
     }
 
-    @Test func popcountKernelUsesTheHardwareInstructionWhenTheCPUHasIt() throws {
+    @Test func popcountKernelIsTheWidestTheCPUHas() throws {
         #if arch(x86_64) && os(Linux)
         let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
-        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
-        let hasPopcnt = flags.split(separator: " ").contains("popcnt")
-        #expect(ActivationPattern.countingKernel == (hasPopcnt ? "hardware" : "portable"))
+        let flags = Set((cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? "").split(separator: " "))
+        let expected: PatternGramKernel = flags.contains("avx512_vpopcntdq") && flags.contains("avx512f") ? .avx512
+            : flags.contains("avx2") ? .avx2 : flags.contains("popcnt") ? .popcnt : .portable
+        #expect(PatternGramKernel.chosen == expected)
+        #expect(ActivationPattern.countingKernel == expected.description)
         #else
-        #expect(ActivationPattern.countingKernel == "hardware")
+        #expect(PatternGramKernel.chosen == .portable)
         #endif
     }
 

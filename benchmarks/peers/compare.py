@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Run `ngd bench --json` and the numpy peer on the SAME dumped data; print speed ratios and loss agreement.
 
-    benchmarks/peers/compare.py [--ngd PATH] [--sizes "n,d,m;..."] [--repeats R] [--threads N]
+    benchmarks/peers/compare.py [--ngd PATH] [--sizes "n,d,m;..."] [--repeats R] [--threads N[,N...]]
                                 [--dump-dir DIR] [--matched-kernels | --coretype NAME] [--json-out FILE]
                                 [--peer-only]
+
+With a list (`--threads 1,2,4`) the whole comparison runs once per count, OPENBLAS_NUM_THREADS set for both
+programs (ngd's pattern Gram follows its BLAS thread count), then a scaling summary per program: time, speed-up
+and efficiency of each operation against the first count.
 
 Exit status: 0 when every post-step loss agrees to <= 1e-10 (relative), 1 when one does not or a run fails,
 2 on usage errors (e.g. no `ngd` binary and no --peer-only).
@@ -176,14 +180,92 @@ def print_pair(ngd: dict | None, peer: dict, title: str) -> list[str]:
     return disagreeing
 
 
+def parse_threads(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a list of thread counts such as 1,2,4")
+    if not counts or any(count < 1 for count in counts) or len(set(counts)) != len(counts):
+        raise argparse.ArgumentTypeError(f"'{text}': thread counts must be positive and distinct")
+    return counts
+
+
+def print_scaling(runs: list[tuple[int, dict]]):
+    """Per program and operation: median ms, speed-up and efficiency at each thread count against the first."""
+    base_threads = runs[0][0]
+    print(f"\nThread scaling (speed-up and efficiency against {base_threads} thread(s))")
+    for program in ("ngd", "numpy"):
+        for pair_index, first_pair in enumerate(runs[0][1]["pairs"]):
+            first = first_pair.get(program)
+            if not first:
+                continue
+            print(f"  {program}, n={first.get('n')} d={first.get('d')} m={first.get('m')}")
+            for key in OPERATIONS:
+                base = first.get(key)
+                if not isinstance(base, (int, float)) or not base:
+                    continue
+                cells = []
+                for threads, report in runs:
+                    pairs = report["pairs"]
+                    value = (pairs[pair_index].get(program) or {}).get(key) if pair_index < len(pairs) else None
+                    if isinstance(value, (int, float)) and value:
+                        speedup = base / value
+                        efficiency = speedup / (threads / base_threads)
+                        cells.append(f"{threads:>3}: {value:9.1f} ms x{speedup:5.2f} {100 * efficiency:4.0f} %")
+                    else:
+                        cells.append(f"{threads:>3}: —")
+                print(f"    {key[:-3]:<14}" + "   ".join(cells))
+
+
 def main() -> int:
+    counts = None
+    for index, argument in enumerate(sys.argv):
+        value = sys.argv[index + 1] if argument == "--threads" and index + 1 < len(sys.argv) else (
+            argument.split("=", 1)[1] if argument.startswith("--threads=") else None)
+        if value is not None and "," in value:
+            counts = parse_threads(value)
+    if counts:
+        # One full comparison per count, in this same script, then the scaling summary.
+        rest, skip = [], False
+        for argument in sys.argv[1:]:
+            if skip:
+                skip = False
+                continue
+            if argument == "--threads":
+                skip = True
+                continue
+            if argument.startswith("--threads=") or argument == "--json-out" or argument.startswith("--json-out="):
+                continue
+            rest.append(argument)
+        json_out = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--json-out=")), None)
+        if "--json-out" in sys.argv:
+            json_out = sys.argv[sys.argv.index("--json-out") + 1]
+            rest = [a for a in rest if a != json_out]
+        runs, status = [], 0
+        with tempfile.TemporaryDirectory(prefix="ngd-compare-threads-") as directory:
+            for count in counts:
+                print(f"\n######## {count} thread(s)")
+                out = Path(directory) / f"threads-{count}.json"
+                sys.argv = [sys.argv[0], *rest, "--threads", str(count), "--json-out", str(out)]
+                status = max(status, compare_once())
+                runs.append((count, json.loads(out.read_text())))
+        print_scaling(runs)
+        if json_out:
+            Path(json_out).write_text(json.dumps({"threads": counts, "runs": [r for _, r in runs]}, indent=1,
+                                                 sort_keys=True) + "\n")
+        return status
+    return compare_once()
+
+
+def compare_once() -> int:
     parser = argparse.ArgumentParser(description="ngd vs numpy peer on the same data",
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--ngd", metavar="PATH", help="ngd binary (default: .build/release/ngd, "
                         ".build/debug/ngd, then PATH)")
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f'"n,d,m;..." (default "{DEFAULT_SIZES}")')
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--threads", type=int, help="OPENBLAS_NUM_THREADS for both programs (default: as set)")
+    parser.add_argument("--threads", type=parse_threads, help="OPENBLAS_NUM_THREADS for both programs, or a list "
+                        "'1,2,4' to run the comparison at each and print the scaling (default: as set)")
     parser.add_argument("--dump-dir", metavar="DIR", help="where ngd dumps the data (default: temporary, removed)")
     kernels = parser.add_mutually_exclusive_group()
     kernels.add_argument("--matched-kernels", action="store_true",
@@ -198,7 +280,7 @@ def main() -> int:
 
     env = dict(os.environ)
     if args.threads is not None:
-        env["OPENBLAS_NUM_THREADS"] = str(args.threads)
+        env["OPENBLAS_NUM_THREADS"] = str(args.threads[0])
     peer_env = run_peer(["--env"], env)
     numpy_core = peer_env["blas"].get("core")
 

@@ -111,6 +111,8 @@ public struct BenchmarkResult: Codable, Sendable {
     public var blasConfig: String
     public var genericKernelWarning: String?
     public var openblasCoretype: String?
+    /// Set when ngd chose the core at start-up (`BLASInfo.automaticCoreChoice`).
+    public var blasCoreChoice: String?
     public var cpuModel: String
 
     public var loss: Double
@@ -123,6 +125,8 @@ public struct BenchmarkResult: Codable, Sendable {
     public var dataDir: String?
     public var loadAverageStart: Double
     public var loadAverageEnd: Double
+    /// With `ngd bench --threads`: this size's scaling table over all the listed thread counts.
+    public var threadScaling: [OperationScaling]?
 }
 
 /// Runs `ngd bench` for one size: data from the engine's seeded generators, one warm-up, `repeats` timed
@@ -247,6 +251,7 @@ public struct Benchmark: Sendable {
             stepperPeakOverRequired: (peak - baseline - 8 * Double(m * d)) / required, peakRssIsPerSize: perSize,
             blasLibrary: blas.library, blasCore: blas.coreName, blasThreads: blas.threads, blasConfig: blas.configuration,
             genericKernelWarning: blas.genericKernelWarning, openblasCoretype: Self.environment("OPENBLAS_CORETYPE"),
+            blasCoreChoice: blas.automaticCoreChoice,
             cpuModel: CPUDescription.current.model,
             loss: loss0, ngdStepLoss: losses[.ngd] ?? .nan, gdStepLoss: losses[.gd] ?? .nan,
             kfacStepLoss: losses[.kfac] ?? .nan, ngdSolver: ngdSolver,

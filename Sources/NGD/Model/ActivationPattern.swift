@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 /// The activation pattern D_ir = 1{w_rᵀx_i ≥ 0} (ReLU'(0) = 1, as in Du et al.), bit-packed: row i holds
 /// m bits in ⌈m/64⌉ `UInt64` words, bit r%64 of word r/64. Gram entries are then exact integer counts
@@ -63,16 +62,10 @@ public struct ActivationPattern: Equatable, Sendable {
     }
 
     /// n×n counts popcount(D_i & D_j) (row-major, symmetric), optionally restricted to the units of `mask`.
-    func sharedActiveCounts(mask: [UInt64]? = nil) -> [Int] {
-        var counts = [Int](repeating: 0, count: count * count)
-        guard let mask else {
-            words.withUnsafeBufferPointer { pw in
-                counts.withUnsafeMutableBufferPointer { pc in
-                    ActivationPattern.countSharedBits(pw, rows: count, wordsPerRow: wordsPerRow, into: pc)
-                }
-            }
-            return counts
-        }
+    func sharedActiveCounts(mask: [UInt64]? = nil, threads: Int = 1,
+                            kernel: PatternGramKernel = .automatic) -> [Int] {
+        guard let mask else { return Self.sharedBitCounts(words, rows: count, wordsPerRow: wordsPerRow,
+                                                          threads: threads, kernel: kernel) }
         // Masking each row once leaves the same exact counts to the one kernel.
         var masked = words
         let w = wordsPerRow
@@ -81,80 +74,46 @@ public struct ActivationPattern: Equatable, Sendable {
                 for i in 0..<count { for t in 0..<w { pm[i * w + t] &= pk[t] } }
             }
         }
-        masked.withUnsafeBufferPointer { pw in
+        return Self.sharedBitCounts(masked, rows: count, wordsPerRow: w, threads: threads, kernel: kernel)
+    }
+
+    /// The kernel that counts the pattern Gram on this CPU (`PatternGramKernel.chosen`), by name.
+    public static var countingKernel: String { PatternGramKernel.chosen.description }
+
+    /// counts[i·n + j] = Σ_t popcount(row_i[t] & row_j[t]) for all i, j: the C kernel fills the lower triangle,
+    /// the upper is its mirror. An unsupported forced kernel falls back to `automatic`.
+    static func sharedBitCounts(_ words: [UInt64], rows n: Int, wordsPerRow w: Int, threads: Int,
+                                kernel: PatternGramKernel) -> [Int] {
+        var counts = [Int64](repeating: 0, count: n * n)
+        words.withUnsafeBufferPointer { pw in
             counts.withUnsafeMutableBufferPointer { pc in
-                ActivationPattern.countSharedBits(pw, rows: count, wordsPerRow: w, into: pc)
+                guard let base = pw.baseAddress, let out = pc.baseAddress else { return }   // n·w = 0
+                let forced = kernel.isSupported ? kernel : .automatic
+                _ = ngd_pattern_gram_counts(base, n, w, out, n, forced.rawValue, Int32(clamping: threads))
+                for i in 0..<n { for j in (i + 1)..<Swift.max(i + 1, n) { out[i * n + j] = out[j * n + i] } }
             }
         }
-        return counts
-    }
-
-    /// "hardware" when `ngd_shared_bit_counts` runs on the CPU's population-count instruction, else "portable".
-    public static var countingKernel: String {
-        ngd_shared_bit_counts_uses_hardware_popcount() != 0 ? "hardware" : "portable"
-    }
-
-    /// counts[i·n + j] = Σ_t popcount(row_i[t] & row_j[t]) for all i, j (both triangles written).
-    static func countSharedBits(_ words: UnsafeBufferPointer<UInt64>, rows n: Int, wordsPerRow w: Int,
-                                into counts: UnsafeMutableBufferPointer<Int>) {
-        var row = [Int64](repeating: 0, count: n)
-        row.withUnsafeMutableBufferPointer { scratch in
-            for i in 0..<n {
-                forEachSharedCount(words, row: i, rows: n, wordsPerRow: w, scratch: scratch) { i, j, s in
-                    counts[i * n + j] = s
-                    counts[j * n + i] = s
-                }
-            }
-        }
-    }
-
-    /// Calls `body(i, j, popcount(row_i & row_j))` for j = i..<n; `scratch` holds ≥ n − i counts.
-    ///
-    /// The counting is the C kernel `ngd_shared_bit_counts` (four rows per load of row i, hardware POPCNT when
-    /// the CPU has it: Swift's baseline x86-64 target would not emit it).
-    @inline(__always)
-    static func forEachSharedCount(_ words: UnsafeBufferPointer<UInt64>, row i: Int, rows n: Int, wordsPerRow w: Int,
-                                   scratch: UnsafeMutableBufferPointer<Int64>, _ body: (Int, Int, Int) -> Void) {
-        guard w > 0, let base = words.baseAddress, let counts = scratch.baseAddress else {
-            for j in i..<n { body(i, j, 0) }
-            return
-        }
-        precondition(scratch.count >= n - i, "forEachSharedCount: scratch holds \(scratch.count) counts, need \(n - i)")
-        ngd_shared_bit_counts(base, n, w, i, counts)
-        for j in i..<n { body(i, j, Int(counts[j - i])) }
+        return counts.map { Int($0) }
     }
 
     /// G ∘= (D Dᵀ)/m in place: entry (i, j) of the n×n matrix becomes g_ij · (popcount(D_i & D_j)/m), the
     /// same two roundings as forming the pattern Gram first — without its n×n array.
     ///
-    /// With `threads` > 1 the rows are dealt round-robin to that many workers (row i costs n − i pairs, so
-    /// dealing balances the triangle); every pair is counted by exactly one worker and the counts are exact
-    /// integers, so the result does not depend on the thread count.
-    func scaleBySharedActiveFraction(_ g: inout Matrix, threads: Int = 1) {
+    /// The C kernel deals tiles of the lower triangle to `threads` threads; every pair is counted by exactly one
+    /// thread and the counts are exact integers, so the result depends neither on the thread count nor on the
+    /// kernel (`automatic` unless a test or measurement forces one this CPU runs).
+    func scaleBySharedActiveFraction(_ g: inout Matrix, threads: Int = 1, kernel: PatternGramKernel = .automatic) {
         precondition(g.rows == count && g.columns == count, "scaleBySharedActiveFraction: G must be n×n")
         let n = count, w = wordsPerRow, divisor = Double(width)
-        let workers = Swift.max(1, Swift.min(threads, n / 64))
+        let forced = kernel.isSupported ? kernel : .automatic
         words.withUnsafeBufferPointer { pw in
-            g.storage.withUnsafeMutableBufferPointer { buffer in
-                let pg = buffer   // the pointer, not the inout binding, is shared with the workers
-                let scaleRows = { (first: Int) in
-                    var row = [Int64](repeating: 0, count: n)
-                    row.withUnsafeMutableBufferPointer { scratch in
-                        for i in stride(from: first, to: n, by: workers) {
-                            ActivationPattern.forEachSharedCount(pw, row: i, rows: n, wordsPerRow: w,
-                                                                 scratch: scratch) { i, j, s in
-                                let fraction = Double(s) / divisor
-                                pg[i * n + j] *= fraction
-                                if j != i { pg[j * n + i] *= fraction }
-                            }
-                        }
-                    }
+            g.storage.withUnsafeMutableBufferPointer { pg in
+                guard let g = pg.baseAddress else { return }   // n = 0
+                guard let base = pw.baseAddress else {   // m = 0: every count is 0, and 0/0 as before
+                    for t in 0..<(n * n) { g[t] *= 0 / divisor }
+                    return
                 }
-                if workers == 1 {
-                    scaleRows(0)
-                } else {
-                    DispatchQueue.concurrentPerform(iterations: workers) { scaleRows($0) }
-                }
+                _ = ngd_pattern_gram_scale(base, n, w, g, n, divisor, forced.rawValue, Int32(clamping: threads))
             }
         }
     }

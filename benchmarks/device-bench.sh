@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# One-shot measurements of `ngd bench` on a many-core machine that has no Swift, OpenBLAS or cairo.
+#
+#   benchmarks/device-bench.sh BUNDLE_DIR [OUT_DIR]
+#
+# BUNDLE_DIR holds `ngd` (a wrapper that sets LD_LIBRARY_PATH), bin/ngd and lib/ (the shared libraries `ldd`
+# listed on the build machine), or ngd-bundle.tar.gz with those inside (unpacked to a temporary folder).
+# Everything lands in OUT_DIR (default $OUT, else .): one JSON per step, its stderr, and summary.txt.
+# Each step has its own time limit, so a slow machine loses steps, not the whole run. Steps:
+#   1 machine: CPU, cores, the BLAS core OpenBLAS detects, what ngd's automatic choice makes of it
+#   2 the pattern Gram and the NGD step at (2048, 64, 16384), 1, 2, 4, 8, 16 threads (Gram scaling)
+#   3 (256, 784, 4096) and (1024, 784, 8192) at 1, 2, 4, 8, 16 threads
+#   4 the issue's four sizes at all threads: the automatic core choice, then NGD_BLAS_CORE=keep (today's)
+set -u
+bundle=${1:?usage: device-bench.sh BUNDLE_DIR [OUT_DIR]}
+out=${2:-${OUT:-.}}
+mkdir -p "$out"
+summary="$out/summary.txt"
+started=$(date +%s)
+log() { echo "[$(( $(date +%s) - started ))s] $*" | tee -a "$summary"; }
+
+if [ ! -x "$bundle/ngd" ] && [ -f "$bundle/ngd-bundle.tar.gz" ]; then
+    unpacked=$(mktemp -d)
+    tar -xzf "$bundle/ngd-bundle.tar.gz" -C "$unpacked"
+    bundle="$unpacked/ngd-bundle"
+fi
+ngd="$bundle/ngd"
+[ -x "$ngd" ] || { echo "device-bench: no executable $ngd" >&2; exit 2; }
+cores=$(nproc)
+threads="1,2,4,8,16"
+[ "$cores" -lt 16 ] && threads=$(echo "1 2 4 8 16" | tr ' ' '\n' | awk -v c="$cores" '$1 <= c' | paste -sd, -)
+
+# step NAME LIMIT_S [ENV=VALUE…] -- ARGS…: runs `ngd ARGS` with the environment additions, JSON to NAME.json.
+step() {
+    local name=$1 limit=$2; shift 2
+    local assignments=()
+    while [ "$1" != "--" ]; do assignments+=("$1"); shift; done
+    shift
+    log "$name: ${assignments[*]} ngd $*"
+    env "${assignments[@]}" timeout "$limit" "$ngd" "$@" > "$out/$name.json" 2> "$out/$name.stderr"
+    local status=$?
+    log "$name: exit $status$( [ $status -eq 124 ] && echo ' (time limit)')"
+    grep -h "BLAS:" "$out/$name.stderr" | head -2 | tee -a "$summary"
+}
+
+{
+    echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-), $cores logical CPUs"
+    echo "flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512(f|bw|vl|dq|cd|_vpopcntdq))$' | paste -sd' ')"
+    echo "thread counts: $threads"
+} | tee -a "$summary"
+unset OPENBLAS_NUM_THREADS OPENBLAS_CORETYPE NGD_BLAS_CORE
+
+step 1-machine-auto 30 OPENBLAS_NUM_THREADS=1 -- bench --sizes 64,32,256 --repeats 1 --json
+step 1-machine-keep 30 OPENBLAS_NUM_THREADS=1 NGD_BLAS_CORE=keep -- bench --sizes 64,32,256 --repeats 1 --json
+step 2-gram-scaling 150 NGD_BLAS_CORE=auto -- bench --sizes 2048,64,16384 --repeats 3 --threads "$threads" --json
+step 3-mnist-scaling 110 NGD_BLAS_CORE=auto -- bench --sizes "256,784,4096;1024,784,8192" --repeats 3 --threads "$threads" --json
+all=$(echo "$threads" | tr ',' '\n' | tail -1)
+sizes="256,784,4096;1024,784,8192;2048,64,16384;4096,784,32768"
+step 4-issue-sizes-auto 130 OPENBLAS_NUM_THREADS="$all" NGD_BLAS_CORE=auto -- bench --sizes "$sizes" --repeats 2 --json
+step 4-issue-sizes-keep 130 OPENBLAS_NUM_THREADS="$all" NGD_BLAS_CORE=keep -- bench --sizes "$sizes" --repeats 2 --json
+
+# A compact table of what matters, if python3 is there (the JSON files are the record either way).
+if command -v python3 > /dev/null; then
+    python3 - "$out" <<'PY' | tee -a "$summary"
+import json, sys, pathlib
+out = pathlib.Path(sys.argv[1])
+for path in sorted(out.glob("*.json")):
+    try:
+        entries = json.loads(path.read_text())
+    except ValueError:
+        print(f"{path.name}: no complete JSON"); continue
+    for e in entries:
+        print(f"{path.stem:22} n={e['n']:<5} d={e['d']:<4} m={e['m']:<6} threads={e['blas_threads']:<3} core={e['blas_core']:<10} "
+              f"gram={e['gram_ms']:8.1f} ms  ngd_step={e['ngd_step_ms']:8.1f} ms  kernel={e['popcount_kernel']}"
+              + (f"  [{e['blas_core_choice']}]" if e.get('blas_core_choice') else ""))
+    for e in entries[-1:]:
+        for row in e.get("thread_scaling") or []:
+            if row["operation"] in ("gram", "ngd_step"):
+                print(f"    scaling {row['operation']:9} {row['threads']:>3} threads {row['median_ms']:9.1f} ms "
+                      f"x{row['speedup']:5.2f} ({100 * row['efficiency']:.0f} %)")
+PY
+fi
+log "done"
