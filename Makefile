@@ -1,7 +1,7 @@
 # ngd — quick start: `make paper` (install what is missing, build, write out/paper/), `make test`.
 SHELL := /bin/bash
 APT_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev libopenblas-dev liblapacke-dev zlib1g-dev \
-                fonts-lmodern fonts-cmu poppler-utils qpdf librsvg2-bin
+                fonts-lmodern fonts-cmu poppler-utils qpdf librsvg2-bin time
 SWIFT ?= swift
 OUT ?= out/paper
 # Tests and CI always run single-threaded BLAS (small matrices; multi-threaded BLAS collapses under load).

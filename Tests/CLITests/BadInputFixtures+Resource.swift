@@ -31,7 +31,7 @@ extension BadInputFixtures {
         try spec("spec-wide.yaml", width: "1000000000000")
         try spec("spec-csv-rows.yaml", dataset: "{kind: csv, path: rows-64.csv}")
         let tenValues = "[" + (1...10).map(String.init).joined(separator: ", ") + "]"
-        let axes = ["width", "steps", "seed", "n", "d", "pairs", "per_class", "lr", "damping"]
+        let axes = ["width", "steps", "seed", "n", "d", "init_scale", "input_conditioning", "lr", "damping"]
         try spec("spec-huge-sweep.yaml", body: "sweeps:\n  - id: s\n    dataset: data\n    model: net\n    optimizer: ngd\n"
                  + "    steps: 1\n    over:\n" + axes.map { "      \($0): \(tenValues)\n" }.joined())
         try spec("spec-deep-claim.yaml", body: claim(String(repeating: "(", count: 2000) + "r.loss" + String(repeating: ")", count: 2000)))

@@ -62,11 +62,19 @@ struct CLIRunner {
         var stderr: String
     }
 
-    /// Runs `ngd arguments` with posix_spawn and reaps it with wait4 to read its resource usage; stdout is discarded,
-    /// stderr goes through a file in `scratch` (paths in `arguments` must be absolute: the child keeps our directory).
+    /// Runs `ngd arguments` under GNU time (`/usr/bin/time`, Debian's `time` package, which `make test` installs) and
+    /// reads the child's own peak RSS from it; stdout is discarded, stderr goes through a file in `scratch` (paths in
+    /// `arguments` must be absolute: the child keeps our directory). Why not wait4's ru_maxrss: posix_spawn starts the
+    /// child on this process's address space (vfork), and Linux folds that space's high-water mark into the child's
+    /// maxrss at exec, so it would report the test runner's size. GNU time forks from its own small process.
     static func runMeasured(_ arguments: [String], scratch: URL) throws -> Measured {
         let errorPath = scratch.appendingPathComponent(".stderr-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: errorPath) }
+        let peakPath = scratch.appendingPathComponent(".peak-\(UUID().uuidString)").path
+        defer { for path in [errorPath, peakPath] { try? FileManager.default.removeItem(atPath: path) } }
+        let time = "/usr/bin/time"
+        guard FileManager.default.isExecutableFile(atPath: time) else {
+            throw CocoaError(.executableNotLoadable, userInfo: [NSFilePathErrorKey: time])
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -74,21 +82,24 @@ struct CLIRunner {
         posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
+        environment["NGD_BLAS_CORE"] = "keep"
         environment["ASAN_OPTIONS"] = environment["ASAN_OPTIONS"] ?? "detect_leaks=0"
-        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        let argv = ([time, "-f", "%M", "-o", peakPath, executable.path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         let started = Date()
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, time, &actions, nil, argv, envp)
         guard spawned == 0 else { throw CocoaError(.executableLoad) }
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let seconds = Date().timeIntervalSince(started)
         let exited = status & 0x7F == 0
+        // GNU time writes "Command exited with non-zero status N" before the format's line when the child failed.
+        let peakText = (try? String(contentsOfFile: peakPath, encoding: .utf8)) ?? ""
+        let peak = peakText.split(separator: "\n").last.flatMap { Int(String($0)) } ?? Int.max
         return Measured(status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), seconds: seconds,
-                        maxResidentKilobytes: usage.ru_maxrss,
+                        maxResidentKilobytes: peak,
                         stderr: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
     }
 

@@ -69,7 +69,7 @@ import Testing
 
     @Test func aSweepOfABillionMembersIsRefusedBeforeExpansion() {
         let values = "[" + (1...10).map(String.init).joined(separator: ", ") + "]"
-        let axes = ["width", "steps", "seed", "n", "d", "pairs", "per_class", "lr", "damping"]
+        let axes = ["width", "steps", "seed", "n", "d", "init_scale", "input_conditioning", "lr", "damping"]
         let yaml = """
         title: huge
         datasets:
