@@ -60,7 +60,7 @@ struct DataOptions: ParsableArguments {
         return DatasetRequest(kind: kind, count: count, dimension: dimension, outputs: outputs, classes: classList,
                               perClass: perClass, path: directory, normalize: !noNormalize, seed: dataSeed ?? seed,
                               epsilon: epsilon, pairs: pairs, targetOperator: targetOperator ?? defaults.targetOperator,
-                              targetNoise: targetNoise ?? defaults.targetNoise)
+                              targetNoise: targetNoise ?? defaults.targetNoise).withDefaultsFilled()
     }
 
     private static func classList(_ text: String) throws -> [Int] {

@@ -40,7 +40,7 @@ extension DatasetRequest {
     /// n and d as the request alone decides them (synthetic and lambda0 data); nil when only the data can tell.
     public var plannedShape: (examples: Int, dimension: Int)? {
         switch kind {
-        case .synthetic, .lambda0: return (count ?? 64, dimension ?? 16)
+        case .synthetic, .lambda0: return (count ?? Self.defaultCount, dimension ?? Self.defaultDimension)
         case .digits, .mnist, .csv: return nil
         }
     }

@@ -73,6 +73,22 @@ public struct DatasetRequest: Codable, Hashable, Sendable {
 }
 
 extension DatasetRequest {
+    /// n and d of synthetic and lambda0 data when not given, and lambda0's number of near-duplicate pairs.
+    public static let defaultCount = 64
+    public static let defaultDimension = 16
+    public static let defaultPairs = 1
+
+    /// The request with the defaults that `load()` would apply written in (n and d of synthetic and lambda0 data,
+    /// lambda0's pairs), so that a recorded configuration states the size that was used.
+    public func withDefaultsFilled() -> DatasetRequest {
+        guard kind == .synthetic || kind == .lambda0 else { return self }
+        var filled = self
+        filled.count = count ?? Self.defaultCount
+        filled.dimension = dimension ?? Self.defaultDimension
+        if kind == .lambda0 { filled.pairs = pairs ?? Self.defaultPairs }
+        return filled
+    }
+
     /// Loads and prepares the data set. Errors name the file or option at fault.
     ///
     /// - synthetic: `count` (default 64) points in R^`dimension` (default 16), see `Dataset.synthetic`.
@@ -85,7 +101,7 @@ extension DatasetRequest {
     public func load() throws -> Dataset {
         switch kind {
         case .synthetic:
-            let n = count ?? 64, d = dimension ?? 16
+            let n = count ?? Self.defaultCount, d = dimension ?? Self.defaultDimension
             guard n > 0 else { throw NGDError("--n", "expected a positive number of examples, got \(n)", usage: true) }
             guard d > 0 else { throw NGDError("--d", "expected a positive input dimension, got \(d)", usage: true) }
             guard outputs > 0 else { throw NGDError("--outputs", "expected at least one output, got \(outputs)", usage: true) }
@@ -95,8 +111,8 @@ extension DatasetRequest {
                 throw NGDError("--epsilon", "lambda0 data needs --epsilon, the angle in radians between the members "
                                           + "of each near-duplicate pair", usage: true)
             }
-            return try Dataset.lambda0(count: count ?? 64, dimension: dimension ?? 16, outputs: outputs,
-                                       pairs: pairs ?? 1, epsilon: epsilon, seed: seed)
+            return try Dataset.lambda0(count: count ?? Self.defaultCount, dimension: dimension ?? Self.defaultDimension,
+                                       outputs: outputs, pairs: pairs ?? Self.defaultPairs, epsilon: epsilon, seed: seed)
         case .digits:
             let images = try path.map { try UCIDigits.load(atPath: $0) } ?? UCIDigits.embedded()
             return try classification(from: images)

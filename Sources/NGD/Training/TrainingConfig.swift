@@ -146,4 +146,28 @@ extension TrainingConfig {
         recordWeights = try c.decodeIfPresent(Bool.self, forKey: .recordWeights) ?? d.recordWeights
         data = try c.decodeIfPresent(DatasetRequest.self, forKey: .data)
     }
+
+    /// Writes what the run used: δ only for the pseudo-Huber loss and λ only for NGD and K-FAC, unless they hold a
+    /// value other than the default (then they are written, so no difference is hidden; validation refuses them).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        let d = TrainingConfig()
+        try c.encode(width, forKey: .width)
+        try c.encode(outputs, forKey: .outputs)
+        try c.encode(initScale, forKey: .initScale)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(trainOutputLayer, forKey: .trainOutputLayer)
+        try c.encode(optimizer, forKey: .optimizer)
+        try c.encodeIfPresent(learningRate, forKey: .learningRate)
+        try c.encodeIfPresent(learningRateRule, forKey: .learningRateRule)
+        if optimizer != .gd || damping != d.damping { try c.encode(damping, forKey: .damping) }
+        try c.encode(loss, forKey: .loss)
+        if loss == .pseudoHuber || huberDelta != d.huberDelta { try c.encode(huberDelta, forKey: .huberDelta) }
+        try c.encode(linearized, forKey: .linearized)
+        try c.encode(steps, forKey: .steps)
+        try c.encodeIfPresent(stopTolerance, forKey: .stopTolerance)
+        try c.encode(recordOutputs, forKey: .recordOutputs)
+        try c.encode(recordWeights, forKey: .recordWeights)
+        try c.encodeIfPresent(data, forKey: .data)
+    }
 }

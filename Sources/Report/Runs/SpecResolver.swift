@@ -86,7 +86,7 @@ extension ExperimentSpec {
                                      classes: data.classes ?? [4, 9], perClass: data.perClass, path: data.path,
                                      normalize: data.normalize ?? true, seed: data.seed ?? seed, epsilon: data.epsilon,
                                      pairs: data.pairs, targetOperator: data.targetOperator ?? .minus,
-                                     targetNoise: data.targetNoise ?? 0.3)
+                                     targetNoise: data.targetNoise ?? 0.3).withDefaultsFilled()
         var run = ResolvedRun(
             dataset: request, inputConditioning: data.inputConditioning,
             model: .init(width: net.width, outputs: outputs, initScale: net.initScale ?? 1,
