@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NGD
+import Report
 
 /// `ngd analyze`: the theory's quantities (λ₀, ‖G₀ − H∞‖, leverage scores, …) for a data set and an
 /// initialised network, without training.
@@ -24,12 +25,12 @@ struct AnalyzeCommand: ParsableCommand {
         let config = TrainingConfig(width: model.width, outputs: model.outputs, initScale: model.initScale,
                                     seed: model.seed, trainOutputLayer: model.trainOutputLayer, data: request)
         try config.validate()
-        let inputs = OutputFile.inputs(of: request)
-        try OutputFile.check(out, inputs: inputs)
+        let inputs = CommandOutput.inputs(of: request)
+        try CommandOutput.check(out, inputs: inputs)
         let dataset = try data.load(request, for: config, analyzes: true)
         let analysis = try Analysis(dataset: dataset, config: config)
         var bytes = try TrainingRun.makeEncoder().encode(analysis)
         bytes.append(0x0A)
-        try OutputFile.write(bytes, to: out, inputs: inputs)
+        try CommandOutput.write(bytes, to: out, inputs: inputs)
     }
 }

@@ -86,7 +86,7 @@ struct BenchCommand: ParsableCommand {
     /// The dump directory, each size's folder in it and the files written there (`PeerExchangeFormat`) must be
     /// real directories and plain files, never links; checked before anything is timed.
     static func checkDumpLocations(_ directory: String, sizes: [BenchmarkSize]) throws {
-        try ReportSeams.translatingErrors {
+        try CommandErrors.translating {
             try OutputLocation.checkDirectory(directory, option: "--dump-dir")
             for size in sizes {
                 let folder = (directory as NSString).appendingPathComponent(size.directoryName)

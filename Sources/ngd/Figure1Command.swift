@@ -27,13 +27,13 @@ struct Figure1Command: ParsableCommand {
     var perClass: Int = 10
 
     @Option(help: "Hidden units m.")
-    var width: Int = 4096
+    var width: Int = TrainingConfig.defaultWidth
 
     @Option(help: "Seed of the network initialisation and of the data draw.")
     var seed: UInt64 = 0
 
     @Option(name: .customLong("lr-ngd"), help: "NGD step size η.")
-    var ngdLearningRate: Double = 0.5
+    var ngdLearningRate: Double = TrainingConfig.defaultScaleFreeLearningRate
 
     @Option(name: .customLong("lr-gd"), help: "GD step size η (default 1/λ_max(G₀)).")
     var gdLearningRate: Double?
@@ -41,11 +41,11 @@ struct Figure1Command: ParsableCommand {
     @Option(help: "Updates drawn per example (1 = the paper's single step; at most 10000).")
     var steps: Int = 1
 
-    @Option(help: "Figure size: neurips, icml-column, icml-full or WxH in inches (e.g. 5x4).")
-    var size: String = "neurips"
+    @Option(help: "Figure size: a preset (height = Figure 1's aspect × width) or WxH in inches (e.g. 5x4).")
+    var size: FigureSizeChoice = .preset(.neurips)
 
-    @Option(help: "Theme: paper or slides.")
-    var theme: String = "paper"
+    @Option(help: "Theme.")
+    var theme: Theme.Name = .paper
 
     @Option(help: "Output file: .pdf, .svg or .png (the CSV is written beside it).")
     var out: String
@@ -64,10 +64,6 @@ struct Figure1Command: ParsableCommand {
         if let eta = gdLearningRate, !(eta > 0 && eta.isFinite) {
             throw NGDError("--lr-gd", "expected a positive step size, got \(eta)", usage: true)
         }
-        guard ["paper", "slides"].contains(theme) else {
-            throw NGDError("--theme", "expected paper or slides, got '\(theme)'", usage: true)
-        }
-        _ = try inches()
         _ = try format()
     }
 
@@ -88,20 +84,6 @@ struct Figure1Command: ParsableCommand {
         return ext
     }
 
-    private func inches() throws -> (Double, Double) {
-        switch size {
-        case "neurips": return (5.5, 4.2)
-        case "icml-column": return (3.25, 3.0)
-        case "icml-full": return (6.75, 4.5)
-        default:
-            let parts = size.lowercased().split(separator: "x").compactMap { Double($0) }
-            guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-                throw NGDError("--size", "expected neurips, icml-column, icml-full or WxH in inches, got '\(size)'", usage: true)
-            }
-            return (parts[0], parts[1])
-        }
-    }
-
     func run() throws {
         try checkOptions()   // in run(), so NGD's usage errors keep their exit code 2
         let data: DatasetRequest
@@ -118,10 +100,10 @@ struct Figure1Command: ParsableCommand {
         }
         // Both outputs are checked before anything is computed; the CSV beside the figure is replaced only when
         // ngd wrote it (its first line is the header below).
-        let inputs = OutputFile.inputs(of: data)
-        try OutputFile.check(out, inputs: inputs)
+        let inputs = CommandOutput.inputs(of: data)
+        try CommandOutput.check(out, inputs: inputs)
         let csvPath = (out as NSString).deletingPathExtension + ".csv"
-        try ReportSeams.translatingErrors {
+        try CommandErrors.translating {
             try OutputLocation.checkSidecar(csvPath, of: out, header: Self.csvHeader, inputs: inputs)
         }
         let request = Figure1Request(data: data, width: width, seed: seed, ngdLearningRate: ngdLearningRate,
@@ -129,20 +111,24 @@ struct Figure1Command: ParsableCommand {
         try checkMemory(examples: 2 * perClass, dimension: dataset == .synthetic ? 16 : dataset == .mnist ? 784 : 64)
         let context = StudyContext(settings: PaperSettings(), cacheDirectory: nil)
         let result = try Figure1Computation.compute(request, in: context)
-        let (w, h) = try inches()
-        let figure = Figure1Study.combinedFigure(result, widthInches: w, heightInches: h)
+        let figureSize = size.size(aspect: Self.aspect)
+        let figure = Figure1Study.combinedFigure(result, widthInches: figureSize.width, heightInches: figureSize.height)
 
-        try OutputFile.write(Data(result.csv.utf8), to: csvPath, inputs: inputs)
-        let renderer = CairoFigureRenderer(theme: theme == "slides" ? .slides : .paper)
-        let drawing = try ReportSeams.translatingErrors { try renderer.render(figure, idPrefix: "figure1-") }
+        try CommandOutput.write(Data(result.csv.utf8), to: csvPath, inputs: inputs)
+        let renderer = CairoFigureRenderer(theme: theme.theme)
+        let drawing = try CommandErrors.translating { try renderer.render(figure, idPrefix: "figure1-") }
         let bytes: Data
         switch try format() {
         case "pdf": bytes = drawing.pdf
         case "svg": bytes = drawing.svg
         default: bytes = drawing.png
         }
-        try OutputFile.write(bytes, to: out, inputs: inputs)
+        try CommandOutput.write(bytes, to: out, inputs: inputs)
     }
+
+    /// Figure 1 is one output-space panel with equal axis scales: nearly square whatever the preset's width
+    /// (5.5 × 4.2 in at the NeurIPS width), not a preset's plot aspect.
+    static let aspect = 4.2 / 5.5
 
     /// How every CSV `ngd figure1` writes begins (`Figure1Result.csv`): what marks the file beside the figure as ngd's.
     static let csvHeader = "example,class,u1,u2,y1,y2,ngd_du1,ngd_du2,gd_du1,gd_du2,"

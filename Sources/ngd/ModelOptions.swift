@@ -4,7 +4,7 @@ import NGD
 /// Network options shared by `ngd train` and `ngd analyze`.
 struct ModelOptions: ParsableArguments {
     @Option(help: "Hidden units m.")
-    var width: Int = 4096
+    var width: Int = TrainingConfig.defaultWidth
 
     @Option(help: "Network outputs k (2 for Figure 1).")
     var outputs: Int = 1

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NGD
 import Render
+import Report
 
 /// The `ngd` command. Subcommands live one per file; this file only wires them and maps errors to exit codes:
 /// 0 success, 1 runtime failure (files, numerics), 2 usage error (bad option or value), 130 interrupted.
@@ -34,6 +35,10 @@ struct NGDCommand: ParsableCommand {
             var command = try parseAsRoot()
             if datedCommands.contains(where: { type(of: command) == $0 }) { try requireValidSourceDateEpoch() }
             try command.run()
+        } catch ReportError.interrupted {
+            // Completed runs stay cached and the previous report untouched; 130 is the shell's code for SIGINT.
+            FileHandle.standardError.write(Data("\nngd: \(ReportError.interrupted)\n".utf8))
+            Foundation.exit(130)
         } catch let error as NGDError {
             printError(error.source.isEmpty ? error.message : ErrorText.visible(error.source) + ": " + error.message)
             Foundation.exit(error.isUsageError ? 2 : 1)

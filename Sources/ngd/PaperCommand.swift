@@ -73,7 +73,7 @@ struct PaperCommand: ParsableCommand {
                 print(String(format: "total %.2f s", Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9))
                 return
             }
-            var configuration = try ReportSeams.configuration(quiet: quiet)
+            var configuration = ReportConfiguration.standard()
             configuration.shouldStop = { Interruption.isRequested }
             let summary = try report.build(into: out, configuration: configuration, progress: progress)
             if !quiet {
@@ -85,12 +85,9 @@ struct PaperCommand: ParsableCommand {
                       + String(format: "%.1f s", summary.wallSeconds) + "; claims: \(summary.claims.count - failed.count)/"
                       + "\(summary.claims.count) passed" + (failed.isEmpty ? "" : " (failed: \(failed.map(\.id).joined(separator: ", ")))"))
             }
-        } catch ReportError.interrupted {
-            FileHandle.standardError.write(Data("\nngd: \(ReportError.interrupted)\n".utf8))
-            Foundation.exit(130)
         } catch let refusal as OutputRefusal {
             throw NGDError(refusal.path, refusal.reason, usage: true)
-        } catch let error as ReportError {
+        } catch let error as ReportError where error != .interrupted {
             throw NGDError("ngd paper", error.description)
         }
     }

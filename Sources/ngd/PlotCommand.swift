@@ -20,11 +20,11 @@ struct PlotCommand: ParsableCommand {
     @Flag(help: "Draw the rate the theory predicts for each run as a dashed line.")
     var theory = false
 
-    @Option(help: "Figure size: neurips, icml-column, icml-full or WxH in inches.")
-    var size: String = "neurips"
+    @Option(help: "Figure size: a preset (height = its aspect × width) or WxH in inches.")
+    var size: FigureSizeChoice = .preset(.neurips)
 
-    @Option(help: "Theme: paper or slides.")
-    var theme: String = "paper"
+    @Option(help: "Theme.")
+    var theme: Theme.Name = .paper
 
     @Option(help: "PNG resolution in dots per inch.")
     var dpi: Double = 300
@@ -38,8 +38,8 @@ struct PlotCommand: ParsableCommand {
         }
         // Checked before any run is read. The CSV beside the figure is replaced only when ngd wrote it: its first
         // line is the figure-data header.
-        try OutputFile.check(out, inputs: runs)
-        try ReportSeams.translatingErrors {
+        try CommandOutput.check(out, inputs: runs)
+        try CommandErrors.translating {
             try OutputLocation.checkSidecar((out as NSString).deletingPathExtension + ".csv", of: out,
                                             header: CSVExport.header, inputs: runs)
         }
@@ -52,27 +52,16 @@ struct PlotCommand: ParsableCommand {
                 throw NGDError(path, "is not a run written by `ngd train --format json` (\(Self.reason(error)))")
             }
         }
-        let figureSize: FigureSize
-        do { figureSize = try FigureSize(parsing: size) } catch {
-            throw NGDError("--size", "expected neurips, icml-column, icml-full or WxH in inches, got '\(size)'", usage: true)
-        }
-        let themeValue: Theme
-        switch theme {
-        case "paper": themeValue = .paper
-        case "slides": themeValue = .slides
-        default: throw NGDError("--theme", "expected paper or slides, got '\(theme)'", usage: true)
-        }
         let figure = try RunComparisonPlot(runs: loaded, metric: metric, showsTheory: theory)
-            .figure(size: figureSize, theme: themeValue)
+            .figure(size: size.size(), theme: theme.theme)
         let url = URL(fileURLWithPath: out)
         do { try figure.write(to: url, dpi: dpi) } catch { throw NGDError(out, "cannot write the figure: \(error)") }
     }
 
     /// "NGD, η = 0.5, m = 4096" (+ ", linearised").
     static func label(for run: TrainingRun) -> String {
-        let name = ["gd": "GD", "ngd": "NGD", "kfac": "K-FAC"][run.config.optimizer.rawValue] ?? run.config.optimizer.rawValue
         let eta = String(format: "%.3g", run.summary.learningRate)
-        return "\(name), η = \(eta), m = \(run.config.width)" + (run.config.linearized ? ", linearised" : "")
+        return "\(run.config.optimizer.displayName), η = \(eta), m = \(run.config.width)" + (run.config.linearized ? ", linearised" : "")
     }
 
     static func reason(_ error: Error) -> String {

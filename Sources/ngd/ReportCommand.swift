@@ -45,31 +45,31 @@ struct ReportCommand: ParsableCommand {
             throw NGDError(spec, "cannot read the spec file")
         }
         // Spec problems are reported before anything else is set up.
-        let parsed = try ReportSeams.translatingErrors { try ExperimentSpec.parse(yaml: source, file: spec) }
+        let parsed = try CommandErrors.translating { try ExperimentSpec.parse(yaml: source, file: spec) }
         let output = out ?? "out/" + ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
         let dataDirectory = ReportBuilder.dataDirectory(ofSpec: spec)
         let inputs = ReportBuilder.inputPaths(of: parsed, specFile: spec, dataDirectory: dataDirectory,
                                               templatesDirectory: templates, caches: caches,
                                               environment: ProcessInfo.processInfo.environment)
-        try ReportSeams.translatingErrors { try OutputLocation.checkReportDirectory(output, inputs: inputs) }
+        try CommandErrors.translating { try OutputLocation.checkReportDirectory(output, inputs: inputs) }
         if dryRun {
-            let experiment = try ReportSeams.translatingErrors {
+            let experiment = try CommandErrors.translating {
                 try parsed.resolved(dataDirectory: dataDirectory)
             }
             RunListing.write(experiment, cache: RunCache.forReport(output: output, extraCaches: caches), shard: shardValue,
                              line: { print($0) }, warn: CacheWarnings.standardError)
             return
         }
-        var configuration = try ReportSeams.configuration(quiet: quiet)
+        var configuration = ReportConfiguration.standard()
         configuration.progress = ProgressReporter.standard(quiet: quiet)
         if let templates {
-            configuration.templates = try ReportSeams.translatingErrors { try ReportTemplates.load(directory: templates) }
+            configuration.templates = try CommandErrors.translating { try ReportTemplates.load(directory: templates) }
             configuration.templatesDirectory = (templates as NSString).standardizingPath
         }
         configuration.shard = shardValue
         configuration.extraCaches = caches
         Interruption.installHandler()
-        let summary = try ReportSeams.translatingErrors {
+        let summary = try CommandErrors.translating {
             try ReportBuilder(configuration: configuration).build(specSource: source, specFile: spec, into: output)
         }
         guard summary.assembled else {
@@ -81,46 +81,6 @@ struct ReportCommand: ParsableCommand {
             print("\(output)/report.html: \(summary.runsTrained) run(s) trained, \(summary.runsCached) cached; "
                   + "claims: \(summary.claims.count - failed.count)/\(summary.claims.count) passed"
                   + (failed.isEmpty ? "" : " (failed: \(failed.map(\.id).joined(separator: ", ")))"))
-        }
-    }
-}
-
-/// The connection between the report layer and the engine and renderer.
-/// LEAD: `configuration` is the one place to connect NGD training (a `RunExecutor`), Render figures
-/// (a `FigureRenderer`), Render's document writer (a `ReportPDFWriter`) and the environment facts.
-enum ReportSeams {
-    /// The engine, the renderer and the PDF writer behind `ngd report` and `ngd verify`, with the BLAS and
-    /// graphics facts that go into provenance.
-    static func configuration(quiet: Bool) throws -> ReportConfiguration {
-        let blas = BLASInfo.current
-        let theme = Theme.paper
-        let fontFiles = FontCatalog.files(forFamilies: theme.fontFamily)
-        return ReportConfiguration(
-            executor: NGDRunExecutor(), renderer: CairoFigureRenderer(theme: theme),
-            pdfWriter: CairoReportPDFWriter(theme: theme),
-            compute: ComputeEnvironment(blasLibrary: blas.library, blasCoreName: blas.provenanceCoreName, blasThreads: blas.threads),
-            graphics: GraphicsEnvironment(cairoVersion: FontCatalog.cairoVersion, pangoVersion: FontCatalog.pangoVersion,
-                                          fontFiles: fontFiles))
-    }
-
-    /// Report's errors in the CLI's shape: spec problems and refused output locations are usage errors (exit 2),
-    /// spec problems located at file:line:column; an interruption exits 130 with the cache consistent.
-    static func translatingErrors<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as SpecError {
-            throw error.ngdError
-        } catch let errors as SpecErrors {
-            throw errors.ngdError
-        } catch ReportError.interrupted {
-            FileHandle.standardError.write(Data("\nngd: \(ReportError.interrupted)\n".utf8))
-            Foundation.exit(130)
-        } catch let refusal as OutputRefusal {
-            throw NGDError(refusal.path, refusal.reason, usage: true)
-        } catch let error as ReportError {
-            throw NGDError("", error.description)
-        } catch let error as FigureError {
-            throw NGDError("", error.description)
         }
     }
 }

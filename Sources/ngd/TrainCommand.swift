@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NGD
+import Report
 
 /// `ngd train`: one training run; prints its config, per-step metrics and summary as JSON or CSV.
 struct TrainCommand: ParsableCommand {
@@ -59,8 +60,8 @@ struct TrainCommand: ParsableCommand {
                                     linearized: linearized, steps: steps, stopTolerance: stopTolerance, recordOutputs: recordOutputs,
                                     recordWeights: recordWeights, data: request)
         try config.validate()   // before loading data: bad options fail fast
-        let inputs = OutputFile.inputs(of: request)
-        try OutputFile.check(out, inputs: inputs)
+        let inputs = CommandOutput.inputs(of: request)
+        try CommandOutput.check(out, inputs: inputs)
         let dataset = try data.load(request, for: config)
         let run = try Trainer(config: config, dataset: dataset).run()
         Self.warnAboutNumerics(of: run)
@@ -68,9 +69,9 @@ struct TrainCommand: ParsableCommand {
         case .json:
             var bytes = try TrainingRun.makeEncoder().encode(run)
             bytes.append(0x0A)
-            try OutputFile.write(bytes, to: out, inputs: inputs)
+            try CommandOutput.write(bytes, to: out, inputs: inputs)
         case .csv:
-            try OutputFile.write(Data(Self.csv(run).utf8), to: out, inputs: inputs)
+            try CommandOutput.write(Data(run.csv().utf8), to: out, inputs: inputs)
         }
     }
 
@@ -106,23 +107,5 @@ struct TrainCommand: ParsableCommand {
                 + "\(summary.divergedAtStep ?? run.steps.count - 1) (loss not finite or residual > 10⁶·‖r₀‖); "
                 + "try a smaller --lr\n").utf8))
         }
-    }
-
-    /// One row per step; empty cells where a value does not apply.
-    static func csv(_ run: TrainingRun) -> String {
-        let header = ["step", "loss", "residual_norm", "gram_lambda_min", "gram_lambda_max", "jacobian_drift",
-                      "weight_drift", "weight_distance", "max_neuron_move", "flip_fraction", "contraction_ratio", "residual_cosine",
-                      "solver_method", "solver_fallback"]
-        func number(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
-        var lines = [header.joined(separator: ",")]
-        for s in run.steps {
-            let cells = ["\(s.step)", number(s.loss), number(s.residualNorm), number(s.gramLambdaMin),
-                         number(s.gramLambdaMax), number(s.jacobianDrift), number(s.weightDrift),
-                         number(s.weightDistance), number(s.maxNeuronMove), number(s.flipFraction), number(s.contractionRatio),
-                         number(s.residualCosine), s.solverMethod?.rawValue ?? "",
-                         s.solverFallback.map { $0 ? "true" : "false" } ?? ""]
-            lines.append(cells.joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -41,26 +41,26 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let report: VerificationReport
         if filesOnly {
-            report = try ReportSeams.translatingErrors { try ReportVerifier.checkFiles(in: directory) }
+            report = try CommandErrors.translating { try ReportVerifier.checkFiles(in: directory) }
         } else {
             // The cheap check first, so a tampered directory is reported even when no engine is connected.
-            let files = try ReportSeams.translatingErrors { try ReportVerifier.checkFiles(in: directory) }
+            let files = try CommandErrors.translating { try ReportVerifier.checkFiles(in: directory) }
             if !files.passed {
-                print(describe(files))
+                print(files.listing(directory: directory))
                 Foundation.exit(1)
             }
             // Render reads the PDF creation date from the process environment: re-run with the recorded one.
-            let recordedEpoch = try ReportSeams.translatingErrors { try ManifestHeader.read(from: directory).sourceDateEpoch }
+            let recordedEpoch = try CommandErrors.translating { try ManifestHeader.read(from: directory).sourceDateEpoch }
             do {
                 _ = try SourceDateEpoch.seconds(from: recordedEpoch)
             } catch {
                 throw NGDError((directory as NSString).appendingPathComponent("manifest.json"), "sourceDateEpoch: \(error)")
             }
             if let epoch = recordedEpoch { setenv("SOURCE_DATE_EPOCH", epoch, 1) } else { unsetenv("SOURCE_DATE_EPOCH") }
-            var configuration = try ReportSeams.configuration(quiet: quiet)
+            var configuration = ReportConfiguration.standard()
             configuration.progress = ProgressReporter.standard(quiet: quiet)
             Interruption.installHandler()
-            report = try ReportSeams.translatingErrors {
+            report = try CommandErrors.translating {
                 let mnist = mnistDirectory ?? ProcessInfo.processInfo.environment["NGD_MNIST_DIR"].flatMap { $0.isEmpty ? nil : $0 }
                 let progress: ((String) -> Void)? = quiet ? nil : { line in
                     FileHandle.standardError.write(Data("\(line)\n".utf8))
@@ -71,25 +71,8 @@ struct VerifyCommand: ParsableCommand {
                                                                                files: files)
             }
         }
-        print(describe(report))
+        print(report.listing(directory: directory))
         // Not an error message: the listing above is the answer; the exit status says it failed.
         if !report.passed { Foundation.exit(1) }
-    }
-
-    private func describe(_ report: VerificationReport) -> String {
-        var lines: [String] = []
-        for path in report.altered { lines.append("altered:   \(path)") }
-        for path in report.missing { lines.append("missing:   \(path)") }
-        for path in report.unlisted { lines.append("unlisted:  \(path)") }
-        for path in report.corruptRuns { lines.append("corrupt:   \(path) (cached result fails its checksum)") }
-        for path in report.differing { lines.append("differs:   \(path)") }
-        for path in report.symbolicLinks { lines.append("symlink:   \(path) (a report holds no links; not followed)") }
-        if !report.environmentChanges.isEmpty {
-            lines.append("provenance differs from the recorded report:")
-            lines += report.environmentChanges.map { "  \($0)" }
-        }
-        if let scratch = report.scratchDirectory { lines.append("re-run kept in \(scratch)") }
-        lines.append(report.passed ? "\(directory): verified" : "\(directory): NOT verified")
-        return lines.joined(separator: "\n")
     }
 }

@@ -97,26 +97,63 @@ enum DemoFigures {
     }
 }
 
-@Test func demoFiguresAreWrittenWhenRequested() throws {
-    guard let dir = ProcessInfo.processInfo.environment["RENDER_DEMO_DIR"] else { return }
-    let url = URL(fileURLWithPath: dir)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    for (name, fig) in DemoFigures.all {
-        try fig.write(to: url.appendingPathComponent(name + ".pdf"))
-        try fig.write(to: url.appendingPathComponent(name + ".png"), dpi: 200)
-        try fig.write(to: url.appendingPathComponent(name + ".svg"))
-        let problems = try fig.layoutReport().problems
-        if !problems.isEmpty { print("LAYOUT \(name):\n  " + problems.joined(separator: "\n  ")) }
+/// Where the demo tests write: RENDER_DEMO_DIR when set (to look at the files), else a fresh temporary directory
+/// that `cleanUp` removes.
+struct DemoOutput {
+    let directory: URL
+    private let isTemporary: Bool
+
+    init() throws {
+        if let kept = ProcessInfo.processInfo.environment["RENDER_DEMO_DIR"] {
+            directory = URL(fileURLWithPath: kept)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            isTemporary = false
+        } else {
+            directory = try temporaryDirectory()
+            isTemporary = true
+        }
+    }
+
+    func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
+
+    func cleanUp() { if isTemporary { try? FileManager.default.removeItem(at: directory) } }
+}
+
+@Test func everyDemoFigureLaysOutCleanlyAndIsWrittenInEachFormat() throws {
+    let output = try DemoOutput()
+    defer { output.cleanUp() }
+    for (name, figure) in DemoFigures.all {
+        let problems = try figure.layoutReport().problems
+        #expect(problems.isEmpty, "\(name): \(problems)")
+        try figure.write(to: output.url(name + ".pdf"))
+        try figure.write(to: output.url(name + ".png"), dpi: 200)
+        try figure.write(to: output.url(name + ".svg"))
+        let pdf = try Data(contentsOf: output.url(name + ".pdf"))
+        #expect(pdf.starts(with: Data("%PDF-".utf8)), "\(name).pdf")
+        let png = try #require(PNGMetadata.info(try Data(contentsOf: output.url(name + ".png"))), "\(name).png")
+        #expect(png.width == Int((figure.size.width * 200).rounded()), "\(name).png width")
+        #expect(png.height == Int((figure.size.height * 200).rounded()), "\(name).png height")
+        let svg = try String(contentsOf: output.url(name + ".svg"), encoding: .utf8)
+        #expect(svg.contains("<svg"), "\(name).svg")
     }
 }
 
-@Test func smallGridDemoIsWrittenWhenRequested() throws {
-    guard let dir = ProcessInfo.processInfo.environment["RENDER_DEMO_DIR"] else { return }
-    var f = DemoFigures.grid()
-    f.size = .icmlColumn(aspect: 0.9)
-    try f.write(to: URL(fileURLWithPath: dir).appendingPathComponent("grid-column.png"), dpi: 220)
-    var s = DemoFigures.convergence()
-    s.theme = .slides
-    s.size = .inches(10, 4.5)
-    try s.write(to: URL(fileURLWithPath: dir).appendingPathComponent("slides.png"), dpi: 80)
+@Test func slidesThemeDrawsTheSameFigureWithLargerText() throws {
+    let output = try DemoOutput()
+    defer { output.cleanUp() }
+    var paper = DemoFigures.convergence()
+    paper.size = .inches(10, 4.5)
+    var slides = paper
+    slides.theme = .slides
+    try slides.write(to: output.url("slides.png"), dpi: 80)
+    let png = try #require(PNGMetadata.info(try Data(contentsOf: output.url("slides.png"))))
+    #expect(png.width == 800 && png.height == 360)
+    func tallestTickLabel(_ figure: Figure) throws -> Double {
+        try figure.layoutReport().items.filter { $0.kind == .tickLabel }.map(\.rect.height).max() ?? 0
+    }
+    #expect(try tallestTickLabel(slides) > 1.3 * tallestTickLabel(paper))
+    var column = DemoFigures.grid()
+    column.size = .icmlColumn(aspect: 0.9)
+    #expect(try column.layoutReport().problems.isEmpty)
+    try column.write(to: output.url("grid-column.png"), dpi: 220)
 }

@@ -77,8 +77,14 @@ enum DemoDocument {
         #expect(kids == [["Convergence"], ["Gram matrix"]])
     }
 
-    @Test func demoDocumentIsWrittenWhenRequested() throws {
-        guard let dir = ProcessInfo.processInfo.environment["RENDER_DEMO_DIR"] else { return }
-        try DemoDocument.make().write(to: URL(fileURLWithPath: dir).appendingPathComponent("document.pdf"))
+    @Test func demoDocumentIsWrittenAsOnePDFFile() throws {
+        let output = try DemoOutput()
+        defer { output.cleanUp() }
+        let url = output.url("document.pdf")
+        try DemoDocument.make().write(to: url)
+        #expect(try Data(contentsOf: url) == DemoDocument.make().pdfData())
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: output.directory.path)
+            .filter { $0.hasPrefix("document") && $0 != "document.pdf" }
+        #expect(leftovers.isEmpty)
     }
 }

@@ -103,9 +103,14 @@ import Testing
     }
 }
 
-@Test func writesLegendDemoWhenRequested() throws {
-    guard let dir = ProcessInfo.processInfo.environment["RENDER_DEMO_DIR"] else { return }
-    try LegendPlacementTests().figure(.below).write(to: URL(fileURLWithPath: dir).appendingPathComponent("legend-below.png"), dpi: 150)
+@Test func legendBelowIsWrittenAtTheFigureSize() throws {
+    let output = try DemoOutput()
+    defer { output.cleanUp() }
+    let figure = LegendPlacementTests().figure(.below)
+    try figure.write(to: output.url("legend-below.png"), dpi: 150)
+    let png = try #require(PNGMetadata.info(try Data(contentsOf: output.url("legend-below.png"))))
+    #expect(png.width == Int((figure.size.width * 150).rounded()))
+    #expect(png.height == Int((figure.size.height * 150).rounded()))
 }
 
 @Test func sharedAxesShowTickLabelsOnlyOnOuterPanels() throws {
@@ -141,7 +146,7 @@ import Testing
     #expect(legends[0].rect.minY > lowestAxes)
     let list = try fig.displayList()
     #expect(list.components(separatedBy: "\"K-FAC\"").count == 2)     // drawn once
-    if let dir = ProcessInfo.processInfo.environment["RENDER_DEMO_DIR"] {
-        try fig.write(to: URL(fileURLWithPath: dir).appendingPathComponent("shared-legend.png"), dpi: 200)
-    }
+    let output = try DemoOutput()
+    defer { output.cleanUp() }
+    try fig.write(to: output.url("shared-legend.png"), dpi: 200)
 }

@@ -140,7 +140,8 @@ public struct Benchmark: Sendable {
     public var dumpDirectory: String?
     public var refreshInterval: Int
 
-    public init(repeats: Int = 5, warmups: Int = 1, seed: UInt64 = 0, learningRate: Double = 0.5,
+    public init(repeats: Int = 5, warmups: Int = 1, seed: UInt64 = 0,
+                learningRate: Double = TrainingConfig.defaultScaleFreeLearningRate,
                 dumpDirectory: String? = nil, refreshInterval: Int = 20) {
         self.repeats = repeats
         self.warmups = warmups

@@ -6,7 +6,7 @@ import Darwin
 
 extension Dataset {
     /// Points on the unit sphere with `pairs` near-duplicate pairs at exact angle `epsilon`, so that
-    /// λ₀ = λ_min(H∞) shrinks as ε → 0 (PAPER.md §8, claim 8).
+    /// λ₀ = λ_min(H∞) shrinks as ε → 0 (docs/CLAIMS.md, claim 8).
     ///
     /// Construction (part of the reproducibility contract), from one `Xoshiro256StarStar(seed:)` stream:
     /// 1. n base points exactly as `Dataset.synthetic` draws them (x ~ N(0, I_d), projected to the sphere);
@@ -17,7 +17,7 @@ extension Dataset {
     ///
     /// Each twin gets its own independent target (the default), so the pair's targets disagree while its inputs
     /// nearly coincide — the hard case for GD. With `twinsShareTargets` the twin copies its partner's target
-    /// instead (PAPER.md §8.8: GD then follows the G₀ prediction); the draws are the same either way.
+    /// instead (docs/CLAIMS.md claim 8: GD then follows the G₀ prediction); the draws are the same either way.
     public static func lambda0(count n: Int, dimension d: Int, outputs k: Int = 1, pairs: Int, epsilon: Double,
                                seed: UInt64, twinsShareTargets: Bool = false) throws -> Dataset {
         guard n > 0 else { throw NGDError("--n", "expected a positive number of examples, got \(n)", usage: true) }

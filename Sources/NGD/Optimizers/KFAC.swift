@@ -1,6 +1,6 @@
 /// K-FAC for the first layer as the paper analyses it, computed entirely in its n×n (nk×nk) forms.
 ///
-/// Factors (summed, not averaged — see PAPER.md §8.14): A = XᵀX (d×d) and S = G_mG_mᵀ (m×m) with
+/// Factors (summed, not averaged — see docs/CLAIMS.md, claim 14): A = XᵀX (d×d) and S = G_mG_mᵀ (m×m) with
 /// G_m = [g_ic], g_ic = (1/√m)·a_c ∘ 1{Wx_i ≥ 0}; the step is ΔW = −η·S⁺·∇_W L·A⁺ with
 /// ∇_W L = G_m·diag(∇_uL)·X̃ (X̃ repeats x_i for each output c). For k > 1 outputs, S sums over examples
 /// *and* outputs (the Gauss–Newton Fisher of k independent unit-variance outputs) while A sums over

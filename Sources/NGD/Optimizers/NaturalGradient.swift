@@ -3,7 +3,7 @@
 ///
 /// λ = 0 is the paper's update. The solve is Cholesky on G + λI; if that fails (G numerically singular,
 /// e.g. near-duplicate inputs), an eigen pseudo-inverse is used and the returned `SolveReport` says so,
-/// with the cut-off. For a non-squared loss this is variant (a) of PAPER.md §4: Δu ≈ −η∇_uL, gradient
+/// with the cut-off. For a non-squared loss this is variant (a) of the general-loss extension (Zhang et al. 2019 §4): Δu ≈ −η∇_uL, gradient
 /// descent in output space.
 public struct NaturalGradient: UpdateRule {
     public var learningRate: Double

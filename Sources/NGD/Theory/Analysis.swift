@@ -32,7 +32,7 @@ public struct Analysis: Codable, Equatable, Sendable {
     public var generalizationBound: Double
     /// ‖J₀‖_F.
     public var jacobianInitNorm: Double
-    /// √(r₀ᵀG₀⁻¹r₀): the distance ‖W_∞ − W₀‖_F the weights travel in the linear regime (PAPER.md §8.11).
+    /// √(r₀ᵀG₀⁻¹r₀): the distance ‖W_∞ − W₀‖_F the weights travel in the linear regime (docs/CLAIMS.md, claim 11b).
     public var predictedWeightTravel: Double
 
     /// Computes every quantity for `dataset` and the network that `config` initialises on it.

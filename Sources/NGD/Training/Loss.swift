@@ -9,7 +9,7 @@ public enum LossKind: String, Codable, Hashable, Sendable, CaseIterable {
     /// ½‖u − y‖², the paper's loss.
     case squared
     /// Σ δ²(√(1 + ((u − y)/δ)²) − 1): quadratic near 0, linear in the tails; strongly convex and smooth on
-    /// bounded sets (PAPER.md §4).
+    /// bounded sets (Zhang et al. 2019 §4).
     case pseudoHuber = "pseudo-huber"
 }
 

@@ -13,7 +13,7 @@ public struct StepMetrics: Codable, Equatable, Sendable {
     public var jacobianDrift: Double
     /// ‖W_k − W₀‖_F / ‖W₀‖_F.
     public var weightDrift: Double
-    /// ‖W_k − W₀‖_F (tends to √(r₀ᵀG₀⁻¹r₀) in the wide limit, PAPER.md §8.11).
+    /// ‖W_k − W₀‖_F (tends to √(r₀ᵀG₀⁻¹r₀) in the wide limit, docs/CLAIMS.md claim 11b).
     public var weightDistance: Double
     /// max_r ‖w_r(k) − w_r(0)‖.
     public var maxNeuronMove: Double

@@ -42,13 +42,12 @@ public struct Trainer: Sendable {
             learningRate = eta
             resolved.learningRateRule = "given"
         } else {
-            switch config.optimizer {
-            case .gd:
+            if let eta = config.optimizer.defaultLearningRate {
+                learningRate = eta
+                resolved.learningRateRule = "default"
+            } else {
                 learningRate = 1 / initialExtremes.max
                 resolved.learningRateRule = "1/lambda_max(G0)"
-            case .ngd, .kfac:
-                learningRate = 0.5
-                resolved.learningRateRule = "default"
             }
         }
         resolved.learningRate = learningRate

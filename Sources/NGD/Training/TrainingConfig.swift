@@ -1,6 +1,24 @@
 /// Which update rule a run uses.
 public enum OptimizerKind: String, Codable, Hashable, Sendable, CaseIterable {
     case gd, ngd, kfac
+
+    /// The name figures, tables and labels print: "GD", "NGD", "K-FAC".
+    public var displayName: String {
+        switch self {
+        case .gd: return "GD"
+        case .ngd: return "NGD"
+        case .kfac: return "K-FAC"
+        }
+    }
+
+    /// η when none is given: NGD's and K-FAC's step is scale-free (the theory's rate is 1 − η), so a fixed 0.5;
+    /// GD's depends on the data (nil: 1/λ_max(G₀), resolved by the trainer).
+    public var defaultLearningRate: Double? {
+        switch self {
+        case .gd: return nil
+        case .ngd, .kfac: return TrainingConfig.defaultScaleFreeLearningRate
+        }
+    }
 }
 
 /// Everything that determines a training run besides the data: a plain value, so it can be hashed into a
@@ -8,6 +26,11 @@ public enum OptimizerKind: String, Codable, Hashable, Sendable, CaseIterable {
 ///
 /// Same config + same data + same seed ⇒ bit-identical results (with a single BLAS thread).
 public struct TrainingConfig: Codable, Hashable, Sendable {
+    /// Hidden units when none are given: wide enough for the linear regime on the default data (n = 64).
+    public static let defaultWidth = 4096
+    /// NGD's and K-FAC's default η (`OptimizerKind.defaultLearningRate`).
+    public static let defaultScaleFreeLearningRate = 0.5
+
     /// Hidden units m.
     public var width: Int
     /// Outputs k (must equal the data set's number of target columns).
@@ -42,7 +65,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// The data request the run was made on (provenance and cache key; the trainer uses the data it is given).
     public var data: DatasetRequest?
 
-    public init(width: Int = 4096, outputs: Int = 1, initScale: Double = 1, seed: UInt64 = 0,
+    public init(width: Int = TrainingConfig.defaultWidth, outputs: Int = 1, initScale: Double = 1, seed: UInt64 = 0,
                 trainOutputLayer: Bool = false, optimizer: OptimizerKind = .ngd, learningRate: Double? = nil,
                 damping: Double = 0, loss: LossKind = .squared, huberDelta: Double = 1, linearized: Bool = false,
                 steps: Int = 10, stopTolerance: Double? = nil, recordOutputs: Bool = false,

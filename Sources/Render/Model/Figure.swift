@@ -8,49 +8,6 @@ public struct RenderError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(source): \(message)" }
 }
 
-/// Physical size of a figure in inches. Venue presets use the text widths of the style files.
-public struct FigureSize: Hashable, Sendable, Codable {
-    public var width: Double
-    public var height: Double
-    public init(width: Double, height: Double) { self.width = width; self.height = height }
-    public static func inches(_ width: Double, _ height: Double) -> FigureSize { FigureSize(width: width, height: height) }
-
-    public static let neuripsWidth = 5.5, icmlColumnWidth = 3.25, icmlFullWidth = 6.75
-    public static let defaultAspect = 0.62
-
-    /// NeurIPS text width (5.5 in); height = aspect × width unless `height` is given.
-    public static func neurips(aspect: Double = defaultAspect, height: Double? = nil) -> FigureSize {
-        FigureSize(width: neuripsWidth, height: height ?? neuripsWidth * aspect)
-    }
-    public static func icmlColumn(aspect: Double = defaultAspect, height: Double? = nil) -> FigureSize {
-        FigureSize(width: icmlColumnWidth, height: height ?? icmlColumnWidth * aspect)
-    }
-    public static func icmlFull(aspect: Double = defaultAspect, height: Double? = nil) -> FigureSize {
-        FigureSize(width: icmlFullWidth, height: height ?? icmlFullWidth * aspect)
-    }
-
-    /// Parses "neurips", "icml-column", "icml-full" (height = aspect × width) or "WxH" in inches ("5.5x3").
-    public init(parsing text: String, aspect: Double = FigureSize.defaultAspect) throws {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        switch t {
-        case "neurips": self = .neurips(aspect: aspect)
-        case "icml-column", "icml_column", "icmlcolumn": self = .icmlColumn(aspect: aspect)
-        case "icml-full", "icml_full", "icmlfull": self = .icmlFull(aspect: aspect)
-        default:
-            let parts = t.split(separator: "x", omittingEmptySubsequences: false)
-            guard parts.count == 2, let w = Double(parts[0]), let h = Double(parts[1]) else {
-                throw RenderError("figure size", "'\(text)' is not neurips, icml-column, icml-full or WxH in inches (e.g. 5.5x3)")
-            }
-            guard w.isFinite, h.isFinite, w > 0.5, h > 0.5, w <= 50, h <= 50 else {
-                throw RenderError("figure size", "'\(text)': width and height must be between 0.5 and 50 inches")
-            }
-            self.init(width: w, height: h)
-        }
-    }
-    var widthPoints: Double { width * 72 }
-    var heightPoints: Double { height * 72 }
-}
-
 /// One axis of a panel.
 public struct Axis: Hashable, Sendable {
     public var label: String?

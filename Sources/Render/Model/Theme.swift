@@ -53,6 +53,18 @@ public struct Theme: Hashable, Sendable, Codable {
                                      panelLabelSize: 15, lineWidth: 2.2, axisLineWidth: 1, referenceLineWidth: 1.4,
                                      markerSize: 8, majorTickLength: 5, minorTickLength: 3)
 
+    /// The built-in themes by name, as specs and the command line spell them.
+    public enum Name: String, CaseIterable, Codable, Sendable {
+        case paper, slides
+
+        public var theme: Theme {
+            switch self {
+            case .paper: return .paper
+            case .slides: return .slides
+            }
+        }
+    }
+
     /// CMU Serif first (Computer Modern with Greek), then Latin Modern Roman (has ∞ and ‖ but no Greek), then
     /// DejaVu Serif; only installed families are listed, so the list is honest about what will be used.
     public static let defaultFontFamily: String = {

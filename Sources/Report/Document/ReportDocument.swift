@@ -59,7 +59,7 @@ public struct ReportDocument: Codable, Hashable, Sendable {
     public var passedClaims: Int { claims.filter(\.passed).count }
 }
 
-/// SEAM (connected by the lead to Render's `PDFDocument`): draws the report as a multi-page PDF with bookmarks.
+/// Draws the report as a multi-page PDF with bookmarks.
 /// `figures` holds each figure's data by figure id (translate it to a Render `Figure` exactly as the
 /// `FigureRenderer` does, for vector drawing); `rendered` holds the bytes already drawn. Must be deterministic.
 public protocol ReportPDFWriter: Sendable {

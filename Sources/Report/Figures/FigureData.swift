@@ -108,7 +108,7 @@ func csvField(_ text: String) -> String {
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
 
-/// SEAM (connected by the lead to Render): draws a figure. `idPrefix` must prefix every id in the SVG
+/// Draws a figure (Render behind it: `CairoFigureRenderer`). `idPrefix` must prefix every id in the SVG
 /// (the report inlines several SVGs in one page). Output must be deterministic (no dates, no process counters).
 public protocol FigureRenderer: Sendable {
     func render(_ figure: FigureData, idPrefix: String) throws -> RenderedFigure

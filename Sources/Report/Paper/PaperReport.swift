@@ -135,8 +135,8 @@ public struct PaperReport {
         var sections = [introduction(outcomes: outcomes, claims: claims)]
         let failed = claims.filter { !$0.passed }
         sections.append(ReportDocument.Section(id: "claims", title: "Claims", blocks: [
-            .paragraph("Each row compares a quantity measured from the runs with what the theory predicts (PAPER.md §8 "
-                + "numbers the claims 1–16; letters split a claim into its parts; rows without a number check a study's "
+            .paragraph("Each row compares a quantity measured from the runs with what the theory predicts (docs/CLAIMS.md "
+                + "numbers the claims 1–16 and gives each one's tolerance; letters split a claim into its parts; rows without a number check a study's "
                 + "curves against their theory). "
                 + (failed.isEmpty ? "All \(claims.count) checks passed."
                     : "\(claims.count - failed.count) of \(claims.count) checks passed; failed: "

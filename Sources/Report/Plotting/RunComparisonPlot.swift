@@ -5,7 +5,7 @@ import Render
 /// `ngd plot`: saved `ngd train` runs overlaid on one log-y panel, each optionally with the rate the theory
 /// predicts for it, drawn dashed in the run's colour:
 /// - NGD: ‖r₀‖(1 − η)^k (the linear theory; the theorem's bound on ‖r‖² is (1 − η)^k‖r₀‖²);
-/// - K-FAC: ‖r₀‖(1 − η·h_min)^k, the slowest example's rate (h_i the leverage scores; PAPER.md §5);
+/// - K-FAC: ‖r₀‖(1 − η·h_min)^k, the slowest example's rate (h_i the leverage scores; Zhang et al. 2019 §5);
 /// - GD: ‖r₀‖(1 − η·λ_min(G₀))^k, the slowest mode of the linearised dynamics.
 /// For `loss` (½‖r‖²) each factor is squared.
 public struct RunComparisonPlot {

@@ -24,7 +24,7 @@ public struct Provenance: Codable, Hashable, Sendable {
     public var sourceDate: String?
 }
 
-/// SEAM input from NGD: the BLAS behind the numbers (`openblas_get_config`, `openblas_get_corename`, threads).
+/// From NGD: the BLAS behind the numbers (`openblas_get_config`, `openblas_get_corename`, threads).
 public struct ComputeEnvironment: Codable, Hashable, Sendable {
     public var blasLibrary: String
     public var blasCoreName: String
@@ -37,7 +37,7 @@ public struct ComputeEnvironment: Codable, Hashable, Sendable {
     }
 }
 
-/// SEAM input from Render: library versions and the font files the figures were drawn with.
+/// From Render: library versions and the font files the figures were drawn with.
 public struct GraphicsEnvironment: Codable, Hashable, Sendable {
     public var cairoVersion: String
     public var pangoVersion: String

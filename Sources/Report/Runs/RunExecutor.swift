@@ -1,4 +1,4 @@
-/// SEAM (connected by the lead): trains one resolved run and returns its measurements.
+/// Trains one resolved run and returns its measurements.
 /// Must be deterministic: the same `ResolvedRun` gives the same `RunResult`, bit for bit, in any process.
 /// Long runs should poll `shouldStop` between steps and throw `ReportError.interrupted` when it returns true.
 public protocol RunExecutor: Sendable {

@@ -52,7 +52,7 @@ public struct CachedRun: Codable, Hashable, Sendable, ChecksummedEntry {
 extension RunResult {
     /// Quantities the report derives from what the engine recorded (never stored in the cache):
     /// - `output_cosines`: per example, cos∠(Δu_i, y_i − u_i) with Δu = outputs_next − outputs_initial and
-    ///   y = targets (Figure 1's alignment, PAPER.md §8.15), when those three matrices are present.
+    ///   y = targets (Figure 1's alignment, docs/CLAIMS.md claim 15), when those three matrices are present.
     public func withDerivedQuantities() -> RunResult {
         var result = self
         if result.vectors["output_cosines"] == nil, let start = matrices["outputs_initial"], let next = matrices["outputs_next"],

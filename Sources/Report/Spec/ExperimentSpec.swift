@@ -1,4 +1,5 @@
 import NGD
+import Render
 
 /// An experiment spec exactly as written in YAML (docs/SPEC.md): optional fields stay optional here;
 /// `SpecResolver` fills in defaults and expands sweeps into `ResolvedRun`s.
@@ -218,59 +219,8 @@ public enum Reduction: String, Codable, CaseIterable, Sendable {
     case first, last, min, max, mean
 }
 
-/// Figure size: a venue preset or explicit inches.
-public enum FigureSizeSpec: Codable, Hashable, Sendable {
-    case preset(FigureSizePreset)
-    case inches(width: Double, height: Double)
-
-    struct Explicit: Codable { var width: Double; var height: Double }
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let name = try? container.decode(String.self) {
-            guard let preset = FigureSizePreset(rawValue: name) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
-                    "expected one of \(FigureSizePreset.allCases.map(\.rawValue).joined(separator: ", ")) or {width, height} in inches, got \"\(name)\""))
-            }
-            self = .preset(preset)
-        } else {
-            let explicit = try container.decode(Explicit.self)
-            self = .inches(width: explicit.width, height: explicit.height)
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .preset(let preset): try container.encode(preset.rawValue)
-        case .inches(let width, let height): try container.encode(Explicit(width: width, height: height))
-        }
-    }
-
-    /// Width and height in inches.
-    public var inches: (width: Double, height: Double) {
-        switch self {
-        case .preset(let preset): return preset.inches
-        case .inches(let width, let height): return (width, height)
-        }
-    }
-}
-
-public enum FigureSizePreset: String, Codable, CaseIterable, Sendable {
-    case neurips
-    case neuripsHalf = "neurips_half"
-    case icmlColumn = "icml_column"
-    case icmlFull = "icml_full"
-
-    public var inches: (width: Double, height: Double) {
-        switch self {
-        case .neurips: return (5.5, 5.5 * 0.62)
-        case .neuripsHalf: return (2.7, 2.7 * 0.8)
-        case .icmlColumn: return (3.25, 3.25 * 0.75)
-        case .icmlFull: return (6.75, 6.75 * 0.45)
-        }
-    }
-}
+/// Figure size: a venue preset or explicit inches (Render's `FigureSizeChoice`, the one table of presets).
+public typealias FigureSizeSpec = FigureSizeChoice
 
 public struct FigureSpec: Codable, Hashable, Sendable {
     public var id: String
@@ -326,7 +276,7 @@ public typealias PredictedValue = NumberOrText
 public struct ClaimSpec: Codable, Hashable, Sendable {
     public var id: String
     public var statement: String
-    /// Where the claim comes from (e.g. "PAPER.md §8.5", "Theorem 1").
+    /// Where the claim comes from (e.g. "Zhang et al. 2019, Theorem 1", "docs/CLAIMS.md, claim 5").
     public var source: String?
     /// An expression over run results (docs/SPEC.md, "Claim expressions").
     public var measured: String

@@ -1,5 +1,6 @@
 import Foundation
 import NGD
+import Render
 import Yams
 
 /// A `Decoder` over a Yams node tree that is strict where `YAMLDecoder` is lenient and precise where it is vague:

@@ -1,31 +1,33 @@
 import Foundation
 import NGD
 import Render
-import Report
 
-/// Command output: stdout, or a file written through the one atomic writer (Render's `AtomicFile`: temporary
-/// file beside the destination, then rename, so readers never see half a file), after the output-location rule
-/// (`OutputLocation.checkFile`): never a directory, a symbolic link or one of the command's inputs.
-enum OutputFile {
+/// A command's output: stdout, or a file written through the one atomic writer (Render's `AtomicFile`:
+/// temporary file beside the destination, then rename, so readers never see half a file), after the
+/// output-location rule (`OutputLocation.checkFile`): never a directory, a symbolic link or one of the
+/// command's inputs.
+public enum CommandOutput {
     /// Checks `path` before any work is done: refusals are usage errors (exit 2), a missing directory a runtime one.
-    static func check(_ path: String?, inputs: [String] = []) throws {
+    /// nil or "-" is stdout.
+    public static func check(_ path: String?, inputs: [String] = []) throws {
         guard let path, path != "-" else { return }
-        try ReportSeams.translatingErrors { try OutputLocation.checkFile(path, inputs: inputs) }
+        try CommandErrors.translating { try OutputLocation.checkFile(path, inputs: inputs) }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory),
+              isDirectory.boolValue else {
             throw NGDError(path, "the directory \(directory.path) does not exist")
         }
     }
 
-    static func write(_ data: Data, to path: String?, inputs: [String] = []) throws {
+    public static func write(_ data: Data, to path: String?, inputs: [String] = []) throws {
         guard let path, path != "-" else {
             FileHandle.standardOutput.write(data)
             return
         }
         try check(path, inputs: inputs)
         do {
-            try AtomicFile.write(data, to: URL(fileURLWithPath: path))
+            try Render.AtomicFile.write(data, to: URL(fileURLWithPath: path))
         } catch let error as RenderError {
             throw NGDError(path, error.message)
         }
@@ -33,7 +35,7 @@ enum OutputFile {
 
     /// The files a data set is read from (its CSV or digits file, or the MNIST files of its directory), which no
     /// output may replace.
-    static func inputs(of request: DatasetRequest) -> [String] {
+    public static func inputs(of request: DatasetRequest) -> [String] {
         switch request.kind {
         case .csv, .digits:
             return request.path.map { [$0] } ?? []
