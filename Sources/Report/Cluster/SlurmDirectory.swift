@@ -14,12 +14,23 @@ public struct SlurmDirectory: Sendable, Equatable {
 
     public init(path: String) {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        self.path = (absolute as NSString).standardizingPath
+        self.path = Self.lexicallyNormalized(absolute)
+    }
+
+    /// `.` and `..` removed by the text alone: Foundation's `standardizingPath` resolves symbolic links, and a
+    /// link given as the directory must be seen (and refused), not followed.
+    static func lexicallyNormalized(_ absolute: String) -> String {
+        var parts: [Substring] = []
+        for part in absolute.split(separator: "/") where part != "." {
+            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// `.NAME.slurm` beside the report directory `output`.
     public static func beside(output: String) -> SlurmDirectory {
-        let standardized = (output as NSString).standardizingPath
+        let absolute = output.hasPrefix("/") ? output : FileManager.default.currentDirectoryPath + "/" + output
+        let standardized = lexicallyNormalized(absolute)
         let parent = PathText.parent(of: standardized)
         let name = PathText.lastComponent(of: standardized)
         return SlurmDirectory(path: ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".\(name).slurm"))
