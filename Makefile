@@ -7,7 +7,7 @@ OUT ?= out/paper
 # Tests and CI always run single-threaded BLAS (small matrices; multi-threaded BLAS collapses under load).
 TEST_ENV := OPENBLAS_NUM_THREADS=1
 
-.PHONY: deps build release test paper quick clean
+.PHONY: deps build release test test-slurm paper quick clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -28,6 +28,10 @@ release: deps
 
 test: deps
 	$(TEST_ENV) $(SWIFT) test --disable-xctest
+
+# ngd's Slurm path on a real one-node cluster started (and stopped) by scripts/slurm-test-cluster.sh; under a minute.
+test-slurm: build
+	scripts/slurm-test.sh
 
 paper: release
 	.build/release/ngd paper --out $(OUT)

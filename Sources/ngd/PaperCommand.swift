@@ -34,6 +34,12 @@ struct PaperCommand: ParsableCommand {
     @Flag(name: .customLong("studies-only"), help: .hidden)
     var studiesOnly = false
 
+    @OptionGroup(title: "Shards")
+    var sharding: PaperShardOptions
+
+    @OptionGroup(title: "Slurm")
+    var cluster: SlurmOptions
+
     func checkOptions() throws {
         if let seeds, seeds < 1 { throw NGDError("--seeds", "expected at least one seed, got \(seeds)", usage: true) }
         if let seeds {
@@ -52,6 +58,7 @@ struct PaperCommand: ParsableCommand {
             }
         }
         let settings = PaperSettings(quick: quick, seeds: seeds, mnistDirectory: mnist)
+        if try runSharded(settings) { return }
         let report = PaperReport(settings: settings)
         let progress: ((String) -> Void)? = quiet ? nil : { line in
             FileHandle.standardError.write(Data("\(line)\n".utf8))
@@ -75,7 +82,10 @@ struct PaperCommand: ParsableCommand {
             }
             var configuration = ReportConfiguration.standard()
             configuration.shouldStop = { Interruption.isRequested }
+            configuration.extraCaches = sharding.caches + (cluster.assemble.map { [cluster.cacheOfAssembly($0)] } ?? [])
+            let finishedShards = try cluster.assemble.map { try cluster.finishedShards(in: $0) }
             let summary = try report.build(into: out, configuration: configuration, progress: progress)
+            if let finishedShards { try cluster.writeClusterRecord(finishedShards, into: summary.outputDirectory) }
             if !quiet {
                 for (id, seconds) in summary.studySeconds {
                     FileHandle.standardError.write(Data((id + String(format: ": %.1f s\n", seconds)).utf8))

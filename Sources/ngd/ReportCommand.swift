@@ -36,22 +36,30 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Validate the spec and list its runs (key, cached or not); train nothing.")
     var dryRun = false
 
+    @OptionGroup(title: "Slurm")
+    var cluster: SlurmOptions
+
     func run() throws {
         let shardValue = try shard.map { text -> Shard in
             guard let value = Shard(text) else { throw NGDError("--shard", "expected i/N with 0 ≤ i < N, got '\(text)'", usage: true) }
             return value
         }
+        try cluster.checkCombinations(shard: shardValue != nil, dryRun: dryRun)
+        let caches = self.caches + (cluster.assemble.map { [cluster.cacheOfAssembly($0)] } ?? [])
         guard let data = FileManager.default.contents(atPath: spec), let source = String(data: data, encoding: .utf8) else {
             throw NGDError(spec, "cannot read the spec file")
         }
         // Spec problems are reported before anything else is set up.
         let parsed = try CommandErrors.translating { try ExperimentSpec.parse(yaml: source, file: spec) }
+        if let shardValue, let sharedCache = cluster.sharedCache { return try runShard(shardValue, into: sharedCache, source: source) }
         let output = out ?? "out/" + ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
         let dataDirectory = ReportBuilder.dataDirectory(ofSpec: spec)
         let inputs = ReportBuilder.inputPaths(of: parsed, specFile: spec, dataDirectory: dataDirectory,
                                               templatesDirectory: templates, caches: caches,
                                               environment: ProcessInfo.processInfo.environment)
         try CommandErrors.translating { try OutputLocation.checkReportDirectory(output, inputs: inputs) }
+        if cluster.slurm { return try launchSlurm(parsed, source: source, output: output, inputs: inputs, dataDirectory: dataDirectory) }
+        let finishedShards = try cluster.assemble.map { try cluster.finishedShards(in: $0) }
         if dryRun {
             let experiment = try CommandErrors.translating {
                 try parsed.resolved(dataDirectory: dataDirectory)
@@ -72,6 +80,7 @@ struct ReportCommand: ParsableCommand {
         let summary = try CommandErrors.translating {
             try ReportBuilder(configuration: configuration).build(specSource: source, specFile: spec, into: output)
         }
+        if let finishedShards { try cluster.writeClusterRecord(finishedShards, into: summary.outputDirectory) }
         guard summary.assembled else {
             if !quiet { print("shard \(shard ?? ""): \(summary.runsTrained) trained, \(summary.runsCached) cached in \(summary.outputDirectory)/runs") }
             return

@@ -102,6 +102,7 @@ enum BadInputFixtures {
         try writeCacheFixtures(into: directory)
         try writeResourceFixtures(into: directory)
         try writeValidationFixtures(into: directory)
+        try writeSlurmFixtures(into: directory)
     }
 
     /// Writes `contents` to `directory/name`, creating the folders on the way.

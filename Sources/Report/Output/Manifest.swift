@@ -23,8 +23,10 @@ public struct Manifest: Codable, Sendable {
 
     public static let fileName = "manifest.json"
     public static let timingFileName = "timing.json"
-    /// Files that are never hashed or compared: the manifest itself and the wall-clock record.
-    public static let unverifiedFiles: Set<String> = [fileName, timingFileName]
+    /// Where a Slurm-assembled report ran (scheduler, job ids, nodes): facts of the run, not of the results.
+    public static let clusterFileName = "cluster.json"
+    /// Files that are never hashed or compared: the manifest itself, the wall-clock record and the cluster record.
+    public static let unverifiedFiles: Set<String> = [fileName, timingFileName, clusterFileName]
     public static let rule = "every file listed in `files` is re-created by re-running `spec_source` and must match its "
         + "SHA-256; manifest.json itself must equal the re-run's byte for byte; timing.json (wall time, dates) is not compared"
 }

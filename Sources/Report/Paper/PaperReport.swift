@@ -77,6 +77,7 @@ public struct PaperReport {
 
         let runs = transaction.stagingRuns
         let context = StudyContext(settings: settings, cacheDirectory: runs)
+        context.readOnlyCaches = configuration.extraCaches
         context.shouldStop = configuration.shouldStop
         context.onRunStarted = { label in progress?("    training \(label)") }
         let results = try outcomes(in: context, progress: progress)

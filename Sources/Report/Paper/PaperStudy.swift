@@ -54,6 +54,15 @@ public final class StudyContext {
     public var warn: (String) -> Void = { CacheWarnings.standardError($0) }
     /// True once the user pressed Ctrl-C: studies should stop between runs by throwing `ReportError.interrupted`.
     public var shouldStop: () -> Bool = { false }
+    /// Other caches read after `cacheDirectory` (the shards' shared cache); an entry used from one is copied into
+    /// `cacheDirectory` byte for byte, so the report's runs/ equals a single-machine run's.
+    public var readOnlyCaches: [String] = []
+    /// `--shard i/N`: train only the runs whose key falls to this shard; a run of another shard that is not cached
+    /// yet throws `NotThisShard`, which ends the study asking for it (see `PaperReport.runShard`).
+    public var shard: Shard?
+
+    /// Thrown when a sharded context is asked for a run another shard trains.
+    public struct NotThisShard: Error {}
 
     private var datasets: [DatasetRequest: Dataset] = [:]
     private var digestedRequests: [DatasetRequest: DatasetRequest] = [:]
@@ -111,6 +120,11 @@ public final class StudyContext {
             cachedRuns += 1
             return run
         }
+        if let run = readOnlyRun(key: key, config: config, identity: identity) {
+            cachedRuns += 1
+            return run
+        }
+        if let shard, Self.shardIndex(of: key, count: shard.count) != shard.index { throw NotThisShard() }
         if shouldStop() { throw ReportError.interrupted }
         onRunStarted?(label)
         let run = try compute()
@@ -140,6 +154,23 @@ public final class StudyContext {
             }
             return entry.run
         }
+    }
+
+    /// A valid entry in one of `readOnlyCaches`, copied into `cacheDirectory`.
+    private func readOnlyRun(key: String, config: TrainingConfig, identity: String) -> TrainingRun? {
+        for directory in readOnlyCaches {
+            let path = Self.path(directory, key)
+            guard case .intact(_, let bytes) = CacheRead.read(CachedTrainingRun.self, at: path),
+                  let run = cachedRun(at: path, key: key, config: config, identity: identity) else { continue }
+            if let cacheDirectory { try? AtomicFile.write(bytes, to: Self.path(cacheDirectory, key)) }
+            return run
+        }
+        return nil
+    }
+
+    /// The shard (of `count`) that trains the run with cache key `key`: its first 60 bits, modulo `count`.
+    static func shardIndex(of key: String, count: Int) -> Int {
+        Int(UInt64(key.prefix(15), radix: 16).map { $0 % UInt64(max(count, 1)) } ?? 0)
     }
 
     static func key(for config: TrainingConfig, extra: String = "") throws -> String {
