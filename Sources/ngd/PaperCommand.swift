@@ -31,6 +31,8 @@ struct PaperCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress output on stderr.")
     var quiet = false
 
+    @OptionGroup var latexOptions: LaTeXOptionGroup
+
     @Flag(name: .customLong("studies-only"), help: .hidden)
     var studiesOnly = false
 
@@ -52,7 +54,8 @@ struct PaperCommand: ParsableCommand {
             }
         }
         let settings = PaperSettings(quick: quick, seeds: seeds, mnistDirectory: mnist)
-        let report = PaperReport(settings: settings)
+        let latex = try latexOptions.options()
+        let report = PaperReport(settings: settings, invocation: settings.invocation + (latex?.commandLineSuffix ?? ""))
         let progress: ((String) -> Void)? = quiet ? nil : { line in
             FileHandle.standardError.write(Data("\(line)\n".utf8))
         }
@@ -75,6 +78,7 @@ struct PaperCommand: ParsableCommand {
             }
             var configuration = try ReportSeams.configuration(quiet: quiet)
             configuration.shouldStop = { Interruption.isRequested }
+            configuration.latex = latex
             let summary = try report.build(into: out, configuration: configuration, progress: progress)
             if !quiet {
                 for (id, seconds) in summary.studySeconds {
