@@ -33,7 +33,7 @@ final class PGFRenderer: Renderer {
 
     // MARK: numbers and points
 
-    /// TeX points per PostScript point: `\pgfpathq…` takes TeX points.
+    /// TeX points per PostScript point: the PGF file is written in TeX points.
     private static let texPointsPerBigPoint = 72.27 / 72
 
     /// A length in bp written as TeX points without unit, 3 decimals, no trailing zeros, never "-0".
@@ -44,8 +44,9 @@ final class PGFRenderer: Renderer {
         if s.hasSuffix(".") { s.removeLast() }
         return s == "-0" ? "0" : s
     }
-    private func x(_ v: Double) -> String { Self.number((v - canvas.minX) * Self.texPointsPerBigPoint) }
-    private func y(_ v: Double) -> String { Self.number((canvas.maxY - v) * Self.texPointsPerBigPoint) }
+    /// Canvas coordinates (bp, y down) as PGF lengths (TeX pt, y up).
+    private func x(_ v: Double) -> String { Self.number((v - canvas.minX) * Self.texPointsPerBigPoint) + "pt" }
+    private func y(_ v: Double) -> String { Self.number((canvas.maxY - v) * Self.texPointsPerBigPoint) + "pt" }
     private func length(_ v: Double) -> String { Self.number(v * Self.texPointsPerBigPoint) + "pt" }
 
     // MARK: state
@@ -116,7 +117,7 @@ final class PGFRenderer: Renderer {
         case .center: break
         }
         options.append("base")
-        options.append("at=\\pgfqpoint{\(x(base.x))pt}{\(y(base.y))pt}")
+        options.append("at=\\pgfqpoint{\(x(base.x))}{\(y(base.y))}")
         if angle != 0 { options.append("rotate=\(Self.number(angle))") }
         var font = "\\ngdfigurefont\\ngdfontsize{\(Self.number(style.size))}{\(Self.number(style.size * 1.2))}"
         if style.bold { font += "\\bfseries" }
@@ -130,7 +131,7 @@ final class PGFRenderer: Renderer {
         do { png = try image.pngData() } catch { self.error = self.error ?? error; return }
         let name = imageName(images.count)
         images.append((name, png))
-        emit("\\pgftext[left,bottom,at=\\pgfqpoint{\(x(rect.minX))pt}{\(y(rect.maxY))pt}]{\\pgfimage[interpolate=false,"
+        emit("\\pgftext[left,bottom,at=\\pgfqpoint{\(x(rect.minX))}{\(y(rect.maxY))}]{\\pgfimage[interpolate=false,"
              + "width=\(length(rect.width)),height=\(length(rect.height))]{\\ngdfiguredir \(name)}}")
     }
 
@@ -143,7 +144,7 @@ final class PGFRenderer: Renderer {
         if let r = rect {
             emit("\\begin{pgfscope}")
             savedState = state
-            emit("\\pgfpathrectangle{\\pgfqpoint{\(x(r.minX))pt}{\(y(r.maxY))pt}}{\\pgfqpoint{\(length(r.width))}{\(length(r.height))}}")
+            emit("\\pgfpathrectangle{\\pgfqpoint{\(x(r.minX))}{\(y(r.maxY))}}{\\pgfqpoint{\(length(r.width))}{\(length(r.height))}}")
             emit("\\pgfusepath{clip}")
         }
     }
