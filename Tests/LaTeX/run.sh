@@ -44,7 +44,7 @@ size_matches() {   # size_matches LOG WIDTH_IN HEIGHT_IN
     python3 - "$@" <<'PY'
 import re, sys
 log, w, h = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-m = re.search(r"NGDSIZE ([0-9.]+)pt ([0-9.]+)pt ([0-9.]+)pt", open(log, errors="replace").read())
+m = re.search(r"NGDSIZE ([0-9.]+)pt ?([0-9.]+)pt ?([0-9.]+)pt", open(log, errors="replace").read())
 tw, th = float(m.group(1)), float(m.group(2)) + float(m.group(3))
 print(f"box {tw:.2f}x{th:.2f} pt, preset {w*72.27:.2f}x{h*72.27:.2f} pt")
 sys.exit(0 if abs(tw - w * 72.27) <= 1 and abs(th - h * 72.27) <= 1 else 1)
@@ -90,15 +90,17 @@ print(d["width_inches"], d["height_inches"], words[0] if words else "")' "$work/
     check "paper figure $id: $w x $h in within 1 pt" size_matches "$work/figs/$id/doc-$id.log" "$w" "$h"
     if [ -n "$xlabel" ]; then check "paper figure $id: axis label '$xlabel' is text" text_has "$work/figs/$id/doc-$id.pdf" "$xlabel"; fi
 done
-(cd "$work/paper/latex" && pdflatex -interaction=nonstopmode -halt-on-error main.tex >/dev/null 2>&1)
-check "paper latex/main.tex compiles" test -f "$work/paper/latex/main.pdf"
-check "paper latex/main.tex: no figure overfull boxes" bash -c "! grep -A2 Overfull '$work/paper/latex/main.log' | grep -q pgf"
+# compiled in a copy: the report directory itself must stay verifiable
+cp -r "$work/paper" "$work/paper-tex"
+(cd "$work/paper-tex/latex" && pdflatex -interaction=nonstopmode -halt-on-error main.tex >/dev/null 2>&1)
+check "paper latex/main.tex compiles" test -f "$work/paper-tex/latex/main.pdf"
+check "paper latex/main.tex: no figure overfull boxes" bash -c "! grep -A2 Overfull '$work/paper-tex/latex/main.log' | grep -q pgf"
 check "paper appendix: claims table = manifest.json" python3 - "$work/paper" <<'PY'
 import json, re, sys, subprocess
 root = sys.argv[1]
 claims = json.load(open(f"{root}/manifest.json"))["claims"]
 tex = open(f"{root}/latex/appendix.tex").read()
-text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", f"{root}/latex/main.pdf", "-"], capture_output=True, text=True).stdout)
+text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", f"{root}-tex/latex/main.pdf", "-"], capture_output=True, text=True).stdout)
 def fmt(v):
     if v == 0: return "0"
     if 1e-3 <= abs(v) < 1e5:
@@ -124,12 +126,13 @@ PY
 # 3. Hostile spec text: shown literally, nothing read.
 cp "$here/hostile.yaml" "$work/hostile.yaml"
 check "hostile spec: report --latex builds" "$NGD" report "$work/hostile.yaml" --latex --quiet --out "$work/hostile"
-(cd "$work/hostile/latex" && pdflatex -interaction=nonstopmode -halt-on-error main.tex >/dev/null 2>&1)
-check "hostile spec: main.tex compiles" test -f "$work/hostile/latex/main.pdf"
-check "hostile spec: title shown literally" text_has "$work/hostile/latex/main.pdf" 'Hostile \input{/etc/passwd} 100% a_b $x$ }'
-check "hostile spec: caption shown literally" text_has "$work/hostile/latex/main.pdf" 'Caption \input{/etc/passwd} 100% a_b $z$ }'
-check "hostile spec: claim shown literally" text_has "$work/hostile/latex/main.pdf" 'NGD contracts \input{/etc/passwd} 1% $}'
-check "hostile spec: /etc/passwd was not read" bash -c "! grep -q '/etc/passwd)' '$work/hostile/latex/main.log' && ! pdftotext '$work/hostile/latex/main.pdf' - | grep -q 'root:'"
+cp -r "$work/hostile" "$work/hostile-tex"
+(cd "$work/hostile-tex/latex" && pdflatex -interaction=nonstopmode -halt-on-error main.tex >/dev/null 2>&1)
+check "hostile spec: main.tex compiles" test -f "$work/hostile-tex/latex/main.pdf"
+check "hostile spec: title shown literally" text_has "$work/hostile-tex/latex/main.pdf" 'Hostile \input{/etc/passwd} 100% a_b $x$ }'
+check "hostile spec: caption shown literally" text_has "$work/hostile-tex/latex/main.pdf" 'Caption \input{/etc/passwd} 100% a_b $z$ }'
+check "hostile spec: claim shown literally" text_has "$work/hostile-tex/latex/main.pdf" 'NGD contracts \input{/etc/passwd} 1% $}'
+check "hostile spec: /etc/passwd was not read" bash -c "! grep -q '/etc/passwd)' '$work/hostile-tex/latex/main.log' && ! pdftotext '$work/hostile-tex/latex/main.pdf' - | grep -q 'root:'"
 check "hostile spec: gram heatmap PNG beside its .pgf" test -f "$work/hostile/latex/figures/gram-raster1.png"
 check "hostile spec: ngd verify passes" "$NGD" verify "$work/hostile" --data-dir "$work"
 

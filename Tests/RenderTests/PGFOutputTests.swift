@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct PGFOutputTests {
     @Test func latexSpecialCharactersAreEscapedInText() {
-        #expect(LaTeXText.escape(#"\input{/etc/passwd} 100% a_b $x$ & #1 ~ ^"#)
+        #expect(LaTeXText.escape(#"\input{/etc/passwd} 100% a_b $x$ & #"# + "1 ~ ^")
             == #"\textbackslash{}input\{/etc/passwd\} 100\% a\_b \$x\$ \& \#1 \textasciitilde{} \textasciicircum{}"#)
         #expect(LaTeXText.escape("a\u{0007}b\u{0000}c") == "abc")
         #expect(LaTeXText.escape("漢") == "?")
@@ -16,6 +16,7 @@ import Testing
         #expect(LaTeXText.fromLabel("step size η") == #"step size $\eta$"#)
         #expect(LaTeXText.fromMarkup("10<sup>−3</sup>") == "$10^{-3}$")
         #expect(LaTeXText.fromLabel("H^∞") == #"$H^{\infty}$"#)
+        #expect(LaTeXText.fromMarkup("(JJᵀ)⁻¹") == #"$(\mathrm{JJ}^{\top -1})$"#)
     }
 
     @Test func hostileLabelCannotRunATeXCommand() throws {

@@ -252,30 +252,61 @@ public enum LaTeXText {
 
     /// Math: single letters italic (x, m), runs of letters upright (max, NGD), digits and operators as they are.
     static func mathWord(_ nodes: [Node]) -> String {
-        nodes.map { node -> String in
+        var out = ""
+        for node in nodes {
+            var piece: String
             switch node {
-            case .text(let s): return mathText(s)
-            case .bold(let n): return "\\mathbf{" + mathWord(n) + "}"
-            case .italic(let n), .group(let n): return mathWord(n)
-            case .sub(let n): return "_{" + mathWord(n) + "}"
-            case .sup(let n): return "^{" + mathWord(n) + "}"
+            case .text(let s): piece = mathText(s)
+            case .bold(let n): piece = "\\mathbf{" + mathWord(n) + "}"
+            case .italic(let n), .group(let n): piece = mathWord(n)
+            case .sub(let n): piece = "_{" + mathWord(n) + "}"
+            case .sup(let n): piece = "^{" + mathWord(n) + "}"
             }
-        }.joined()
+            // a script right after a script gets an empty base, so TeX never sees a double script
+            if (piece.hasPrefix("^") || piece.hasPrefix("_")) && out.hasSuffix("}") && endsWithScript(out) { piece = "{}" + piece }
+            out += piece
+        }
+        return out
+    }
+
+    /// Whether `tex` ends with a `^{…}` or `_{…}` group.
+    static func endsWithScript(_ tex: String) -> Bool {
+        var depth = 0
+        for (i, c) in tex.enumerated().reversed() {
+            if c == "}" { depth += 1 } else if c == "{" {
+                depth -= 1
+                if depth == 0 {
+                    let k = tex.index(tex.startIndex, offsetBy: i)
+                    return k > tex.startIndex && ["^", "_"].contains(tex[tex.index(before: k)])
+                }
+            }
+        }
+        return false
     }
 
     static func mathText(_ s: String) -> String {
-        var out = "", run = ""
+        var out = "", run = "", sup = "", sub = ""
         func flushRun() {
             guard !run.isEmpty else { return }
             out += run.count == 1 ? run : "\\mathrm{" + run + "}"
             run = ""
         }
+        // Runs of Unicode scripts (ᵀ, ⁻¹, ₁₂) are one script each: J^{\top -1}, never a double superscript.
+        func flushScripts() {
+            if !sup.isEmpty { out += "^{" + sup + "}"; sup = "" }
+            if !sub.isEmpty { out += "_{" + sub + "}"; sub = "" }
+        }
         for c in s {
+            if c == "ᵀ" { flushRun(); sup += "\\top "; continue }
+            if let s = superscripts[c] { flushRun(); sup += s; continue }
+            if let s = subscripts[c] { flushRun(); sub += s; continue }
+            flushScripts()
             if c.isASCII && c.isLetter { run.append(c); continue }
             flushRun()
             out += mathChar(c)
         }
         flushRun()
+        flushScripts()
         return out
     }
 }
