@@ -35,14 +35,17 @@ public enum LaTeXText {
         "±": "\\pm", "→": "\\to", "√": "\\surd", "⊤": "\\top", "∘": "\\circ", "ℓ": "\\ell", "∂": "\\partial",
         "∇": "\\nabla", "∑": "\\sum", "∈": "\\in", "∝": "\\propto", "∼": "\\sim", "≠": "\\ne", "−": "-",
         "ᵀ": "^{\\top}", "√̅": "\\surd", "∣": "|", "⋅": "\\cdot", "≲": "\\stackrel{<}{\\sim}", "⟨": "\\langle", "⟩": "\\rangle",
+        "∠": "\\angle", "≡": "\\equiv", "≪": "\\ll", "≫": "\\gg", "⊙": "\\odot", "∀": "\\forall",
+        "∃": "\\exists", "∩": "\\cap", "∪": "\\cup", "⊂": "\\subset", "←": "\\leftarrow", "⇒": "\\Rightarrow",
+        "↦": "\\mapsto", "′": "'", "∗": "*", "⊗": "\\otimes", "÷": "\\div",
     ]
     static let superscripts: [Character: String] = [
         "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9",
-        "⁻": "-", "⁺": "+",
+        "⁻": "-", "⁺": "+", "ⁿ": "n", "ⁱ": "i", "ᵏ": "k",
     ]
     static let subscripts: [Character: String] = [
         "₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4", "₅": "5", "₆": "6", "₇": "7", "₈": "8", "₉": "9",
-        "₋": "-", "₊": "+",
+        "₋": "-", "₊": "+", "ᵢ": "i", "ⱼ": "j", "ₖ": "k", "ₘ": "m", "ₙ": "n", "ₜ": "t",
     ]
 
     /// Whether a character needs math mode.
@@ -303,7 +306,10 @@ public enum LaTeXText {
             flushScripts()
             if c.isASCII && c.isLetter { run.append(c); continue }
             flushRun()
-            out += mathChar(c)
+            let symbol = mathChar(c)
+            out += symbol
+            // a control word (\surd, \lambda) must not run into the letters after it
+            if symbol.hasPrefix("\\"), symbol.last?.isLetter == true { out += " " }
         }
         flushRun()
         flushScripts()
