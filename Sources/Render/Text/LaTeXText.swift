@@ -289,27 +289,30 @@ public enum LaTeXText {
 
     static func mathText(_ s: String) -> String {
         var out = "", run = "", sup = "", sub = ""
+        // a control word (\surd, \lambda) must not run into the letters after it
+        var afterControlWord = false
         func flushRun() {
             guard !run.isEmpty else { return }
+            if afterControlWord { out += " " }
+            afterControlWord = false
             out += run.count == 1 ? run : "\\mathrm{" + run + "}"
             run = ""
         }
         // Runs of Unicode scripts (ᵀ, ⁻¹, ₁₂) are one script each: J^{\top -1}, never a double superscript.
         func flushScripts() {
-            if !sup.isEmpty { out += "^{" + sup + "}"; sup = "" }
-            if !sub.isEmpty { out += "_{" + sub + "}"; sub = "" }
+            if !sup.isEmpty { out += "^{" + sup + "}"; sup = ""; afterControlWord = false }
+            if !sub.isEmpty { out += "_{" + sub + "}"; sub = ""; afterControlWord = false }
         }
         for c in s {
-            if c == "ᵀ" { flushRun(); sup += "\\top "; continue }
-            if let s = superscripts[c] { flushRun(); sup += s; continue }
+            if c == "ᵀ" { flushRun(); sup += "\\top"; continue }
+            if let s = superscripts[c] { flushRun(); sup += (sup.hasSuffix("\\top") ? " " : "") + s; continue }
             if let s = subscripts[c] { flushRun(); sub += s; continue }
             flushScripts()
             if c.isASCII && c.isLetter { run.append(c); continue }
             flushRun()
             let symbol = mathChar(c)
             out += symbol
-            // a control word (\surd, \lambda) must not run into the letters after it
-            if symbol.hasPrefix("\\"), symbol.last?.isLetter == true { out += " " }
+            afterControlWord = symbol.hasPrefix("\\") && symbol.last?.isLetter == true
         }
         flushRun()
         flushScripts()
