@@ -7,18 +7,10 @@ OUT ?= out/paper
 # Tests and CI always run single-threaded BLAS (small matrices; multi-threaded BLAS collapses under load).
 TEST_ENV := OPENBLAS_NUM_THREADS=1
 
-.PHONY: deps build release test test-slurm paper quick clean
+.PHONY: deps build release test test-swift test-slurm test-latex paper quick clean
 
 deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing: $$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else \
-	    echo "Missing system packages. Run:"; echo "  sudo apt-get install -y $$missing"; exit 1; \
-	  fi; \
-	fi
+	@scripts/install-missing-packages.sh $(APT_PACKAGES)
 
 build: deps
 	$(SWIFT) build
@@ -26,12 +18,22 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: deps
+# Everything CI runs: the Swift suite, the Slurm path on a real one-node cluster, and the LaTeX output in a real TeX.
+test: test-swift test-slurm test-latex
+
+test-swift: deps
 	$(TEST_ENV) $(SWIFT) test --disable-xctest
 
 # ngd's Slurm path on a real one-node cluster started (and stopped) by scripts/slurm-test-cluster.sh; under a minute.
 test-slurm: build
 	scripts/slurm-test.sh
+
+# A real TeX: compiles `ngd figure1 --format pgf`, every paper figure and `ngd paper --quick --latex` with pdflatex
+# (Tests/LaTeX/run.sh). Installs Debian's TeX packages when missing (as root).
+LATEX_PACKAGES := texlive-latex-recommended texlive-pictures texlive-fonts-recommended poppler-utils python3
+test-latex: build
+	@scripts/install-missing-packages.sh $(LATEX_PACKAGES)
+	$(TEST_ENV) NGD=.build/debug/ngd Tests/LaTeX/run.sh
 
 paper: release
 	.build/release/ngd paper --out $(OUT)

@@ -47,8 +47,11 @@ struct Figure1Command: ParsableCommand {
     @Option(help: "Theme.")
     var theme: Theme.Name = .paper
 
-    @Option(help: "Output file: .pdf, .svg or .png (the CSV is written beside it).")
+    @Option(help: "Output file: .pdf, .svg, .png or .pgf (the CSV is written beside it).")
     var out: String
+
+    @Option(name: .customLong("format"), help: "pdf, svg, png or pgf (PGF for LaTeX: text set by the document); default: from --out.")
+    var outputFormat: String?
 
     func checkOptions() throws {
         guard perClass > 0 else { throw NGDError("--per-class", "expected a positive number, got \(perClass)", usage: true) }
@@ -77,9 +80,18 @@ struct Figure1Command: ParsableCommand {
     }
 
     private func format() throws -> String {
+        let formats = ["pdf", "svg", "png", "pgf"]
         let ext = (out as NSString).pathExtension.lowercased()
-        guard ["pdf", "svg", "png"].contains(ext) else {
-            throw NGDError("--out", "expected a .pdf, .svg or .png file, got '\(out)'", usage: true)
+        if let requested = outputFormat {
+            guard formats.contains(requested) else {
+                throw NGDError("--format", "expected pdf, svg, png or pgf, got '\(requested)'", usage: true)
+            }
+            guard ext == requested else {
+                throw NGDError("--out", "expected a .\(requested) file for --format \(requested), got '\(out)'", usage: true)
+            }
+        }
+        guard formats.contains(ext) else {
+            throw NGDError("--out", "expected a .pdf, .svg, .png or .pgf file, got '\(out)'", usage: true)
         }
         return ext
     }
@@ -116,6 +128,18 @@ struct Figure1Command: ParsableCommand {
 
         try CommandOutput.write(Data(result.csv.utf8), to: csvPath, inputs: inputs)
         let renderer = CairoFigureRenderer(theme: theme.theme)
+        if try format() == "pgf" {
+            let stem = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
+            let pgf = try CommandErrors.translating {
+                try CairoFigureRenderer.figure(for: figure, theme: renderer.theme).pgf(imageStem: stem)
+            }
+            for image in pgf.images {
+                try CommandOutput.write(image.png, to: ((out as NSString).deletingLastPathComponent as NSString)
+                    .appendingPathComponent(image.name), inputs: inputs)
+            }
+            try CommandOutput.write(Data(pgf.text.utf8), to: out, inputs: inputs)
+            return
+        }
         let drawing = try CommandErrors.translating { try renderer.render(figure, idPrefix: "figure1-") }
         let bytes: Data
         switch try format() {

@@ -31,6 +31,8 @@ struct PaperCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress output on stderr.")
     var quiet = false
 
+    @OptionGroup var latexOptions: LaTeXOptionGroup
+
     @Flag(name: .customLong("studies-only"), help: .hidden)
     var studiesOnly = false
 
@@ -59,7 +61,8 @@ struct PaperCommand: ParsableCommand {
         }
         let settings = PaperSettings(quick: quick, seeds: seeds, mnistDirectory: mnist)
         if try runSharded(settings) { return }
-        let report = PaperReport(settings: settings)
+        let latex = try latexOptions.options()
+        let report = PaperReport(settings: settings, invocation: settings.invocation + (latex?.commandLineSuffix ?? ""))
         let progress: ((String) -> Void)? = quiet ? nil : { line in
             FileHandle.standardError.write(Data("\(line)\n".utf8))
         }
@@ -84,6 +87,7 @@ struct PaperCommand: ParsableCommand {
             configuration.shouldStop = { Interruption.isRequested }
             configuration.extraCaches = sharding.caches + (cluster.assemble.map { [cluster.cacheOfAssembly($0)] } ?? [])
             let finishedShards = try cluster.assemble.map { try cluster.finishedShards(in: $0) }
+            configuration.latex = latex
             let summary = try report.build(into: out, configuration: configuration, progress: progress)
             if let finishedShards { try cluster.writeClusterRecord(finishedShards, into: summary.outputDirectory) }
             if !quiet {

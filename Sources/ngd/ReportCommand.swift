@@ -33,6 +33,8 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress output on stderr.")
     var quiet = false
 
+    @OptionGroup var latexOptions: LaTeXOptionGroup
+
     @Flag(name: .customLong("dry-run"), help: "Validate the spec and list its runs (key, cached or not); train nothing.")
     var dryRun = false
 
@@ -40,6 +42,7 @@ struct ReportCommand: ParsableCommand {
     var cluster: SlurmOptions
 
     func run() throws {
+        let latex = try latexOptions.options()
         let shardValue = try shard.map { text -> Shard in
             guard let value = Shard(text) else { throw NGDError("--shard", "expected i/N with 0 ≤ i < N, got '\(text)'", usage: true) }
             return value
@@ -76,6 +79,7 @@ struct ReportCommand: ParsableCommand {
         }
         configuration.shard = shardValue
         configuration.extraCaches = caches
+        configuration.latex = latex
         Interruption.installHandler()
         let summary = try CommandErrors.translating {
             try ReportBuilder(configuration: configuration).build(specSource: source, specFile: spec, into: output)

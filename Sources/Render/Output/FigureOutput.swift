@@ -2,10 +2,10 @@ import Foundation
 
 /// Output formats chosen from a file extension.
 public enum FigureFormat: String, Sendable, CaseIterable {
-    case pdf, svg, png
+    case pdf, svg, png, pgf
     public init(url: URL) throws {
         guard let f = FigureFormat(rawValue: url.pathExtension.lowercased()) else {
-            throw RenderError(url.path, "unknown figure format '.\(url.pathExtension)' (use .pdf, .svg or .png)")
+            throw RenderError(url.path, "unknown figure format '.\(url.pathExtension)' (use .pdf, .svg, .png or .pgf)")
         }
         self = f
     }
@@ -26,6 +26,18 @@ extension Figure {
 
     /// PNG at `dpi` (pixel size = inches × dpi), with a pHYs chunk carrying the DPI.
     public func pngData(dpi: Double = 300) throws -> Data { try CairoOutput.png(self, dpi: dpi) }
+
+    /// PGF for LaTeX (see `PGFRenderer`): the `.pgf` text and the PNG files of its raster layers, named
+    /// `<imageStem>-raster<N>.png`, which must be written beside it.
+    public func pgf(imageStem: String) throws -> PGFFigure {
+        try validate()
+        let layout = FigureLayout(self)
+        let renderer = PGFRenderer(canvas: layout.canvas) { "\(imageStem)-raster\($0 + 1).png" }
+        var drawer = FigureDrawer(layout: layout, renderer: renderer)
+        drawer.draw()
+        if let error = renderer.error { throw error }
+        return PGFFigure(text: renderer.document(title: title), images: renderer.images.map { PGFFigure.Image(name: $0.name, png: $0.png) })
+    }
 
     /// The data behind the figure (see `CSVExport` for the layout).
     public func csvString() -> String { CSVExport.csv(self) }
@@ -56,7 +68,7 @@ extension Figure {
         return LayoutReport(canvas: layout.canvas, items: d.items)
     }
 
-    /// Writes the figure in the format of the extension (.pdf, .svg, .png) and its data as CSV beside it
+    /// Writes the figure in the format of the extension (.pdf, .svg, .png, .pgf with its raster PNGs beside it) and its data as CSV beside it
     /// (same stem, .csv). Both writes are atomic. SVG ids get the file stem as prefix. Returns the CSV URL.
     @discardableResult
     public func write(to url: URL, dpi: Double = 300) throws -> URL {
@@ -65,10 +77,26 @@ extension Figure {
         case .pdf: data = try pdfData()
         case .svg: data = Data(try svgString(idPrefix: url.deletingPathExtension().lastPathComponent).utf8)
         case .png: data = try pngData(dpi: dpi)
+        case .pgf:
+            let pgf = try pgf(imageStem: url.deletingPathExtension().lastPathComponent)
+            for image in pgf.images {
+                try AtomicFile.write(image.png, to: url.deletingLastPathComponent().appendingPathComponent(image.name))
+            }
+            data = Data(pgf.text.utf8)
         }
         try AtomicFile.write(data, to: url)
         let csvURL = url.deletingPathExtension().appendingPathExtension("csv")
         try AtomicFile.write(Data(csvString().utf8), to: csvURL)
         return csvURL
     }
+}
+
+/// A figure as PGF: the text to `\input` and the raster images it references by name (files beside it).
+public struct PGFFigure: Hashable, Sendable {
+    public struct Image: Hashable, Sendable {
+        public var name: String
+        public var png: Data
+    }
+    public var text: String
+    public var images: [Image]
 }

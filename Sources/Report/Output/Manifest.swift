@@ -20,6 +20,8 @@ public struct Manifest: Codable, Sendable {
     public var files: [String: String]
     /// The rule `ngd verify` applies, for a reader who opens this file cold.
     public var verification: String
+    /// `--latex` figures (`pgf` or `pdf`) when the report has a `latex/` folder; absent otherwise.
+    public var latex: String? = nil
 
     public static let fileName = "manifest.json"
     public static let timingFileName = "timing.json"
@@ -41,6 +43,7 @@ public struct ManifestHeader: Decodable, Sendable {
     public var sourceDateEpoch: String?
     public var files: [String: String]
     public var provenance: Provenance?
+    public var latex: String?
 
     public static func read(from directory: String) throws -> ManifestHeader {
         let path = (directory as NSString).appendingPathComponent(Manifest.fileName)

@@ -22,6 +22,8 @@ public struct ReportConfiguration {
     public var sourceDirectory: String?
     public var environment: [String: String]
     public var shouldStop: @Sendable () -> Bool
+    /// `--latex`: also write `latex/` (appendix.tex, main.tex, figures); nil writes nothing more.
+    public var latex: LaTeXOptions?
 
     public init(executor: any RunExecutor, renderer: any FigureRenderer, pdfWriter: (any ReportPDFWriter)? = nil,
                 compute: ComputeEnvironment? = nil, graphics: GraphicsEnvironment? = nil,
@@ -30,7 +32,7 @@ public struct ReportConfiguration {
                 ignoreCache: Bool = false, shard: Shard? = nil,
                 sourceDirectory: String? = Provenance.defaultSourceDirectory,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                shouldStop: @escaping @Sendable () -> Bool = { Interruption.isRequested }) {
+                shouldStop: @escaping @Sendable () -> Bool = { Interruption.isRequested }, latex: LaTeXOptions? = nil) {
         self.executor = executor
         self.renderer = renderer
         self.pdfWriter = pdfWriter
@@ -45,6 +47,7 @@ public struct ReportConfiguration {
         self.sourceDirectory = sourceDirectory
         self.environment = environment
         self.shouldStop = shouldStop
+        self.latex = latex
     }
 }
 
@@ -152,12 +155,16 @@ public struct ReportBuilder {
                                            provenance: provenance)
         try transaction.writeReport(document, figures: figures, rendered: rendered, svgs: svgs,
                                     configuration: configuration)
+        try configuration.latexWriter?.write(into: staging, document: document, figures: figures, rendered: rendered,
+                                             reproduce: ["ngd report \(specFile) --out DIR" + (configuration.latex?.commandLineSuffix ?? ""),
+                                                         "ngd verify DIR"])
 
         let manifest = Manifest(tool: provenance.tool, toolVersion: provenance.toolVersion, specFile: specFile,
                                 specSource: specSource, templatesDirectory: configuration.templatesDirectory,
                                 sourceDateEpoch: configuration.environment["SOURCE_DATE_EPOCH"], spec: spec,
                                 runs: experiment.members, provenance: provenance, claims: claims,
-                                files: OutputFiles.hashes(staging), verification: Manifest.rule)
+                                files: OutputFiles.hashes(staging), verification: Manifest.rule,
+                                latex: configuration.latex?.figures.rawValue)
         try write(CanonicalJSON.data(manifest, pretty: true), to: (staging as NSString).appendingPathComponent(Manifest.fileName))
         try transaction.writeTiming(runsTrained: trained, runsCached: cached)
 

@@ -72,8 +72,10 @@ public struct ReportVerifier {
             rerun.templates = try ReportTemplates.load(directory: templates)
             rerun.templatesDirectory = templates
         }
+        rerun.latex = header.latex.map { LaTeXOptions(figures: LaTeXOptions.FigureFormat(rawValue: $0) ?? .pgf) }
         if header.specFile == PaperSettings.command {
-            let settings = try PaperSettings(invocation: header.specSource, mnistDirectory: mnistDirectory,
+            let settings = try PaperSettings(invocation: LaTeXOptions.extract(from: header.specSource).rest,
+                                             mnistDirectory: mnistDirectory,
                                              manifestPath: (directory as NSString).appendingPathComponent(Manifest.fileName))
             try PaperReport(settings: settings, invocation: header.specSource).build(into: scratch, configuration: rerun,
                                                                                     progress: paperProgress)

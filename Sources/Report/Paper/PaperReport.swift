@@ -99,6 +99,8 @@ public struct PaperReport {
                              to: (staging as NSString).appendingPathComponent("data/settings.json"))
         try transaction.writeReport(document, figures: figures, rendered: rendered, svgs: svgs,
                                     configuration: configuration)
+        try configuration.latexWriter?.write(into: staging, document: document, figures: figures, rendered: rendered,
+                                             reproduce: [invocation + " --out DIR", "ngd verify DIR"])
 
         let spec = ExperimentSpec(title: document.title, description: document.description, seeds: settings.seedList,
                                   datasets: [:], models: [:], optimizers: [:])
@@ -106,7 +108,8 @@ public struct PaperReport {
                                 specSource: invocation, templatesDirectory: configuration.templatesDirectory,
                                 sourceDateEpoch: configuration.environment["SOURCE_DATE_EPOCH"], spec: spec,
                                 runs: [], provenance: provenance, claims: document.claims,
-                                files: OutputFiles.hashes(staging), verification: Self.verificationRule)
+                                files: OutputFiles.hashes(staging), verification: Self.verificationRule,
+                                latex: configuration.latex?.figures.rawValue)
         try AtomicFile.write(CanonicalJSON.data(manifest, pretty: true),
                              to: (staging as NSString).appendingPathComponent(Manifest.fileName))
         let seconds = try transaction.writeTiming(runsTrained: context.trainedRuns, runsCached: context.cachedRuns)
