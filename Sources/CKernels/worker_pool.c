@@ -1,6 +1,10 @@
 // Worker threads started once and kept: the step runs a dozen parallel loops per block of units, and starting
 // threads for each (tens of microseconds apiece) would cost more than small loops take. Workers sleep on a
 // condition variable between loops.
+//
+// On a machine with more runnable threads than cores a woken worker may not run for many milliseconds. The
+// caller therefore takes chunks itself and, once none are left, closes the loop: it waits only for workers
+// that are inside a chunk, never for one that has not started (that one finds the loop closed and sleeps on).
 #include "worker_pool.h"
 
 #include <pthread.h>
@@ -10,13 +14,16 @@ enum { MAX_WORKERS = 255 };
 static pthread_mutex_t caller = PTHREAD_MUTEX_INITIALIZER;   // one loop at a time
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER, finished = PTHREAD_COND_INITIALIZER;
-static int started;          // workers running (guarded by `lock`)
+// Guarded by `lock`:
+static int started;          // workers running
 static long generation;      // bumped for every loop
-static int wanted;           // workers that take part in the current loop (index < wanted)
-static int busy;             // of those, how many have not finished
+static int wanted;           // workers that may take part in the current loop (index < wanted)
+static int open_loop;        // whether the current loop still admits workers
+static int running;          // workers inside the current loop
 static ngd_chunk_task current_task;
 static void *current_context;
-static long current_chunks, next_chunk;   // next_chunk: atomic
+static long current_chunks;
+static long next_chunk;      // atomic: the next chunk to take
 
 static void take_chunks(ngd_chunk_task task, void *context, long chunks) {
     for (;;) {
@@ -33,22 +40,23 @@ static void *worker(void *argument) {
     for (;;) {
         while (generation == seen) pthread_cond_wait(&wake, &lock);
         seen = generation;
-        if (index >= wanted) continue;
+        if (index >= wanted || !open_loop) continue;
+        running++;
         ngd_chunk_task task = current_task;
         void *context = current_context;
         const long chunks = current_chunks;
         pthread_mutex_unlock(&lock);
         take_chunks(task, context, chunks);
         pthread_mutex_lock(&lock);
-        if (--busy == 0) pthread_cond_signal(&finished);
+        if (--running == 0 && !open_loop) pthread_cond_signal(&finished);
     }
     return NULL;
 }
 
 void ngd_parallel_for(long chunks, int threads, ngd_chunk_task task, void *context) {
     if (chunks <= 0) return;
-    if (threads > chunks) threads = chunks > MAX_WORKERS + 1 ? MAX_WORKERS + 1 : (int)chunks;
     if (threads > MAX_WORKERS + 1) threads = MAX_WORKERS + 1;
+    if (threads > chunks) threads = (int)chunks;
     if (threads <= 1 || pthread_mutex_trylock(&caller) != 0) {
         for (long c = 0; c < chunks; c++) task(context, c);
         return;
@@ -62,11 +70,11 @@ void ngd_parallel_for(long chunks, int threads, ngd_chunk_task task, void *conte
         started++;
     }
     wanted = threads - 1 < started ? threads - 1 : started;
-    busy = wanted;
     current_task = task;
     current_context = context;
     current_chunks = chunks;
     __atomic_store_n(&next_chunk, 0, __ATOMIC_RELAXED);
+    open_loop = 1;
     generation++;
     pthread_cond_broadcast(&wake);
     pthread_mutex_unlock(&lock);
@@ -74,7 +82,8 @@ void ngd_parallel_for(long chunks, int threads, ngd_chunk_task task, void *conte
     take_chunks(task, context, chunks);
 
     pthread_mutex_lock(&lock);
-    while (busy > 0) pthread_cond_wait(&finished, &lock);
+    open_loop = 0;
+    while (running > 0) pthread_cond_wait(&finished, &lock);
     pthread_mutex_unlock(&lock);
     pthread_mutex_unlock(&caller);
 }
