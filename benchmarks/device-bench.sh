@@ -6,8 +6,9 @@
 # BUNDLE_DIR holds `ngd` (a wrapper that sets LD_LIBRARY_PATH), bin/ngd and lib/ (the shared libraries `ldd`
 # listed on the build machine), or ngd-bundle.tar.gz with those inside (unpacked to a temporary folder).
 # Everything lands in OUT_DIR (default $OUT, else .): summary.txt, and one JSON and its stderr per step (7 files).
-# A short run (about 90 s on a 16-core Xeon) for a machine lent for minutes: `--operations gram,ngd_step` times
-# the pattern Gram (with its parts: Z = XWᵀ, signs, XXᵀ, popcount) and the NGD step (with its solve) only.
+# A short run for a machine lent for minutes (estimated 60–80 s on a 16-core Xeon; the step limits add to
+# 135 s): `--operations gram,ngd_step` times the pattern Gram (with its parts: Z = XWᵀ, signs, XXᵀ, popcount)
+# and the NGD step (with its solve) only.
 # Each step has its own time limit, so a slow machine loses steps, not the whole run. Steps:
 #   1, 2 Gram and NGD-step scaling at (2048, 64, 16384), then (1024, 784, 8192), 1, 2, 4, 8, 16 threads
 #   3 the four sizes at all threads, with the automatic BLAS core choice
