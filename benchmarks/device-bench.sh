@@ -5,12 +5,13 @@
 #
 # BUNDLE_DIR holds `ngd` (a wrapper that sets LD_LIBRARY_PATH), bin/ngd and lib/ (the shared libraries `ldd`
 # listed on the build machine), or ngd-bundle.tar.gz with those inside (unpacked to a temporary folder).
-# Everything lands in OUT_DIR (default $OUT, else .): one JSON per step, its stderr, and summary.txt.
+# Everything lands in OUT_DIR (default $OUT, else .): summary.txt, and one JSON and its stderr per step (7 files).
+# A short run for a machine lent for minutes (estimated 60–80 s on a 16-core Xeon; the step limits add to
+# 135 s): `--operations gram,ngd_step` times the pattern Gram (with its parts: Z = XWᵀ, signs, XXᵀ, popcount)
+# and the NGD step (with its solve) only.
 # Each step has its own time limit, so a slow machine loses steps, not the whole run. Steps:
-#   1 machine: CPU, cores, the BLAS core OpenBLAS detects, what ngd's automatic choice makes of it
-#   2 the pattern Gram and the NGD step at (2048, 64, 16384), 1, 2, 4, 8, 16 threads (Gram scaling)
-#   3 (256, 784, 4096) and (1024, 784, 8192) at 1, 2, 4, 8, 16 threads
-#   4 the issue's four sizes at all threads: the automatic core choice, then NGD_BLAS_CORE=keep (today's)
+#   1, 2 Gram and NGD-step scaling at (2048, 64, 16384), then (1024, 784, 8192), 1, 2, 4, 8, 16 threads
+#   3 the issue's four sizes at all threads, with the automatic BLAS core choice
 set -u
 bundle=${1:?usage: device-bench.sh BUNDLE_DIR [OUT_DIR]}
 out=${2:-${OUT:-.}}
@@ -50,14 +51,12 @@ step() {
 } | tee -a "$summary"
 unset OPENBLAS_NUM_THREADS OPENBLAS_CORETYPE NGD_BLAS_CORE
 
-step 1-machine-auto 30 OPENBLAS_NUM_THREADS=1 -- bench --sizes 64,32,256 --repeats 1 --json
-step 1-machine-keep 30 OPENBLAS_NUM_THREADS=1 NGD_BLAS_CORE=keep -- bench --sizes 64,32,256 --repeats 1 --json
-step 2-gram-scaling 150 NGD_BLAS_CORE=auto -- bench --sizes 2048,64,16384 --repeats 3 --threads "$threads" --json
-step 3-mnist-scaling 110 NGD_BLAS_CORE=auto -- bench --sizes "256,784,4096;1024,784,8192" --repeats 3 --threads "$threads" --json
+gram_parts="--operations gram,ngd_step"
+step 1-gram-scaling 45 NGD_BLAS_CORE=auto -- bench --sizes 2048,64,16384 --repeats 3 --threads "$threads" $gram_parts --json
+step 2-mnist-scaling 40 NGD_BLAS_CORE=auto -- bench --sizes 1024,784,8192 --repeats 3 --threads "$threads" $gram_parts --json
 all=$(echo "$threads" | tr ',' '\n' | tail -1)
 sizes="256,784,4096;1024,784,8192;2048,64,16384;4096,784,32768"
-step 4-issue-sizes-auto 130 OPENBLAS_NUM_THREADS="$all" NGD_BLAS_CORE=auto -- bench --sizes "$sizes" --repeats 2 --json
-step 4-issue-sizes-keep 130 OPENBLAS_NUM_THREADS="$all" NGD_BLAS_CORE=keep -- bench --sizes "$sizes" --repeats 2 --json
+step 3-issue-sizes 50 OPENBLAS_NUM_THREADS="$all" NGD_BLAS_CORE=auto -- bench --sizes "$sizes" --repeats 3 $gram_parts --json
 
 # A compact table of what matters, if python3 is there (the JSON files are the record either way).
 if command -v python3 > /dev/null; then
@@ -70,14 +69,16 @@ for path in sorted(out.glob("*.json")):
     except ValueError:
         print(f"{path.name}: no complete JSON"); continue
     for e in entries:
-        print(f"{path.stem:22} n={e['n']:<5} d={e['d']:<4} m={e['m']:<6} threads={e['blas_threads']:<3} core={e['blas_core']:<10} "
-              f"gram={e['gram_ms']:8.1f} ms  ngd_step={e['ngd_step_ms']:8.1f} ms  kernel={e['popcount_kernel']}"
+        t = e["timings"]
+        print(f"{path.stem:18} n={e['n']:<5} d={e['d']:<4} m={e['m']:<6} threads={e['blas_threads']:<3} core={e['blas_core']:<10} "
+              f"gram={e['gram_ms']:7.1f} ms (CPU {t['gram']['cpu_median_ms']:7.1f})  "
+              f"ngd_step={e['ngd_step_ms']:7.1f} ms (CPU {t['ngd_step']['cpu_median_ms']:7.1f})  "
+              f"load {e['load_average_start']:.1f}  kernel={e['popcount_kernel']}"
               + (f"  [{e['blas_core_choice']}]" if e.get('blas_core_choice') else ""))
-    for e in entries[-1:]:
-        for row in e.get("thread_scaling") or []:
-            if row["operation"] in ("gram", "ngd_step"):
-                print(f"    scaling {row['operation']:9} {row['threads']:>3} threads {row['median_ms']:9.1f} ms "
-                      f"x{row['speedup']:5.2f} ({100 * row['efficiency']:.0f} %)")
+    last = entries[-1] if entries else {}
+    for row in last.get("thread_scaling") or []:   # one size per scaling step: its table rides on every run
+        print(f"    scaling {row['operation']:14} {row['threads']:>3} threads {row['median_ms']:9.1f} ms "
+              f"x{row['speedup']:5.2f} ({100 * row['efficiency']:.0f} %)")
 PY
 fi
 log "done"

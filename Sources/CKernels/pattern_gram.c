@@ -8,9 +8,12 @@
 // kernel, tiling and thread count.
 #include "ngd_kernels.h"
 #include "pattern_gram_blocks.h"
+#include "worker_pool.h"
 
-#include <pthread.h>
 #include <string.h>
+
+// Swift does not contract a·b + c into one FMA; neither may the C side, or results would differ by a rounding.
+#pragma STDC FP_CONTRACT OFF
 
 enum { TILE_MAX = 64, PANEL_WORDS = 24 * 1024, MAX_THREADS = 256 };
 
@@ -23,8 +26,9 @@ typedef struct {
     long ldc;
     double *g;         // scale mode when non-null
     long ldg;
+    const double *upper;   // product mode when non-null: g = upper's mirrored upper triangle, scaled
+    long ldu;
     double divisor;
-    long next;         // the next tile pair to take (atomic)
 } gram_job;
 
 // --- kernel choice ---
@@ -102,6 +106,15 @@ static void store_tile(const gram_job *job, long I, long J, const int64_t *tile)
         const int64_t *row = tile + (i - i0) * T;
         if (job->counts) {
             for (long j = j0; j < jend; j++) job->counts[i * job->ldc + j] = row[j - j0];
+        } else if (job->upper) {
+            // Entry (i, j) of a symmetric matrix whose upper triangle alone is valid is upper[j][i] (j ≤ i);
+            // both of g's entries get the same product, as if the matrix had been mirrored first.
+            for (long j = j0; j < jend; j++) {
+                const double fraction = (double)row[j - j0] / job->divisor;
+                const double value = job->upper[j * job->ldu + i] * fraction;
+                job->g[i * job->ldg + j] = value;
+                job->g[j * job->ldg + i] = value;
+            }
         } else {
             for (long j = j0; j < jend; j++) {
                 // The same two roundings as dividing the count first and scaling G by the fraction.
@@ -113,19 +126,14 @@ static void store_tile(const gram_job *job, long I, long J, const int64_t *tile)
     }
 }
 
-static void *work(void *argument) {
-    gram_job *job = argument;
+static void work(void *argument, long k) {
+    const gram_job *job = argument;
     int64_t tile[TILE_MAX * TILE_MAX];
-    for (;;) {
-        long k = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
-        if (k >= job->pairs) break;
-        long I = 0;   // pair k is (I, J) with k = I(I+1)/2 + J, J ≤ I
-        while ((I + 1) * (I + 2) / 2 <= k) I++;
-        const long J = k - I * (I + 1) / 2;
-        count_tile(job, I, J, tile);
-        store_tile(job, I, J, tile);
-    }
-    return NULL;
+    long I = 0;   // pair k is (I, J) with k = I(I+1)/2 + J, J ≤ I
+    while ((I + 1) * (I + 2) / 2 <= k) I++;
+    const long J = k - I * (I + 1) / 2;
+    count_tile(job, I, J, tile);
+    store_tile(job, I, J, tile);
 }
 
 // --- driver ---
@@ -148,20 +156,10 @@ static int run(gram_job *job, int kernel, int threads) {
     job->tiles = (job->n + T - 1) / T;
     job->pairs = job->tiles * (job->tiles + 1) / 2;
     job->depth = PANEL_WORDS / (2 * T);
-    job->next = 0;
-    if (threads > job->pairs) threads = (int)job->pairs;
-    // A thread costs tens of microseconds to start: give each at least ~2^18 word pairs.
+    // Waking a worker costs microseconds: give each at least ~2^16 word pairs.
     const double pairs_of_words = (double)job->n * (double)(job->n + 1) / 2 * (double)job->w;
-    if (threads > 1 + pairs_of_words / (1 << 18)) threads = (int)(1 + pairs_of_words / (1 << 18));
-
-    pthread_t helpers[MAX_THREADS];
-    int started = 0;
-    for (int t = 1; t < threads; t++) {
-        // A helper that cannot start leaves its tiles to the others.
-        if (pthread_create(&helpers[started], NULL, work, job) == 0) started++;
-    }
-    work(job);
-    for (int t = 0; t < started; t++) pthread_join(helpers[t], NULL);
+    if (threads > 1 + pairs_of_words / (1 << 16)) threads = (int)(1 + pairs_of_words / (1 << 16));
+    ngd_parallel_for(job->pairs, threads, work, job);
     return kernel;
 }
 
@@ -174,5 +172,12 @@ int ngd_pattern_gram_counts(const uint64_t *words, long n, long w, int64_t *coun
 int ngd_pattern_gram_scale(const uint64_t *words, long n, long w, double *g, long ldg, double divisor,
                            int kernel, int threads) {
     gram_job job = {.words = words, .n = n, .w = w, .g = g, .ldg = ldg, .divisor = divisor};
+    return run(&job, kernel, threads);
+}
+
+int ngd_pattern_gram_product(const uint64_t *words, long n, long w, const double *upper, long ldu, double *g,
+                             long ldg, double divisor, int kernel, int threads) {
+    gram_job job = {.words = words, .n = n, .w = w, .g = g, .ldg = ldg, .upper = upper, .ldu = ldu,
+                    .divisor = divisor};
     return run(&job, kernel, threads);
 }

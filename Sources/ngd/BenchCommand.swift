@@ -29,6 +29,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Thread counts \"1,2,4,…\": every size runs at each (BLAS and the pattern Gram), then a scaling table.")
     var threads: String?
 
+    @Option(help: "Time only these operations \"gram,ngd_step,…\" (a short run: GEMM-rate probes skipped).")
+    var operations: String?
+
     @Option(name: .customLong("dump-dir"), help: "Write each size's X, Y, W, A in the numpy peer's format to DIR/n<n>-d<d>-m<m>.")
     var dumpDir: String?
 
@@ -41,13 +44,15 @@ struct BenchCommand: ParsableCommand {
         }
         let list = try sizes.map { try BenchmarkSize.parseList($0) } ?? BenchmarkSize.defaults
         let threadCounts = try threads.map { try ThreadScaling.parseList($0) }
+        let selection = try operations.map { try Benchmark.parseOperations($0) }
         if let dumpDir { try Self.checkDumpLocations(dumpDir, sizes: list) }
         let limits = try ResourceLimits.current()
         for size in list { try Self.checkMemory(of: size, limits: limits) }
         let blas = BLASInfo.current
         if let warning = blas.genericKernelWarning { Self.printError("warning: \(warning)") }
         if repeats < 5 { Self.printError("note: fewer than 5 repeats; medians are rough") }
-        let benchmark = Benchmark(repeats: repeats, seed: seed, learningRate: learningRate, dumpDirectory: dumpDir)
+        let benchmark = Benchmark(repeats: repeats, seed: seed, learningRate: learningRate, dumpDirectory: dumpDir,
+                                  operations: selection)
         var results: [BenchmarkResult] = []
         for size in list {
             guard let threadCounts else {
@@ -146,15 +151,17 @@ struct BenchCommand: ParsableCommand {
             return String(format: "%9.1f ms  (min %.1f, max %.1f; CPU %.1f)", t.medianMs, t.minMs, t.maxMs, t.cpuMedianMs)
         }
         var lines = ["n=\(r.n) d=\(r.d) m=\(r.m)  (Z kept by: \(r.preactivationForm); BLAS \(r.blasLibrary) core \(r.blasCore), \(r.blasThreads) thread(s))"]
-        for (label, key) in [("forward", "forward"), ("Gram", "gram"), ("Gram + λ_min", "gram_lambda_min"),
-                             ("NGD step", "ngd_step"), ("GD step", "gd_step"), ("K-FAC step", "kfac_step"),
-                             ("NGD step, cold", "ngd_cold_step"), ("Z refresh", "z_refresh")]
+        for (label, key) in [("forward", "forward"), ("Gram", "gram"), ("  Z = XWᵀ", "gram_z"),
+                             ("  Z and signs", "gram_pattern"), ("  XXᵀ (dsyrk)", "gram_inputs"),
+                             ("  popcount", "gram_popcount"), ("Gram + λ_min", "gram_lambda_min"),
+                             ("NGD step", "ngd_step"), ("  solve", "ngd_solve"), ("GD step", "gd_step"),
+                             ("K-FAC step", "kfac_step"), ("NGD step, cold", "ngd_cold_step"), ("Z refresh", "z_refresh")]
             where r.timings[key] != nil {
             lines.append("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + ms(key))
         }
-        lines.append(String(format: "  dgemm X·Wᵀ %.1f GFLOP/s, square %d³ %.1f GFLOP/s; NGD-step GEMMs %.1f GFLOP/s (%.0f %% of square)",
+        if r.dgemmGflops.isFinite { lines.append(String(format: "  dgemm X·Wᵀ %.1f GFLOP/s, square %d³ %.1f GFLOP/s; NGD-step GEMMs %.1f GFLOP/s (%.0f %% of square)",
                             r.dgemmGflops, r.dgemmSquareSize, r.dgemmSquareGflops, r.ngdStepGemmGflops,
-                            100 * r.ngdStepGemmShareOfDgemm))
+                            100 * r.ngdStepGemmShareOfDgemm)) }
         lines.append(String(format: "  peak RSS %.1f MB (baseline %.1f; problem needs %.1f: ×%.2f, ×%.2f without the bench's W₀ copy)",
                             r.peakRssMb, r.baselineRssMb, r.requiredMb, r.peakOverRequired, r.stepperPeakOverRequired))
         if let choice = r.blasCoreChoice { lines.append("  BLAS core \(r.blasCore): \(choice)") }

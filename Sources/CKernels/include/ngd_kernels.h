@@ -30,4 +30,25 @@ int ngd_pattern_gram_counts(const uint64_t *words, long n, long w, int64_t *coun
 int ngd_pattern_gram_scale(const uint64_t *words, long n, long w, double *g, long ldg, double divisor,
                            int kernel, int threads);
 
+/// g[i·ldg + j] = g[j·ldg + i] = upper[j·ldu + i] · ((double)C(i, j) / divisor) for 0 ≤ j ≤ i < n: the pattern
+/// Gram's fraction applied to a symmetric matrix of which only the upper triangle is read (a `dsyrk` result
+/// before mirroring, or a full symmetric matrix), written to both triangles of g. `upper` may be g itself.
+/// Same rounding as mirroring first and then scaling. Same return as above.
+int ngd_pattern_gram_product(const uint64_t *words, long n, long w, const double *upper, long ldu, double *g,
+                             long ldg, double divisor, int kernel, int threads);
+
+/// For each row 0 ≤ i < n of the pre-activation block z (n×b, row stride ldz): bits 0..b−1 of the words at
+/// bits + i·ldbits become 1{z[i][q] ≥ 0} (a NaN packs as 0; bits past b in the last word are 0), and when sums
+/// is non-null, sums[i] += Σ_q a[q]·max(z[i][q], 0) summed in order of q from 0 (max as Swift's: NaN stays NaN).
+/// Rows are dealt to `threads` threads; the result does not depend on how many.
+void ngd_pack_signs(const double *z, long n, long b, long ldz, uint64_t *bits, long ldbits, const double *a,
+                    double *sums, int threads);
+
+/// out[i·ldout + q] = (coefficients[i] · units[q]) · bit(i, q) for 0 ≤ i < n, 0 ≤ q < b, with bit(i, q) bit q
+/// of the words at bits + i·ldbits (0 or 1, as a double: a zero keeps its sign); when accumulate is non-null,
+/// accumulate[i·ldacc + q] += that value too. Rows are dealt to `threads` threads.
+void ngd_pattern_coefficients(const uint64_t *bits, long ldbits, long n, long b, const double *coefficients,
+                              const double *units, double *out, long ldout, double *accumulate, long ldacc,
+                              int threads);
+
 #endif

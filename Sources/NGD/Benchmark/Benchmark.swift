@@ -139,10 +139,33 @@ public struct Benchmark: Sendable {
     /// Where to write each size's data in the peer's exchange format (DIR/n<n>-d<d>-m<m>); nil = none.
     public var dumpDirectory: String?
     public var refreshInterval: Int
+    /// The operations to time (`selectableOperations`); nil times everything. A selection skips the GEMM-rate
+    /// probes and the λ_min probe unless `gram_lambda_min` is in it (their fields are then NaN): a short run,
+    /// for a scaling measurement on a machine lent for minutes.
+    public var operations: Set<String>?
+
+    /// What `ngd bench --operations` may name; `gram` brings its parts (gram_z, gram_pattern, gram_inputs,
+    /// gram_popcount) and `ngd_solve` along.
+    public static let selectableOperations = ["forward", "gram", "gram_lambda_min", "ngd_step", "gd_step", "kfac_step",
+                                              "ngd_cold_step", "z_refresh"]
+
+    /// Parses "gram,ngd_step,…" (names from `selectableOperations`, no repeats). Throws a usage error naming `option`.
+    public static func parseOperations(_ text: String, option: String = "--operations") throws -> Set<String> {
+        var names: Set<String> = []
+        for part in text.replacingSpaces.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
+            guard selectableOperations.contains(part) else {
+                throw NGDError(option, "'\(part)' is not one of \(selectableOperations.joined(separator: ", "))",
+                               usage: true)
+            }
+            guard names.insert(part).inserted else { throw NGDError(option, "\(part) is listed twice", usage: true) }
+        }
+        return names
+    }
 
     public init(repeats: Int = 5, warmups: Int = 1, seed: UInt64 = 0,
                 learningRate: Double = TrainingConfig.defaultScaleFreeLearningRate,
-                dumpDirectory: String? = nil, refreshInterval: Int = 20) {
+                dumpDirectory: String? = nil, refreshInterval: Int = 20, operations: Set<String>? = nil) {
+        self.operations = operations
         self.repeats = repeats
         self.warmups = warmups
         self.seed = seed
@@ -167,6 +190,9 @@ public struct Benchmark: Sendable {
         return (stepper.loss(), stepper.parameters)
     }
 
+    /// Whether `operation` is timed in this run.
+    func times(_ operation: String) -> Bool { operations?.contains(operation) ?? true }
+
     public func run(_ size: BenchmarkSize, progress: (String) -> Void = { _ in }) throws -> BenchmarkResult {
         guard repeats > 0, warmups >= 0 else { throw NGDError("--repeats", "expected at least one repeat", usage: true) }
         let loadStart = Self.loadAverage()
@@ -186,11 +212,11 @@ public struct Benchmark: Sendable {
         let eta = learningRate
         let steady = try measureSteadyState(data: data, theta: theta, size: size, progress: progress)
         var timings = steady.timings
-        timings["ngd_cold_step"] = try TimingSummary.measure(repeats: repeats, warmups: warmups) {
+        if times("ngd_cold_step") { timings["ngd_cold_step"] = try TimingSummary.measure(repeats: repeats, warmups: warmups) {
             var cold = try StructuredStepper(inputs: data.inputs, targets: data.targets, parameters: theta,
                                              refreshInterval: refreshInterval)
             try cold.step(.ngd, learningRate: eta)
-        }
+        } }
         let words = Double((m + 63) / 64)
         let required = 8 * Double(n * d + m * d + n * n) + 8 * Double(n) * words
             + (steady.form == .inputGramUpdate ? 8 * Double(n * m) : 0)
@@ -200,11 +226,14 @@ public struct Benchmark: Sendable {
         // GEMM rates: the peer's forward-shape product, a square reference, and the NGD step's own GEMMs
         // with its shapes and blocking (after the peak RSS was read: these allocate their own buffers).
         let nd = Double(n) * Double(d), nm = Double(n) * Double(m)
-        let forwardShape = GEMMTimer.forward(inputs: data.inputs, weights: w0, blockWidth: m, repeats: repeats,
-                                             warmups: warmups)
-        let square = GEMMTimer.square(size: 1024, repeats: repeats, warmups: warmups)
+        let probes = operations == nil
+        let forwardShape = probes ? GEMMTimer.forward(inputs: data.inputs, weights: w0, blockWidth: m, repeats: repeats,
+                                                      warmups: warmups) : .nan
+        let square = probes ? GEMMTimer.square(size: 1024, repeats: repeats, warmups: warmups) : .nan
         var parts: [GEMMPart] = []
-        if form == .inputGramUpdate {
+        if !probes {
+            // a selection skips the GEMM-rate probes
+        } else if form == .inputGramUpdate {
             // GD/NGD steps defer ΔW into C: their only GEMM is ΔZ (W_ref += CᵀX comes with the refresh).
             let deltaZ = GEMMTimer.preactivationUpdate(inputs: data.inputs, width: m, blockWidth: blockWidth,
                                                        repeats: repeats, warmups: warmups)
@@ -220,7 +249,7 @@ public struct Benchmark: Sendable {
             parts.append(GEMMPart(name: "dW = B^T X", shape: "(\(m)x\(n))(\(n)x\(d))", flops: 2 * nd * Double(m),
                                   medianMs: deltaW, gflops: 2 * nd * Double(m) / deltaW / 1e6))
         }
-        let partFlops = parts.reduce(0) { $0 + $1.flops }, partMs = parts.reduce(0) { $0 + $1.medianMs }
+        let partFlops = parts.reduce(0) { $0 + $1.flops }, partMs = probes ? parts.reduce(0) { $0 + $1.medianMs } : .nan
         let squareGflops = 2 * 1024.0 * 1024 * 1024 / square / 1e6
         let ngdFlops = partFlops
         // K-FAC (see PreactivationForm): n ≤ d deferred 4n²m + 2n³; n > d 2ndm + 2n²m + 4n²d; recomputed 4ndm + 2n²d.
@@ -282,14 +311,14 @@ public struct Benchmark: Sendable {
         let loss0 = stepper.loss()
         var losses: [OptimizerKind: Double] = [:]
         var ngdSolver = "none"
-        for kind in OptimizerKind.allCases {
+        for kind in OptimizerKind.allCases where times("\(kind.rawValue)_step") {
             try stepper.reset(hiddenWeights: w0)
             let report = try stepper.step(kind, learningRate: eta)
             if kind == .ngd { ngdSolver = report.solves.first?.method.rawValue ?? "none" }
             losses[kind] = stepper.loss()
         }
         try stepper.reset(hiddenWeights: w0)
-        let extremes: (min: Double, max: Double)? = {
+        let extremes: (min: Double, max: Double)? = !times("gram_lambda_min") ? nil : {
             var gram = stepper.gram()   // freed on return: it must not count towards the peak of what follows
             return Matrix.extremeSymmetricEigenvalues(destroying: &gram)
         }()
@@ -297,17 +326,23 @@ public struct Benchmark: Sendable {
 
         var timings: [String: TimingSummary] = [:]
         let reset = { try stepper.reset(hiddenWeights: w0) }
-        timings["forward"] = try TimingSummary.measure(repeats: repeats, warmups: warmups, prepare: reset) {
-            _ = stepper.loss()
+        if times("forward") {
+            timings["forward"] = try TimingSummary.measure(repeats: repeats, warmups: warmups, prepare: reset) {
+                _ = stepper.loss()
+            }
         }
-        timings["gram"] = try TimingSummary.measure(repeats: repeats, warmups: warmups, prepare: reset) {
-            _ = stepper.gram()
+        if times("gram") {
+            timings["gram"] = try TimingSummary.measure(repeats: repeats, warmups: warmups, prepare: reset) {
+                _ = stepper.gram()
+            }
         }
-        timings["gram_lambda_min"] = try TimingSummary.measure(repeats: repeats, warmups: warmups, prepare: reset) {
-            var gram = stepper.gram()
-            _ = Matrix.extremeSymmetricEigenvalues(destroying: &gram)
+        if times("gram_lambda_min") {
+            timings["gram_lambda_min"] = try TimingSummary.measure(repeats: repeats, warmups: warmups, prepare: reset) {
+                var gram = stepper.gram()
+                _ = Matrix.extremeSymmetricEigenvalues(destroying: &gram)
+            }
         }
-        for kind in [OptimizerKind.ngd, .gd, .kfac] {
+        for kind in [OptimizerKind.ngd, .gd, .kfac] where times("\(kind.rawValue)_step") {
             let key = "\(kind.rawValue)_step"
             timings[key] = try TimingSummary.measure(repeats: repeats, warmups: warmups, prepare: reset) {
                 try stepper.step(kind, learningRate: eta)
@@ -315,14 +350,58 @@ public struct Benchmark: Sendable {
             progress("\(size): \(kind.rawValue) step \(Self.format(timings[key]?.medianMs)) ms "
                      + "(CPU \(Self.format(timings[key]?.cpuMedianMs)) ms)")
         }
-        if stepper.form == .inputGramUpdate {
+        if stepper.form == .inputGramUpdate && times("z_refresh") {
             timings["z_refresh"] = try TimingSummary.measure(repeats: repeats, warmups: warmups) {
                 stepper.recomputePreactivations()
             }
         }
+        // The peak is the steps' own: the Gram's parts below hold copies of G that a step never makes.
+        let peakBytes = Double(ProcessClock.peakResidentBytes())
+        if times("gram") { try measureGramParts(of: &stepper, initialWeights: w0, into: &timings) }
         return SteadyState(timings: timings, losses: losses, loss0: loss0, ngdSolver: ngdSolver, extremes: extremes,
-                           peakBytes: Double(ProcessClock.peakResidentBytes()), form: stepper.form,
+                           peakBytes: peakBytes, form: stepper.form,
                            blockWidth: stepper.blockWidth)
+    }
+
+    /// What `gram` is made of, each timed on its own (docs/PERFORMANCE.md, "Where the Gram's time goes"):
+    /// `gram_z` Z = XWᵀ streamed in blocks (BLAS), `gram_pattern` that plus packing the signs, `gram_inputs`
+    /// the `dsyrk` of XXᵀ (absent in the form that holds it), `gram_popcount` the counting kernel with the
+    /// scaling and mirroring it does in its tiles; and `ngd_solve`, the NGD step's solve of G α = r at this n.
+    private func measureGramParts(of stepper: inout StructuredStepper, initialWeights w0: Matrix,
+                                  into timings: inout [String: TimingSummary]) throws {
+        func reset() throws { try stepper.reset(hiddenWeights: w0) }
+        timings["gram_z"] = try TimingSummary.measure(repeats: repeats, warmups: warmups, prepare: reset) {
+            stepper.streamPreactivations()
+        }
+        timings["gram_pattern"] = try TimingSummary.measure(repeats: repeats, warmups: warmups, prepare: reset) {
+            _ = stepper.forwardPass(fresh: true, outputs: false)
+        }
+        try reset()
+        let pattern = stepper.forwardPass(fresh: true, outputs: false).0
+        let threads = stepper.kernelThreads
+        let source: Matrix
+        if let held = stepper.inputGram {
+            source = held
+        } else {
+            let inputs = stepper.inputs
+            timings["gram_inputs"] = try TimingSummary.measure(repeats: repeats, warmups: warmups) {
+                _ = inputs.upperTriangleOfGram()
+            }
+            source = inputs.upperTriangleOfGram()
+        }
+        var g = Matrix(rows: stepper.count, columns: stepper.count)
+        timings["gram_popcount"] = try TimingSummary.measure(repeats: repeats, warmups: warmups) {
+            pattern.writeScaledGram(into: &g, upperTriangleOf: source, threads: threads)
+        }
+        let residuals = Matrix(rows: stepper.count, columns: 1, storage: stepper.targets)
+            ?? Matrix(rows: stepper.count, columns: 1)
+        var factored = g
+        let fresh = {   // a copy of its own, made untimed (assigning g would copy on write inside the timing)
+            factored = Matrix(rows: g.rows, columns: g.columns, storage: g.storage.withUnsafeBufferPointer { Array($0) }) ?? g
+        }
+        timings["ngd_solve"] = try TimingSummary.measure(repeats: repeats, warmups: warmups, prepare: fresh) {
+            _ = try Matrix.solveSymmetric(overwriting: &factored, residuals, source: "bench solve")
+        }
     }
 
     static func loadAverage() -> Double {

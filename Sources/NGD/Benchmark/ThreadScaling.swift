@@ -11,7 +11,8 @@ public struct OperationScaling: Codable, Hashable, Sendable {
 /// The scaling table of `ngd bench --threads 1,2,4,…`.
 public enum ThreadScaling {
     /// The timed operations, in the order the table lists them (a key of `BenchmarkResult.timings`).
-    public static let operations = ["forward", "gram", "gram_lambda_min", "ngd_step", "gd_step", "kfac_step",
+    public static let operations = ["forward", "gram", "gram_z", "gram_pattern", "gram_inputs", "gram_popcount",
+                                    "gram_lambda_min", "ngd_step", "ngd_solve", "gd_step", "kfac_step",
                                     "ngd_cold_step", "z_refresh"]
 
     /// Parses "1,2,4,…": positive thread counts, at most 1024 each, no repeats. Throws a usage error naming

@@ -50,6 +50,22 @@ extension Matrix {
         return c
     }
 
+    /// A·Aᵀ (rows×rows) with one `dsyrk`, its upper triangle only (the strict lower triangle is zero): for
+    /// kernels that read one triangle and write both (`ActivationPattern.writeScaledGram`), which saves the
+    /// serial mirroring pass of `gram()`.
+    public func upperTriangleOfGram() -> Matrix {
+        let n = rows, k = columns
+        var c = Matrix(rows: n, columns: n)
+        guard n > 0, k > 0 else { return c }
+        storage.withUnsafeBufferPointer { pa in
+            c.storage.withUnsafeMutableBufferPointer { pc in
+                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasint(n), blasint(k), 1, pa.baseAddress,
+                            blasint(k), 0, pc.baseAddress, blasint(n))
+            }
+        }
+        return c
+    }
+
     /// A·x for a vector x (one `dgemv`).
     public func applied(to x: [Double]) -> [Double] {
         precondition(x.count == columns, "applied(to:): vector length \(x.count) ≠ columns \(columns)")

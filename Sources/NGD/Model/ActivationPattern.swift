@@ -118,6 +118,40 @@ public struct ActivationPattern: Equatable, Sendable {
         }
     }
 
+    /// Writes G_ij = S_ij · (popcount(D_i & D_j)/m) into both triangles of `g` (n×n), reading only the upper
+    /// triangle of S: `source`, or `g` itself when nil (a `dsyrk` result before mirroring). The same two
+    /// roundings as mirroring S and then `scaleBySharedActiveFraction`, in one pass over the n×n entries whose
+    /// tiles are dealt to `threads` threads (exact counts: the result depends on neither threads nor kernel).
+    func writeScaledGram(into g: inout Matrix, upperTriangleOf source: Matrix? = nil, threads: Int = 1,
+                         kernel: PatternGramKernel = .automatic) {
+        precondition(g.rows == count && g.columns == count, "writeScaledGram: G must be n×n")
+        precondition(source.map { $0.rows == count && $0.columns == count } ?? true, "writeScaledGram: S must be n×n")
+        let n = count, w = wordsPerRow, divisor = Double(width)
+        let forced = kernel.isSupported ? kernel : .automatic
+        words.withUnsafeBufferPointer { pw in
+            g.storage.withUnsafeMutableBufferPointer { pg in
+                guard let out = pg.baseAddress else { return }   // n = 0
+                func write(from s: UnsafePointer<Double>) {
+                    guard let base = pw.baseAddress else {   // m = 0: every count is 0, and 0/0 as before
+                        for i in 0..<n {
+                            for j in 0...i {
+                                out[i * n + j] = s[j * n + i] * (0 / divisor)
+                                out[j * n + i] = out[i * n + j]
+                            }
+                        }
+                        return
+                    }
+                    _ = ngd_pattern_gram_product(base, n, w, s, n, out, n, divisor, forced.rawValue,
+                                                 Int32(clamping: threads))
+                }
+                guard let source else { return write(from: out) }
+                source.storage.withUnsafeBufferPointer { ps in
+                    if let s = ps.baseAddress { write(from: s) }
+                }
+            }
+        }
+    }
+
     /// Per example: how many units are active.
     public func activeCounts() -> [Int] {
         (0..<count).map { i in

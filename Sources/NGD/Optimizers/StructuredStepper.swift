@@ -1,3 +1,4 @@
+import CKernels
 
 /// How a training loop keeps the pre-activations Z = XWᵀ (n×m) current.
 ///
@@ -76,6 +77,9 @@ public struct StructuredStepper: Sendable {
     private var block: [Double]
     /// Units per block, a multiple of 64 so that blocks start on pattern words.
     let blockWidth: Int
+    /// Threads of the C kernels (pattern, coefficients, popcount Gram): `popcountThreads` when made; tests set
+    /// others to check that results do not depend on it.
+    var kernelThreads = StructuredStepper.popcountThreads
 
     public var count: Int { inputs.rows }
     public var dimension: Int { inputs.columns }
@@ -163,7 +167,7 @@ public struct StructuredStepper: Sendable {
                 throw NGDError("stepper", "the structured stepper runs the theory's undamped K-FAC; use Trainer for damping")
             }
             var patternGram = Matrix(rows: n, columns: n, repeating: 1)
-            pattern.scaleBySharedActiveFraction(&patternGram, threads: Self.popcountThreads)   // 1·(count/m) exactly
+            pattern.scaleBySharedActiveFraction(&patternGram, threads: kernelThreads)   // 1·(count/m) exactly
             let ones = [Double](repeating: 1, count: n)
             if let gramInput = inputGram, n <= dimension {
                 // n ≤ d: X(XᵀX)⁺ = (XXᵀ)⁻¹X, so M = P⁺·diag(r)·(XXᵀ)⁻¹·X = N·X and ΔW = (Nᵀ·B)ᵀ·X with
@@ -223,7 +227,7 @@ public struct StructuredStepper: Sendable {
     /// G = (XXᵀ) ∘ (D Dᵀ)/m at the current W, the pattern taken from a fresh Z = XWᵀ (scratch buffer reused).
     public mutating func gram() -> Matrix {
         materializeWeights()
-        let (pattern, _) = forwardPass(fresh: true)
+        let (pattern, _) = forwardPass(fresh: true, outputs: false)
         return gram(pattern: pattern)
     }
 
@@ -298,18 +302,26 @@ public struct StructuredStepper: Sendable {
     /// Workers for the popcount Gram: as many as BLAS threads (so OPENBLAS_NUM_THREADS=1 means one).
     static var popcountThreads: Int { Swift.max(1, BLAS.threads) }
 
-    /// G_ij = (XXᵀ)_ij · (popcount(D_i & D_j)/m), entry for entry as `JacobianOperator.gram`, written over a
-    /// copy of XXᵀ (the held one, or a fresh `dsyrk` when the form holds none: n²d flops, one n×n array less).
+    /// G_ij = (XXᵀ)_ij · (popcount(D_i & D_j)/m), entry for entry as `JacobianOperator.gram`: read from the
+    /// held XXᵀ into a new matrix, or written over a fresh `dsyrk` upper triangle when the form holds none (n²d
+    /// flops, one n×n array less); the popcount kernel mirrors and scales in the same pass.
     func gram(pattern: ActivationPattern) -> Matrix {
-        var g = inputGram ?? inputs.gram()
-        pattern.scaleBySharedActiveFraction(&g, threads: Self.popcountThreads)
+        guard let inputGram else {
+            var g = inputs.upperTriangleOfGram()
+            pattern.writeScaledGram(into: &g, threads: kernelThreads)
+            return g
+        }
+        var g = Matrix(rows: count, columns: count)
+        pattern.writeScaledGram(into: &g, upperTriangleOf: inputGram, threads: kernelThreads)
         return g
     }
 
     /// The pattern D and the outputs u at the current W: from the held Z, or (`fresh` or the `recomputed`
-    /// form) from Z = XWᵀ computed block by block into the scratch buffer.
-    private mutating func forwardPass(fresh: Bool = false) -> (ActivationPattern, [Double]) {
-        let n = count, m = width, words = (m + 63) / 64
+    /// form) from Z = XWᵀ computed block by block into the scratch buffer. Signs and output sums are formed by
+    /// the C kernel over blocks of rows on `kernelThreads` threads (each row's sum in order of units, as
+    /// before: the outputs do not depend on the thread count); `outputs: false` skips the sums (u is zero).
+    mutating func forwardPass(fresh: Bool = false, outputs: Bool = true) -> (ActivationPattern, [Double]) {
+        let n = count, m = width, words = (m + 63) / 64, threads = Int32(clamping: kernelThreads)
         var bits = [UInt64](repeating: 0, count: n * words)
         var sums = [Double](repeating: 0, count: n)
         let useHeld = form == .inputGramUpdate && !fresh
@@ -323,16 +335,11 @@ public struct StructuredStepper: Sendable {
             source.withUnsafeBufferPointer { pz in
                 bits.withUnsafeMutableBufferPointer { pb in
                     outputWeights.withUnsafeBufferPointer { pa in
-                        guard let z0 = pz.baseAddress, let b0 = pb.baseAddress, let a0 = pa.baseAddress else { return }
-                        let a = a0 + start
-                        for i in 0..<n {
-                            let z = z0 + i * stride + offset
-                            ActivationPattern.pack(row: z, count: b, into: b0 + i * words + start / 64)
-                            var s = 0.0
-                            // max(v, 0) is a select, not a branch (signs are coin flips: a branch mispredicts
-                            // half the time); Swift.max(NaN, 0) is NaN, so NaN still propagates.
-                            for q in 0..<b { s += a[q] * Swift.max(z[q], 0) }
-                            sums[i] += s
+                        sums.withUnsafeMutableBufferPointer { ps in
+                            guard let z0 = pz.baseAddress, let b0 = pb.baseAddress, let a0 = pa.baseAddress,
+                                  let s0 = ps.baseAddress else { return }
+                            ngd_pack_signs(z0 + offset, n, b, stride, b0 + start / 64, words, a0 + start,
+                                           outputs ? s0 : nil, threads)
                         }
                     }
                 }
@@ -342,6 +349,17 @@ public struct StructuredStepper: Sendable {
         let root = Double(m).squareRoot()
         for i in 0..<n { sums[i] /= root }
         return (ActivationPattern(count: n, width: m, words: bits), sums)
+    }
+
+    /// Z = XWᵀ streamed through the scratch buffer block by block, nothing else: the GEMM share of `gram()`,
+    /// for `ngd bench`'s breakdown.
+    mutating func streamPreactivations() {
+        var start = 0
+        while start < width {
+            let b = Swift.min(blockWidth, width - start)
+            computePreactivationBlock(start: start, width: b)
+            start += b
+        }
     }
 
     /// block = X·W[start..<start+b]ᵀ (n×b).
@@ -367,25 +385,22 @@ public struct StructuredStepper: Sendable {
         // GD/NGD (R = X) in the update form: defer the ΔW GEMM into the coefficients.
         let deferred = form == .inputGramUpdate && inputSide != nil && rowFactorIsInputs
         if deferred { hasPendingCoefficients = true }
+        let rowCoefficients = rowWeights.map { scale * $0 }
         var start = 0
         while start < m {
             let b = Swift.min(blockWidth, m - start)
+            // B's block (and, deferred without a left factor, C[:, block] += B in the same pass) over row blocks.
+            let fused = deferred && leftFactor == nil
             pattern.words.withUnsafeBufferPointer { pb in
                 outputWeights.withUnsafeBufferPointer { pa in
-                    block.withUnsafeMutableBufferPointer { pc in
-                        guard let bits0 = pb.baseAddress, let a = pa.baseAddress, let out0 = pc.baseAddress else { return }
-                        for i in 0..<n {
-                            let coefficient = scale * rowWeights[i]
-                            let bits = bits0 + i * words + start / 64, out = out0 + i * b, units = a + start
-                            var q = 0
-                            while q < b {   // one pattern word at a time: shift instead of index arithmetic
-                                var word = bits[q >> 6]
-                                let end = Swift.min(q + 64, b)
-                                while q < end {   // × 0 or 1 instead of a branch that mispredicts half the time
-                                    out[q] = coefficient * units[q] * Double(word & 1)
-                                    word >>= 1
-                                    q += 1
-                                }
+                    rowCoefficients.withUnsafeBufferPointer { pr in
+                        block.withUnsafeMutableBufferPointer { pc in
+                            coefficients.withUnsafeMutableBufferPointer { pk in
+                                guard let bits = pb.baseAddress, let a = pa.baseAddress, let r = pr.baseAddress,
+                                      let out = pc.baseAddress else { return }
+                                ngd_pattern_coefficients(bits + start / 64, words, n, b, r, a + start, out, b,
+                                                         fused ? pk.baseAddress.map { $0 + start } : nil, m,
+                                                         Int32(clamping: kernelThreads))
                             }
                         }
                     }
@@ -405,7 +420,9 @@ public struct StructuredStepper: Sendable {
                 }
                 swap(&block, &transformedBlock)
             }
-            if deferred {
+            if fused {
+                // C[:, block] += B was added with the block.
+            } else if deferred {
                 // C[:, block] += B (W = W_ref + CᵀX stays exact; the GEMM is paid at the next refresh).
                 block.withUnsafeBufferPointer { pb in
                     coefficients.withUnsafeMutableBufferPointer { pc in
