@@ -4,20 +4,7 @@ extension BadInputFixtures {
     /// Fixtures for Corpus/cache.txt: specs whose data paths are read from the spec's directory (and hashed for
     /// the cache key before anything is trained), so a missing or wrong input fails before any work.
     static func writeCacheFixtures(into directory: URL) throws {
-        func spec(_ dataset: String) -> String {
-            """
-            title: t
-            datasets:
-              s: \(dataset)
-            models:
-              m: {width: 10}
-            optimizers:
-              o: {kind: ngd, lr: 0.5}
-            runs:
-              - {id: r, dataset: s, model: m, optimizer: o, steps: 2}
-
-            """
-        }
+        func spec(_ dataset: String) -> String { minimalSpec(dataset: dataset) }
         try file("spec-cache-missing-csv.yaml", spec("{kind: csv, path: missing.csv}"), in: directory)
         try file("spec-cache-csv-is-directory.yaml", spec("{kind: csv, path: a-directory.csv}"), in: directory)
         try file("spec-cache-missing-mnist.yaml", spec("{kind: mnist, path: no-such-mnist, outputs: 2}"), in: directory)

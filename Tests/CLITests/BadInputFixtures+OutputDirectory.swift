@@ -10,18 +10,7 @@ extension BadInputFixtures {
             try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try fileManager.createSymbolicLink(atPath: url.path, withDestinationPath: target)
         }
-        let spec = """
-        title: t
-        datasets:
-          s: {kind: synthetic, n: 8, d: 4}
-        models:
-          m: {width: 10}
-        optimizers:
-          o: {kind: ngd, lr: 0.5}
-        runs:
-          - {id: r, dataset: s, model: m, optimizer: o, steps: 2}
-
-        """
+        let spec = minimalSpec()
         try file("od-spec.yaml", spec, in: directory)
         // A spec named `..yaml`: its default output would be `out/.`, i.e. out/ with the other reports in it.
         try file("..yaml", spec, in: directory)

@@ -60,18 +60,7 @@ enum BadInputFixtures {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("mnist-empty-dir"),
                                                 withIntermediateDirectories: true)
         // Experiment specs.
-        let base = """
-        title: t
-        datasets:
-          s: {kind: synthetic, n: 8, d: 4}
-        models:
-          m: {width: 10}
-        optimizers:
-          o: {kind: ngd, lr: 0.5}
-        runs:
-          - {id: r, dataset: s, model: m, optimizer: o, steps: 2}
-
-        """
+        let base = minimalSpec()
         try file("spec-bad-yaml.yaml", "title: [unclosed\n")
         try file("spec-empty.yaml", "")
         try file("spec-unknown-key.yaml", "title: t\nbogus: 1\n")
@@ -103,6 +92,22 @@ enum BadInputFixtures {
         try writeResourceFixtures(into: directory)
         try writeValidationFixtures(into: directory)
         try writeSlurmFixtures(into: directory)
+    }
+
+    /// A valid one-run spec (data set `s`, model `m`, optimizer `o`, run `r`) that cases vary by replacing text.
+    static func minimalSpec(dataset: String = "{kind: synthetic, n: 8, d: 4}") -> String {
+        """
+        title: t
+        datasets:
+          s: \(dataset)
+        models:
+          m: {width: 10}
+        optimizers:
+          o: {kind: ngd, lr: 0.5}
+        runs:
+          - {id: r, dataset: s, model: m, optimizer: o, steps: 2}
+
+        """
     }
 
     /// Writes `contents` to `directory/name`, creating the folders on the way.
