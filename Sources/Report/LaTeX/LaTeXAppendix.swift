@@ -14,7 +14,7 @@ struct LaTeXAppendix {
     var reproduce: [String]
 
     /// Packages `appendix.tex` needs; `main.tex` loads them.
-    static let packages = ["pgf", "graphicx", "booktabs", "longtable", "xcolor"]
+    static let packages = ["pgf", "graphicx", "booktabs", "longtable", "array", "xcolor"]
 
     /// Text or prose of the document in LaTeX (scripts such as `λ_max` where the document writes them).
     func prose(_ text: String) -> String {
@@ -95,7 +95,7 @@ struct LaTeXAppendix {
     }
 
     private func tableLines(_ table: ReportDocument.Table) -> [String] {
-        let spec = table.columns.map { $0 == .number ? "r" : "l" }.joined()
+        let spec = Self.columnSpec(table.columns)
         var out = ["", "\\begingroup\\small\\setlength{\\tabcolsep}{4pt}", "\\begin{longtable}{@{}\(spec)@{}}",
                    "\\caption{" + prose(table.caption) + "}\\\\", "\\toprule",
                    table.header.map { prose($0) }.joined(separator: " & ") + " \\\\", "\\midrule", "\\endhead"]
@@ -109,12 +109,24 @@ struct LaTeXAppendix {
         return out
     }
 
+    /// Numbers right-aligned at their natural width; text columns wrap (ragged right) and share what the numbers
+    /// leave of the line, so a long setting or label never runs past the margin.
+    static func columnSpec(_ columns: [ReportDocument.ColumnKind]) -> String {
+        let numbers = columns.filter { $0 == .number }.count
+        let texts = columns.count - numbers
+        guard texts > 0 else { return String(repeating: "r", count: columns.count) }
+        let share = max(0.12, (0.96 - 0.1 * Double(numbers)) / Double(texts))
+        let text = ">{\\raggedright\\arraybackslash}p{" + String(format: "%.2f", share) + "\\linewidth}"
+        return columns.map { $0 == .number ? "r" : text }.joined()
+    }
+
     /// One row per claim: id, statement, measured, comparison, predicted, verdict — the numbers as the report
     /// prints them.
     private var claimsTable: [String] {
         guard !document.claims.isEmpty else { return [] }
         var out = ["", "\\begingroup\\small\\setlength{\\tabcolsep}{4pt}",
-                   "\\begin{longtable}{@{}p{0.17\\linewidth}p{0.43\\linewidth}rcrl@{}}",
+                   "\\begin{longtable}{@{}>{\\raggedright\\arraybackslash}p{0.21\\linewidth}"
+                       + ">{\\raggedright\\arraybackslash}p{0.39\\linewidth}rcrl@{}}",
                    "\\caption{Claims: measured against predicted. \(document.passedClaims) of \(document.claims.count) passed.}\\\\",
                    "\\toprule", "claim & statement & measured & & predicted & verdict \\\\", "\\midrule", "\\endhead"]
         for claim in document.claims {
