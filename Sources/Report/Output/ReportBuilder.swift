@@ -23,7 +23,8 @@ public struct ReportConfiguration {
     public var environment: [String: String]
     public var shouldStop: @Sendable () -> Bool
 
-    public init(executor: any RunExecutor, renderer: any FigureRenderer, pdfWriter: (any ReportPDFWriter)? = nil,
+    public init(executor: any RunExecutor = NGDRunExecutor(), renderer: any FigureRenderer,
+                pdfWriter: (any ReportPDFWriter)? = nil,
                 compute: ComputeEnvironment? = nil, graphics: GraphicsEnvironment? = nil,
                 templates: ReportTemplates = .builtIn, templatesDirectory: String? = nil,
                 progress: ProgressReporter = ProgressReporter(style: .quiet), extraCaches: [String] = [],
