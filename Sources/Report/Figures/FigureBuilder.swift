@@ -163,7 +163,7 @@ public struct FigureBuilder {
         let all = vectors.flatMap(\.1)
         let lower = all.min() ?? 0, upper = all.max() ?? 1
         for (label, vector) in vectors {
-            let bins = Histogram(vector, bins: spec.bins ?? 30, lower: lower, upper: upper)
+            let bins = HistogramBins(vector, bins: spec.bins ?? 30, lower: lower, upper: upper)
             figure.series.append(.init(label: label, role: .measured, style: .bars, x: bins.centres, y: bins.counts,
                                        edges: bins.edges))
         }

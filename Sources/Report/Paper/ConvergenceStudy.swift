@@ -26,7 +26,7 @@ public struct ConvergenceStudy: MeasuredStudy {
         case kfacLinearized
     }
 
-    struct Measurements {
+    public struct Measurements {
         var width: Int
         var steps: Int
         var seeds: [UInt64]
@@ -61,7 +61,7 @@ public struct ConvergenceStudy: MeasuredStudy {
         return values
     }
 
-    func measure(in context: StudyContext) throws -> Measurements {
+    public func measure(in context: StudyContext) throws -> Measurements {
         let settings = context.settings
         var m = Measurements(width: settings.size(full: 4096, quick: 2048), steps: settings.size(full: 60, quick: 30),
                              seeds: settings.seedList)
@@ -122,7 +122,7 @@ public struct ConvergenceStudy: MeasuredStudy {
         DatasetRequest(kind: .synthetic, count: count, dimension: dimension, seed: seed)
     }
 
-    func evaluate(_ m: Measurements) -> [ClaimOutcome] {
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] {
         let ks = (0...m.steps).map(Double.init)
         let ngdHalf = m.mean(.ngd(learningRate: 0.5))
         let ngdDeviation = zip(ngdHalf, ks).prefix(11).map {
@@ -133,7 +133,7 @@ public struct ConvergenceStudy: MeasuredStudy {
                            gdLinearFinal: m.mean(.gdLinearized(scale: m.bestScale)).last ?? .nan, steps: m.steps)
     }
 
-    func write(_ m: Measurements) -> StudyOutcome {
+    public func write(_ m: Measurements) -> StudyOutcome {
         var blocks: [StudyBlock] = [
             .paragraph("All methods train the same networks (one initialisation per seed) on the same synthetic data: "
                 + "n = \(Self.count) points on the unit sphere in d = \(Self.dimension) dimensions (n > d, so K-FAC's "
@@ -246,17 +246,17 @@ public struct ConvergenceStudy: MeasuredStudy {
         return [
             Claim.atMost(id: "conv-ngd", statement: "NGD (η = 0.5) follows (1 − η)^k over the first 10 steps: largest |log₁₀ of the "
                                 + "mean relative residual − k·log₁₀(0.5)| ≤ 0.1 (a factor 1.26)",
-                              expression: "max_{k≤10} |log10(‖r_k‖/‖r_0‖) − k log10(1−η)|", measured: ngdLogDeviation,
-                              bound: 0.1, source: source),
+                              source: source, expression: "max_{k≤10} |log10(‖r_k‖/‖r_0‖) − k log10(1−η)|", measured: ngdLogDeviation,
+                              bound: 0.1),
             Claim.atMost(id: "conv-kfac", statement: "K-FAC (η = 1) stays within its bound ‖r_k‖ ≤ (1 − η/λ_max(XᵀX))^k ‖r₀‖ at every "
                                 + "step k ≥ 1 and seed (the bound on the norm; the paper states it for the squared norm, "
                                 + "which is looser)",
-                              expression: "max_{k≥1,seed} ‖r_k‖ / ((1 − η/λ_max(XᵀX))^k ‖r_0‖)", measured: kfacBoundRatio,
-                              bound: 1, source: source),
+                              source: source, expression: "max_{k≥1,seed} ‖r_k‖ / ((1 − η/λ_max(XᵀX))^k ‖r_0‖)", measured: kfacBoundRatio,
+                              bound: 1),
             Claim.approximately(id: "conv-gd-linear", statement: "GD (best grid η) follows its linearisation (I − ηG₀)^k r₀: the final "
                                        + "relative residuals agree to within a factor 2 (|log₁₀ ratio| ≤ 0.3)",
-                                     expression: "log10(‖r_K^GD‖ / ‖r_K^lin‖)", measured: log10(gdFinal / gdLinearFinal),
-                                     predicted: 0, tolerance: 0.3, source: source,
+                                     source: source, expression: "log10(‖r_K^GD‖ / ‖r_K^lin‖)", measured: log10(gdFinal / gdLinearFinal),
+                                     predicted: 0, tolerance: 0.3,
                                      note: "after \(steps) steps: measured \(formatMeasure(gdFinal)), linearised \(formatMeasure(gdLinearFinal))"),
         ]
     }

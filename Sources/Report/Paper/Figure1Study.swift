@@ -212,7 +212,7 @@ public struct Figure1Study: PaperStudy {
                                             + "sit in the last bin; GD's are spread.",
                                          x: "cos∠(Δu_i, y_i − u_i)", y: "examples", width: 5.5, height: 3)
         for method in [result.ngd, result.gd] {
-            let bins = Histogram(method.cosines, bins: 20, lower: -1, upper: 1)
+            let bins = HistogramBins(method.cosines, bins: 20, lower: -1, upper: 1)
             histogram.add("\(method.name) (η = \(formatMeasure(method.learningRate, significantDigits: 3)))", .measured, .bars,
                           x: bins.centres, y: bins.counts, edges: bins.edges)
         }

@@ -2,7 +2,8 @@ import Foundation
 import NGD
 
 /// Study-side analysis helpers of the paper studies (λ₀, linear theory, K-FAC, step size, generalization,
-/// pseudo-Huber): figure and series constructors and small vector measurements on run results. No model code: every number comes from NGD.
+/// pseudo-Huber): figure and series constructors and small vector measurements on run results. No model code:
+/// every number comes from NGD.
 public enum PaperAnalysis {
     // MARK: Figures
 

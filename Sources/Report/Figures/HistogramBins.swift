@@ -1,5 +1,5 @@
 /// Equal-width bins over [lower, upper]: the one binner of figures from specs and of the paper studies.
-struct Histogram: Equatable {
+struct HistogramBins: Equatable {
     var centres: [Double]
     var counts: [Double]
     /// `counts.count + 1` bin edges.
