@@ -55,7 +55,8 @@ struct TrainCommand: ParsableCommand {
         let defaults = TrainingConfig()
         let config = TrainingConfig(width: model.width, outputs: model.outputs, initScale: model.initScale,
                                     seed: model.seed, trainOutputLayer: model.trainOutputLayer, optimizer: optimizer,
-                                    learningRate: learningRate, damping: damping ?? defaults.damping, loss: loss,
+                                    learningRate: learningRate.map(LearningRate.fixed),
+                                    damping: damping ?? defaults.damping, loss: loss,
                                     huberDelta: huberDelta ?? defaults.huberDelta,
                                     linearized: linearized, steps: steps, stopTolerance: stopTolerance, recordOutputs: recordOutputs,
                                     recordWeights: recordWeights, data: request)

@@ -42,7 +42,7 @@ import Testing
         // Linearised GD at η = 10/λ_max(G₀): the top mode grows by |1 − 10| = 9 per step.
         let probe = try train(TrainingConfig(width: 128, optimizer: .gd, linearized: true, steps: 0), on: data)
         let eta = 10 / probe.summary.gramInitLambdaMax
-        let run = try train(TrainingConfig(width: 128, optimizer: .gd, learningRate: eta, linearized: true, steps: 50), on: data)
+        let run = try train(TrainingConfig(width: 128, optimizer: .gd, learningRate: .fixed(eta), linearized: true, steps: 50), on: data)
         #expect(run.summary.diverged)
         let at = try #require(run.summary.divergedAtStep)
         #expect(at > 1 && at < 50)

@@ -35,8 +35,9 @@ public struct Analysis: Codable, Equatable, Sendable {
     /// √(r₀ᵀG₀⁻¹r₀): the distance ‖W_∞ − W₀‖_F the weights travel in the linear regime (docs/CLAIMS.md, claim 11b).
     public var predictedWeightTravel: Double
 
-    /// Computes every quantity for `dataset` and the network that `config` initialises on it.
-    public init(dataset: Dataset, config: TrainingConfig) throws {
+    /// Computes every quantity for `dataset` and the network that `config` initialises on it. `initialGram` is G₀
+    /// when the caller already has it (a trainer's `Outcome`), so that it is not built twice.
+    public init(dataset: Dataset, config: TrainingConfig, initialGram: Matrix? = nil) throws {
         try config.validate(for: dataset)
         let inputs = dataset.inputs
         let n = dataset.count, k = config.outputs
@@ -44,7 +45,7 @@ public struct Analysis: Codable, Equatable, Sendable {
         let theta0 = model.initialParameters(initScale: config.initScale, seed: config.seed)
         let jacobian = model.jacobian(on: inputs, parameters: theta0, includesOutputLayer: config.trainOutputLayer)
         let inputGram = inputs.gram()
-        let gram = jacobian.gram(inputGram: inputGram)
+        let gram = initialGram ?? jacobian.gram(inputGram: inputGram)
         let limit = LimitGram.closedForm(inputs)
 
         guard let hExtremes = limit.extremeSymmetricEigenvalues(),

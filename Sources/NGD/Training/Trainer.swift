@@ -22,6 +22,41 @@ public struct Trainer: Sendable {
     /// Runs `config.steps` updates (fewer on divergence, or once ‖r_k‖ ≤ `config.stopTolerance`·‖r₀‖) and returns
     /// config, per-step metrics and summary.
     public func run() throws -> TrainingRun {
+        try train(keepingInitialGram: false).run
+    }
+
+    /// A run together with the initial Gram matrix G₀ its trainer built and G₀'s spectrum, for callers that report
+    /// them (so that nobody builds G₀ again).
+    public struct Outcome: Sendable {
+        public var run: TrainingRun
+        public var initialGram: Matrix
+        /// All eigenvalues of G₀, ascending (nil when the eigensolver failed).
+        public var initialGramEigenvalues: [Double]?
+    }
+
+    /// `run()`, also returning G₀ and its spectrum.
+    public func runKeepingInitialGram() throws -> Outcome {
+        try train(keepingInitialGram: true)
+    }
+
+    /// η and how it was chosen: the config's rate, resolved against λ_max(G₀) when it is c/λ_max, or the
+    /// optimizer's default.
+    static func learningRate(_ rate: LearningRate?, optimizer: OptimizerKind, lambdaMax: Double)
+        -> (value: Double, rule: String) {
+        if let rate { return (rate.resolved(lambdaMax: lambdaMax), rate.rule) }
+        if let eta = optimizer.defaultLearningRate { return (eta, "default") }
+        return (1 / lambdaMax, "1/lambda_max(G0)")
+    }
+
+    private func updateRule(learningRate: Double) -> UpdateRule {
+        switch config.optimizer {
+        case .gd: return GradientDescent(learningRate: learningRate)
+        case .ngd: return NaturalGradient(learningRate: learningRate, damping: config.damping)
+        case .kfac: return KFAC(learningRate: learningRate, damping: config.damping)
+        }
+    }
+
+    private func train(keepingInitialGram: Bool) throws -> Outcome {
         try config.validate(for: dataset)
         let inputs = dataset.inputs, targets = dataset.targets
         let n = dataset.count
@@ -37,26 +72,11 @@ public struct Trainer: Sendable {
         }
 
         var resolved = config
-        let learningRate: Double
-        if let eta = config.learningRate {
-            learningRate = eta
-            resolved.learningRateRule = "given"
-        } else {
-            if let eta = config.optimizer.defaultLearningRate {
-                learningRate = eta
-                resolved.learningRateRule = "default"
-            } else {
-                learningRate = 1 / initialExtremes.max
-                resolved.learningRateRule = "1/lambda_max(G0)"
-            }
-        }
-        resolved.learningRate = learningRate
-        let rule: UpdateRule
-        switch config.optimizer {
-        case .gd: rule = GradientDescent(learningRate: learningRate)
-        case .ngd: rule = NaturalGradient(learningRate: learningRate, damping: config.damping)
-        case .kfac: rule = KFAC(learningRate: learningRate, damping: config.damping)
-        }
+        let (learningRate, learningRateRule) = Self.learningRate(config.learningRate, optimizer: config.optimizer,
+                                                                 lambdaMax: initialExtremes.max)
+        resolved.learningRate = .fixed(learningRate)
+        resolved.learningRateRule = learningRateRule
+        let rule = updateRule(learningRate: learningRate)
 
         let scales = Scales(jacobian: initial.jacobian.squaredFrobeniusNorm().squareRoot(),
                             weights: theta0.hiddenWeights.frobeniusNorm,
@@ -120,7 +140,9 @@ public struct Trainer: Sendable {
             summary.kfacLeverageMax = h.max()
         }
         if config.recordWeights { summary.finalParameters = point.parameters }
-        return TrainingRun(config: resolved, dataset: DatasetDescription(dataset), steps: steps, summary: summary)
+        let run = TrainingRun(config: resolved, dataset: DatasetDescription(dataset), steps: steps, summary: summary)
+        return Outcome(run: run, initialGram: initial.gram,
+                       initialGramEigenvalues: keepingInitialGram ? initial.gram.symmetricEigenvalues() : nil)
     }
 
     // MARK: Internals

@@ -42,9 +42,10 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// Also train the output weights a (the paper trains W only).
     public var trainOutputLayer: Bool
     public var optimizer: OptimizerKind
-    /// η; nil = the optimizer's default (GD: 1/λ_max(G₀), NGD 0.5, K-FAC 0.5). Resolved in the run's config.
-    public var learningRate: Double?
-    /// How η was chosen: "given", "default", or "1/lambda_max(G0)". Filled in by the trainer.
+    /// η, fixed or c/λ_max(G₀); nil = the optimizer's default (GD: 1/λ_max(G₀), NGD 0.5, K-FAC 0.5). The trainer
+    /// resolves it from the G₀ it builds anyway; a run's config records the resolved number.
+    public var learningRate: LearningRate?
+    /// How η was chosen: "given", "default", or "c/lambda_max(G0)". Filled in by the trainer.
     public var learningRateRule: String?
     /// NGD: λ in (JJᵀ + λI); K-FAC: factored Tikhonov damping λ. 0 = the theory.
     public var damping: Double
@@ -66,7 +67,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var data: DatasetRequest?
 
     public init(width: Int = TrainingConfig.defaultWidth, outputs: Int = 1, initScale: Double = 1, seed: UInt64 = 0,
-                trainOutputLayer: Bool = false, optimizer: OptimizerKind = .ngd, learningRate: Double? = nil,
+                trainOutputLayer: Bool = false, optimizer: OptimizerKind = .ngd, learningRate: LearningRate? = nil,
                 damping: Double = 0, loss: LossKind = .squared, huberDelta: Double = 1, linearized: Bool = false,
                 steps: Int = 10, stopTolerance: Double? = nil, recordOutputs: Bool = false,
                 recordWeights: Bool = false, data: DatasetRequest? = nil) {
@@ -99,7 +100,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
             throw NGDError("--init-scale", "expected a positive finite ν, got \(initScale)", usage: true)
         }
         if let eta = learningRate {
-            guard eta > 0, eta.isFinite else { throw NGDError("--lr", "expected a positive finite step size, got \(eta)", usage: true) }
+            guard eta.magnitude > 0, eta.magnitude.isFinite else {
+                throw NGDError("--lr", "expected a positive finite step size, got \(eta)", usage: true)
+            }
         }
         guard damping >= 0, damping.isFinite else {
             throw NGDError("--damping", "expected a non-negative finite damping, got \(damping)", usage: true)
@@ -157,7 +160,7 @@ extension TrainingConfig {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
         trainOutputLayer = try c.decodeIfPresent(Bool.self, forKey: .trainOutputLayer) ?? d.trainOutputLayer
         optimizer = try c.decodeIfPresent(OptimizerKind.self, forKey: .optimizer) ?? d.optimizer
-        learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate)
+        learningRate = try c.decodeIfPresent(LearningRate.self, forKey: .learningRate)
         learningRateRule = try c.decodeIfPresent(String.self, forKey: .learningRateRule)
         damping = try c.decodeIfPresent(Double.self, forKey: .damping) ?? d.damping
         loss = try c.decodeIfPresent(LossKind.self, forKey: .loss) ?? d.loss

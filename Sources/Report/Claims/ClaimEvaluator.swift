@@ -264,11 +264,10 @@ public struct ClaimEvaluator {
                 x = x.map { Foundation.log($0) }
                 y = y.map { Foundation.log($0) }
             }
-            let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
-            let sxy = zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
-            let sxx = x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
-            guard sxx > 0 else { throw EvaluationError("\(name)(): all x values are equal") }
-            return .number(sxy / sxx)
+            // Fitting.line drops non-finite points; a claim must not pass on the points that are left.
+            guard (x + y).allSatisfy(\.isFinite) else { return .number(.nan) }
+            guard let fit = Fitting.line(x: x, y: y) else { throw EvaluationError("\(name)(): all x values are equal") }
+            return .number(fit.slope)
         default:
             throw EvaluationError("unknown function \(name)")
         }
@@ -278,18 +277,4 @@ public struct ClaimEvaluator {
 public struct EvaluationError: Error, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Numbers in claim details: four significant digits, scientific when tiny or huge.
-func formatMeasure(_ value: Double) -> String {
-    if value.isNaN { return "NaN" }
-    if value.isInfinite { return value > 0 ? "∞" : "−∞" }
-    if value == 0 { return "0" }
-    let magnitude = abs(value)
-    if magnitude >= 1e-3 && magnitude < 1e5 {
-        var text = String(format: "%.4g", value)
-        if text.contains("e") { text = String(format: "%.4f", value) }
-        return text
-    }
-    return String(format: "%.3e", value)
 }

@@ -28,133 +28,168 @@ public struct FigureBuilder {
             id: spec.id, kind: spec.kind, title: spec.title, caption: spec.caption,
             widthInches: size.width, heightInches: size.height,
             xAxis: .init(label: spec.xLabel ?? "", scale: scales == .logx || scales == .loglog ? .log10 : .linear),
-            yAxis: .init(label: spec.yLabel ?? humanName(spec.metric), scale: scales == .logy || scales == .loglog ? .log10 : .linear),
+            yAxis: .init(label: spec.yLabel ?? humanName(spec.metric),
+                         scale: scales == .logy || scales == .loglog ? .log10 : .linear),
             series: [], heatmap: nil, arrows: [])
-        let members = spec.runs.flatMap { experiment.members(of: $0) }
+        let members = Members(spec: spec, list: spec.runs.flatMap { experiment.members(of: $0) }, results: results)
+        switch spec.kind {
+        case .convergence: try addConvergence(to: &figure, members)
+        case .widthSweep: try addWidthSweep(to: &figure, members)
+        case .spectrum: try addSpectrum(to: &figure, members)
+        case .histogram: try addHistogram(to: &figure, members)
+        case .bar:
+            let labels = members.list.map(\.label)
+            figure.xAxis.categories = labels
+            let ys = try members.list.map { try value(of: $0, spec: spec, fail: members.fail) }
+            figure.series.append(.init(label: humanName(spec.metric), role: .measured, style: .bars,
+                                       x: labels.indices.map(Double.init), y: ys))
+        case .gramHeatmap:
+            guard let member = members.list.first else { throw members.fail("names no run") }
+            let matrix = try members.matrix(spec.metric, of: member)
+            if figure.xAxis.label.isEmpty { figure.xAxis.label = "example j" }
+            if spec.yLabel == nil { figure.yAxis.label = "example i" }
+            figure.heatmap = .init(label: humanName(spec.metric), matrix: matrix)
+        case .outputSpace: try addOutputSpace(to: &figure, members)
+        }
+        return figure
+    }
+
+    /// A figure's runs with their results, and the error messages that name what a run lacks.
+    private struct Members {
+        var spec: FigureSpec
+        var list: [RunMember]
+        var results: [String: RunResult]
+
         func fail(_ message: String) -> FigureError { FigureError(figure: spec.id, message: message) }
+
         func result(_ member: RunMember) throws -> RunResult {
             guard let result = results[member.key] else { throw fail("no result for \(member.label)") }
             return result
         }
 
-        switch spec.kind {
-        case .convergence:
-            if figure.xAxis.label.isEmpty { figure.xAxis.label = "step k" }
-            for member in members {
-                let values = try result(member)
-                guard let series = values.series[spec.metric] else {
-                    throw fail("\(member.label) has no per-step series \"\(spec.metric)\" (it has: \(values.series.keys.sorted().joined(separator: ", ")))")
-                }
-                figure.series.append(.init(label: member.label, role: .measured, style: .line,
-                                           x: series.indices.map(Double.init), y: series))
-                if spec.theory ?? false, let theory = theoryCurve(spec.metric, member: member, result: values) {
-                    figure.series.append(theory)
-                }
-            }
-        case .widthSweep:
-            let parameter = SweepParameter(rawValue: spec.x ?? "width") ?? .width
-            if figure.xAxis.label.isEmpty { figure.xAxis.label = parameter == .width ? "width m" : humanName(parameter.rawValue) }
-            let evaluator = ClaimEvaluator(experiment: experiment, results: results)
-            // One line per combination of the other swept parameters; seeds are averaged with a min–max band.
-            var groups: [(name: String, points: [(x: Double, y: Double)])] = []
-            for member in members {
-                guard let x = evaluator.parameterValue(parameter, of: member) else {
-                    throw fail("\(member.label) has no value for \(parameter.rawValue)")
-                }
-                let y = try value(of: member, spec: spec, fail: fail)
-                let others = member.parameters.filter { $0.key != parameter.rawValue && $0.key != "seed" }
-                    .sorted { $0.key < $1.key }.map { "\(humanName($0.key))=\($0.value)" }.joined(separator: ", ")
-                let base = experiment.spec.sweeps?.first { $0.id == member.group }?.label
-                    ?? experiment.spec.runs?.first { $0.id == member.group }?.label ?? member.group
-                let name = others.isEmpty ? base : "\(base) (\(others))"
-                if let index = groups.firstIndex(where: { $0.name == name }) {
-                    groups[index].points.append((x, y))
-                } else {
-                    groups.append((name, [(x, y)]))
-                }
-            }
-            for group in groups {
-                let xs = Array(Set(group.points.map(\.x))).sorted()
-                var mean: [Double] = [], low: [Double] = [], high: [Double] = []
-                for x in xs {
-                    let ys = group.points.filter { $0.x == x }.map(\.y)
-                    mean.append(ys.reduce(0, +) / Double(ys.count))
-                    low.append(ys.min() ?? .nan)
-                    high.append(ys.max() ?? .nan)
-                }
-                let spread = zip(low, high).contains { $0 != $1 }
-                figure.series.append(.init(label: group.name, role: .measured, style: .line, x: xs, y: mean,
-                                           low: spread ? low : nil, high: spread ? high : nil))
-            }
-        case .spectrum:
-            if figure.xAxis.label.isEmpty { figure.xAxis.label = "index i" }
-            for member in members {
-                let values = try result(member)
-                guard let vector = values.vectors[spec.metric] else {
-                    throw fail("\(member.label) has no vector \"\(spec.metric)\" (it has: \(values.vectors.keys.sorted().joined(separator: ", ")))")
-                }
-                let sorted = vector.sorted(by: >)
-                figure.series.append(.init(label: member.label, role: .measured, style: .points,
-                                           x: sorted.indices.map { Double($0 + 1) }, y: sorted))
-            }
-        case .histogram:
-            if figure.xAxis.label.isEmpty { figure.xAxis.label = humanName(spec.metric) }
-            if spec.yLabel == nil { figure.yAxis.label = "count" }
-            var vectors: [(String, [Double])] = []
-            for member in members {
-                let values = try result(member)
-                guard let vector = values.vectors[spec.metric] else {
-                    throw fail("\(member.label) has no vector \"\(spec.metric)\" (it has: \(values.vectors.keys.sorted().joined(separator: ", ")))")
-                }
-                vectors.append((member.label, vector.filter(\.isFinite)))
-            }
-            let all = vectors.flatMap(\.1)
-            let bins = spec.bins ?? 30
-            let lower = all.min() ?? 0, upper = all.max() ?? 1
-            let width = upper > lower ? (upper - lower) / Double(bins) : 1
-            for (label, vector) in vectors {
-                var counts = [Double](repeating: 0, count: bins)
-                for value in vector { counts[min(bins - 1, max(0, Int((value - lower) / width)))] += 1 }
-                figure.series.append(.init(label: label, role: .measured, style: .bars,
-                                           x: (0..<bins).map { lower + (Double($0) + 0.5) * width }, y: counts,
-                                           edges: (0...bins).map { lower + Double($0) * width }))
-            }
-        case .bar:
-            let labels = members.map(\.label)
-            figure.xAxis.categories = labels
-            let ys = try members.map { try value(of: $0, spec: spec, fail: fail) }
-            figure.series.append(.init(label: humanName(spec.metric), role: .measured, style: .bars,
-                                       x: labels.indices.map(Double.init), y: ys))
-        case .gramHeatmap:
-            guard let member = members.first else { throw fail("names no run") }
+        func vector(_ name: String, of member: RunMember) throws -> [Double] {
             let values = try result(member)
-            guard let matrix = values.matrices[spec.metric] else {
-                throw fail("\(member.label) has no matrix \"\(spec.metric)\" (it has: \(values.matrices.keys.sorted().joined(separator: ", ")))")
+            guard let vector = values.vectors[name] else {
+                throw fail("\(member.label) has no vector \"\(name)\" (it has: "
+                    + "\(values.vectors.keys.sorted().joined(separator: ", ")))")
             }
-            if figure.xAxis.label.isEmpty { figure.xAxis.label = "example j" }
-            if spec.yLabel == nil { figure.yAxis.label = "example i" }
-            figure.heatmap = .init(label: humanName(spec.metric), matrix: matrix)
-        case .outputSpace:
-            // Arrows from u(0) to `metric` (e.g. outputs_next) per example; targets drawn as stars.
-            if figure.xAxis.label.isEmpty { figure.xAxis.label = "output 1" }
-            if spec.yLabel == nil { figure.yAxis.label = "output 2" }
-            for member in members {
-                let values = try result(member)
-                guard let start = values.matrices["outputs_initial"], let end = values.matrices[spec.metric],
-                      start.rows == end.rows, start.columns >= 2, end.columns >= 2 else {
-                    throw fail("\(member.label) needs n × 2 matrices \"outputs_initial\" and \"\(spec.metric)\"")
-                }
-                for i in 0..<start.rows {
-                    figure.arrows.append(.init(group: member.label, x0: start[i, 0], y0: start[i, 1], x1: end[i, 0], y1: end[i, 1]))
-                }
-                if let targets = values.matrices["targets"], targets.columns >= 2 {
-                    figure.series.append(.init(label: "targets (\(member.label))", role: .measured, style: .star,
-                                               x: (0..<targets.rows).map { targets[$0, 0] },
-                                               y: (0..<targets.rows).map { targets[$0, 1] }))
-                }
+            return vector
+        }
+
+        func matrix(_ name: String, of member: RunMember) throws -> MatrixValue {
+            let values = try result(member)
+            guard let matrix = values.matrices[name] else {
+                throw fail("\(member.label) has no matrix \"\(name)\" (it has: "
+                    + "\(values.matrices.keys.sorted().joined(separator: ", ")))")
+            }
+            return matrix
+        }
+    }
+
+    /// One line per run of the per-step series, each with its theory curve when asked.
+    private func addConvergence(to figure: inout FigureData, _ members: Members) throws {
+        let spec = members.spec
+        if figure.xAxis.label.isEmpty { figure.xAxis.label = "step k" }
+        for member in members.list {
+            let values = try members.result(member)
+            guard let series = values.series[spec.metric] else {
+                throw members.fail("\(member.label) has no per-step series \"\(spec.metric)\" (it has: "
+                    + "\(values.series.keys.sorted().joined(separator: ", ")))")
+            }
+            figure.series.append(.init(label: member.label, role: .measured, style: .line,
+                                       x: series.indices.map(Double.init), y: series))
+            if spec.theory ?? false, let theory = theoryCurve(spec.metric, member: member, result: values) {
+                figure.series.append(theory)
             }
         }
-        return figure
+    }
+
+    /// One line per combination of the other swept parameters; seeds are averaged with a min–max band.
+    private func addWidthSweep(to figure: inout FigureData, _ members: Members) throws {
+        let spec = members.spec
+        let parameter = SweepParameter(rawValue: spec.x ?? "width") ?? .width
+        if figure.xAxis.label.isEmpty {
+            figure.xAxis.label = parameter == .width ? "width m" : humanName(parameter.rawValue)
+        }
+        let evaluator = ClaimEvaluator(experiment: experiment, results: results)
+        var groups: [(name: String, points: [(x: Double, y: Double)])] = []
+        for member in members.list {
+            guard let x = evaluator.parameterValue(parameter, of: member) else {
+                throw members.fail("\(member.label) has no value for \(parameter.rawValue)")
+            }
+            let y = try value(of: member, spec: spec, fail: members.fail)
+            let others = member.parameters.filter { $0.key != parameter.rawValue && $0.key != "seed" }
+                .sorted { $0.key < $1.key }.map { "\(humanName($0.key))=\($0.value)" }.joined(separator: ", ")
+            let base = experiment.spec.sweeps?.first { $0.id == member.group }?.label
+                ?? experiment.spec.runs?.first { $0.id == member.group }?.label ?? member.group
+            let name = others.isEmpty ? base : "\(base) (\(others))"
+            if let index = groups.firstIndex(where: { $0.name == name }) {
+                groups[index].points.append((x, y))
+            } else {
+                groups.append((name, [(x, y)]))
+            }
+        }
+        for group in groups {
+            let xs = Array(Set(group.points.map(\.x))).sorted()
+            var mean: [Double] = [], low: [Double] = [], high: [Double] = []
+            for x in xs {
+                let ys = group.points.filter { $0.x == x }.map(\.y)
+                mean.append(ys.reduce(0, +) / Double(ys.count))
+                low.append(ys.min() ?? .nan)
+                high.append(ys.max() ?? .nan)
+            }
+            let spread = zip(low, high).contains { $0 != $1 }
+            figure.series.append(.init(label: group.name, role: .measured, style: .line, x: xs, y: mean,
+                                       low: spread ? low : nil, high: spread ? high : nil))
+        }
+    }
+
+    /// Each run's vector sorted from the largest down, against its rank.
+    private func addSpectrum(to figure: inout FigureData, _ members: Members) throws {
+        if figure.xAxis.label.isEmpty { figure.xAxis.label = "index i" }
+        for member in members.list {
+            let sorted = try members.vector(members.spec.metric, of: member).sorted(by: >)
+            figure.series.append(.init(label: member.label, role: .measured, style: .points,
+                                       x: sorted.indices.map { Double($0 + 1) }, y: sorted))
+        }
+    }
+
+    /// One bar series per run, all on the same bins over the range of every run's finite values.
+    private func addHistogram(to figure: inout FigureData, _ members: Members) throws {
+        let spec = members.spec
+        if figure.xAxis.label.isEmpty { figure.xAxis.label = humanName(spec.metric) }
+        if spec.yLabel == nil { figure.yAxis.label = "count" }
+        let vectors = try members.list.map { ($0.label, try members.vector(spec.metric, of: $0).filter(\.isFinite)) }
+        let all = vectors.flatMap(\.1)
+        let lower = all.min() ?? 0, upper = all.max() ?? 1
+        for (label, vector) in vectors {
+            let bins = HistogramBins(vector, bins: spec.bins ?? 30, lower: lower, upper: upper)
+            figure.series.append(.init(label: label, role: .measured, style: .bars, x: bins.centres, y: bins.counts,
+                                       edges: bins.edges))
+        }
+    }
+
+    /// Arrows from u(0) to `metric` (e.g. outputs_next) per example; targets drawn as stars.
+    private func addOutputSpace(to figure: inout FigureData, _ members: Members) throws {
+        let spec = members.spec
+        if figure.xAxis.label.isEmpty { figure.xAxis.label = "output 1" }
+        if spec.yLabel == nil { figure.yAxis.label = "output 2" }
+        for member in members.list {
+            let values = try members.result(member)
+            guard let start = values.matrices["outputs_initial"], let end = values.matrices[spec.metric],
+                  start.rows == end.rows, start.columns >= 2, end.columns >= 2 else {
+                throw members.fail("\(member.label) needs n × 2 matrices \"outputs_initial\" and \"\(spec.metric)\"")
+            }
+            for i in 0..<start.rows {
+                figure.arrows.append(.init(group: member.label, x0: start[i, 0], y0: start[i, 1],
+                                           x1: end[i, 0], y1: end[i, 1]))
+            }
+            if let targets = values.matrices["targets"], targets.columns >= 2 {
+                figure.series.append(.init(label: "targets (\(member.label))", role: .measured, style: .star,
+                                           x: (0..<targets.rows).map { targets[$0, 0] },
+                                           y: (0..<targets.rows).map { targets[$0, 1] }))
+            }
+        }
     }
 
     private func defaultScales(_ kind: FigureKind) -> AxisScales {

@@ -25,7 +25,8 @@ public struct ReportConfiguration {
     /// `--latex`: also write `latex/` (appendix.tex, main.tex, figures); nil writes nothing more.
     public var latex: LaTeXOptions?
 
-    public init(executor: any RunExecutor, renderer: any FigureRenderer, pdfWriter: (any ReportPDFWriter)? = nil,
+    public init(executor: any RunExecutor = NGDRunExecutor(), renderer: any FigureRenderer,
+                pdfWriter: (any ReportPDFWriter)? = nil,
                 compute: ComputeEnvironment? = nil, graphics: GraphicsEnvironment? = nil,
                 templates: ReportTemplates = .builtIn, templatesDirectory: String? = nil,
                 progress: ProgressReporter = ProgressReporter(style: .quiet), extraCaches: [String] = [],

@@ -55,28 +55,28 @@ public struct EtaOneStudy: PaperStudy {
         var first = FigureData.panel(id: "eta-one-first-step", kind: .widthSweep,
                                      caption: "NGD with η = 1: the first step's factor ‖r₁‖/‖r₀‖ vs width m (n = \(n), d = \(d), ν = 1; "
                                         + "mean over \(seeds.count) seeds). The linear theory gives 0; the measured factor is the step's "
-                                        + "second-order error from activation flips. Fitted log–log slope \(paperNumber(firstSlope)).",
+                                        + "second-order error from activation flips. Fitted log–log slope \(formatMeasure(firstSlope, significantDigits: 3)).",
                                      x: "width m", xScale: .log10, y: "‖r₁‖/‖r₀‖", yScale: .log10, width: 5.5, height: 3)
-        first.add("first-step factor (slope \(paperNumber(firstSlope)))", .measured, .line, x: widths.map(Double.init), y: firstFactors)
+        first.add("first-step factor (slope \(formatMeasure(firstSlope, significantDigits: 3)))", .measured, .line, x: widths.map(Double.init), y: firstFactors)
         let rows = seeds.indices.map { s in
-            [String(seeds[s])] + residuals[s].prefix(5).map { paperNumber($0, digits: 2) }
+            [String(seeds[s])] + residuals[s].prefix(5).map { formatMeasure($0, significantDigits: 2) }
         }
         let blocks: [StudyBlock] = [
             .paragraph("With η = 1 the NGD step is the Gauss–Newton step: on the linearised model it reaches the targets "
                 + "in one step (r₁ = 0). On the real network the activation pattern changes during the step, and the "
                 + "residual left after step k is that change's error, which shrinks faster than the step itself — the "
-                + "per-step factors decrease: \(analysis.meanFactors.prefix(4).map { paperNumber($0, digits: 2) }.joined(separator: ", ")) "
+                + "per-step factors decrease: \(analysis.meanFactors.prefix(4).map { formatMeasure($0, significantDigits: 2) }.joined(separator: ", ")) "
                 + "(seed means, steps 1–4) until rounding (relative residual ≈ 10⁻¹⁵) is reached."),
             .figure(figure),
             .paragraph("The first step is the least accurate one: its factor is "
-                + zip(widths, firstFactors).map { "\(paperNumber($0.1, digits: 2)) at m = \($0.0)" }.joined(separator: ", ")
-                + " — it shrinks with m (slope \(paperNumber(firstSlope))), so the fall per step (“orders of magnitude”, "
+                + zip(widths, firstFactors).map { "\(formatMeasure($0.1, significantDigits: 2)) at m = \($0.0)" }.joined(separator: ", ")
+                + " — it shrinks with m (slope \(formatMeasure(firstSlope, significantDigits: 3))), so the fall per step (“orders of magnitude”, "
                 + "reference 1.2, 1.8, 2.8 decades) depends on the width; at m = \(width) the first three steps fall by at least "
-                + "\(paperNumber(analysis.minimumDecadesFirstSteps, digits: 2)) decades on every seed."),
+                + "\(formatMeasure(analysis.minimumDecadesFirstSteps, significantDigits: 2)) decades on every seed."),
             .figure(first),
             .table(ReportDocument.Table(caption: "‖u_k − y‖ for k = 0…4 per seed, and the reference of PAPER.md §8.7.",
                                         header: ["seed", "k = 0", "1", "2", "3", "4"],
-                                        rows: rows + [["reference"] + Self.reference.map { paperNumber($0, digits: 3) }],
+                                        rows: rows + [["reference"] + Self.reference.map { formatMeasure($0, significantDigits: 3) }],
                                         columns: [.text] + Array(repeating: .number, count: 5))),
         ]
         let settingsRows: [(String, String)] = [
@@ -90,7 +90,7 @@ public struct EtaOneStudy: PaperStudy {
         var outcome = StudyOutcome(id: id, title: "NGD at η = 1: super-linear convergence", blocks: blocks, claims: claims,
                                    settings: settingsRows)
         outcome.caveats = [
-            "At η = 1 the first step is the least accurate (mean factor \(paperNumber(analysis.meanFactors.first ?? .nan)), "
+            "At η = 1 the first step is the least accurate (mean factor \(formatMeasure(analysis.meanFactors.first ?? .nan, significantDigits: 3)), "
                 + "reference 0.069): the network's activation pattern changes most during the first, longest step; the "
                 + "theorem's (1 − η)^k = 0 is reached only up to this second-order error.",
         ]
@@ -138,17 +138,17 @@ public struct EtaOneStudy: PaperStudy {
 
     static func claims(_ analysis: Decay, firstStepSlope: Double) -> [ClaimOutcome] {
         [
-            PaperClaim.atMost("7a", "η = 1: the fall is super-linear — the per-step factor ‖r_{k+1}‖/‖r_k‖ decreases with k on "
+            Claim.atMost(id: "7a", statement: "η = 1: the fall is super-linear — the per-step factor ‖r_{k+1}‖/‖r_k‖ decreases with k on "
                                 + "every seed until the rounding floor (the error left by each step is second order in it)",
                               expression: "number of seeds whose factors do not decrease",
                               measured: Double(analysis.nonAccelerating), bound: 0,
                               note: "mean factors " + analysis.meanFactors.map(formatMeasure).joined(separator: ", ")),
-            PaperClaim.atMost("7b", "η = 1: near one-step convergence — every seed reaches the rounding floor ‖r_k‖ ≤ 10⁻¹²‖r₀‖ "
+            Claim.atMost(id: "7b", statement: "η = 1: near one-step convergence — every seed reaches the rounding floor ‖r_k‖ ≤ 10⁻¹²‖r₀‖ "
                                 + "within \(floorSteps) steps (reference: 4 steps; a linear rate would need a factor ≤ 0.004 per step)",
                               expression: "max over seeds of the first k with ‖r_k‖ ≤ 1e-12 ‖r_0‖",
                               measured: analysis.stepsToFloor, bound: Double(floorSteps),
                               note: "‖r₄‖/‖r₀‖ ≤ \(formatMeasure(analysis.worstAfterFour)) on every seed"),
-            PaperClaim.atMost("7c", "η = 1: the first step's factor ‖r₁‖/‖r₀‖ — zero in the linear theory — shrinks as m grows "
+            Claim.atMost(id: "7c", statement: "η = 1: the first step's factor ‖r₁‖/‖r₀‖ — zero in the linear theory — shrinks as m grows "
                                 + "(log–log slope < 0)",
                               expression: "slope of log ‖r_1‖/‖r_0‖ vs log m", measured: firstStepSlope, bound: 0),
         ]

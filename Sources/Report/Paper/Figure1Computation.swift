@@ -113,7 +113,8 @@ public enum Figure1Computation {
         }
         func config(_ optimizer: NGD.OptimizerKind, _ eta: Double?) -> TrainingConfig {
             TrainingConfig(width: request.width, outputs: 2, initScale: request.initScale, seed: request.seed,
-                           optimizer: optimizer, learningRate: eta, steps: request.steps, recordOutputs: true)
+                           optimizer: optimizer, learningRate: eta.map(LearningRate.fixed), steps: request.steps,
+                           recordOutputs: true)
         }
         let ngdRun = try context.train(config(.ngd, request.ngdLearningRate), on: request.data,
                                        label: "Figure 1: NGD η=\(request.ngdLearningRate), m=\(request.width)")

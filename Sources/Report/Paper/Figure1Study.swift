@@ -50,25 +50,25 @@ public struct Figure1Study: PaperStudy {
                 + "initialisation). Network: two outputs, m = \(width), ν = 1, first layer trained. Both methods start from "
                 + "the same initialisation; Δu_i = u₁ − u₀ is the real network's change, not the linearisation."),
             .paragraph("NGD (η = 0.5) moves every output about half-way straight at its own target: median "
-                + "cos∠(Δu_i, y_i − u_i) = \(paperNumber(ngdStats.median, digits: 6)) (min \(paperNumber(ngdStats.min, digits: 6))). "
-                + "GD (η = 1/λ_max(G₀) = \(paperNumber(result.gd.learningRate))) moves each output along "
+                + "cos∠(Δu_i, y_i − u_i) = \(formatMeasure(ngdStats.median, significantDigits: 6)) (min \(formatMeasure(ngdStats.min, significantDigits: 6))). "
+                + "GD (η = 1/λ_max(G₀) = \(formatMeasure(result.gd.learningRate, significantDigits: 3))) moves each output along "
                 + "−η Σ_j (G₀)_ij (u_j − y_j), a mixture of all residuals: its cosines have median "
-                + "\(paperNumber(gdStats.median)), minimum \(paperNumber(gdStats.min)) and interquartile range "
-                + "\(paperNumber(gdStats.iqr)) (quartiles \(paperNumber(gdStats.q1)) – \(paperNumber(gdStats.q3))). "
-                + "λ_min(G₀) = \(paperNumber(result.gramLambdaMin)), λ_max(G₀) = \(paperNumber(result.gramLambdaMax)) "
-                + "(G₀ is 2n × 2n), λ₀ = \(paperNumber(result.lambda0))."),
+                + "\(formatMeasure(gdStats.median, significantDigits: 3)), minimum \(formatMeasure(gdStats.min, significantDigits: 3)) and interquartile range "
+                + "\(formatMeasure(gdStats.iqr, significantDigits: 3)) (quartiles \(formatMeasure(gdStats.q1, significantDigits: 3)) – \(formatMeasure(gdStats.q3, significantDigits: 3))). "
+                + "λ_min(G₀) = \(formatMeasure(result.gramLambdaMin, significantDigits: 3)), λ_max(G₀) = \(formatMeasure(result.gramLambdaMax, significantDigits: 3)) "
+                + "(G₀ is 2n × 2n), λ₀ = \(formatMeasure(result.lambda0, significantDigits: 3))."),
         ]
         for figure in Self.figures(result, sweepWidths: sweepWidths, sweepMedians: sweepMedians, sweepGD: sweepGD) {
             blocks.append(.figure(figure))
         }
-        blocks.append(.paragraph("The least aligned NGD example (#\(worst.index), cos = \(paperNumber(worst.cosine))) is the one "
-            + "whose output already sits near its target: ‖y_i − u_i‖ = \(paperNumber(worst.residual)) against a median of "
-            + "\(paperNumber(worst.medianResidual)) over the examples. Its deviation from the linear-theory step, "
-            + "‖Δu_i − η(y_i − u_i)‖ = \(paperNumber(worst.error)), is of the same size as everyone else's (median "
-            + "\(paperNumber(worst.medianError))), but relative to its tiny intended step it turns the direction around: the "
+        blocks.append(.paragraph("The least aligned NGD example (#\(worst.index), cos = \(formatMeasure(worst.cosine, significantDigits: 3))) is the one "
+            + "whose output already sits near its target: ‖y_i − u_i‖ = \(formatMeasure(worst.residual, significantDigits: 3)) against a median of "
+            + "\(formatMeasure(worst.medianResidual, significantDigits: 3)) over the examples. Its deviation from the linear-theory step, "
+            + "‖Δu_i − η(y_i − u_i)‖ = \(formatMeasure(worst.error, significantDigits: 3)), is of the same size as everyone else's (median "
+            + "\(formatMeasure(worst.medianError, significantDigits: 3))), but relative to its tiny intended step it turns the direction around: the "
             + "cosine is ill-conditioned when y_i ≈ u_i."))
         blocks.append(.paragraph("NGD's median cosine at widths \(sweepWidths.map(String.init).joined(separator: ", ")): "
-            + sweepMedians.map { paperNumber($0, digits: 5) }.joined(separator: ", ")
+            + sweepMedians.map { formatMeasure($0, significantDigits: 5) }.joined(separator: ", ")
             + ". The gap 1 − cos shrinks with m because the only deviation from the output-space step "
             + "Δu = −η(u − y) is the change of the activation pattern during the step."))
 
@@ -78,7 +78,7 @@ public struct Figure1Study: PaperStudy {
             ("targets", "onehot − 0.5 + 0.3·N(0, I₂) (operator “−”: our reading of the caption), data seed 0"),
             ("width m, ν", "\(width), 1 (first layer trained, a_r ∈ {±1}² fixed)"),
             ("NGD η", "0.5 (given: the arrow covers half the way in the linear theory), undamped"),
-            ("GD η", "\(paperNumber(result.gd.learningRate, digits: 5)) = 1/λ_max(G₀)"),
+            ("GD η", "\(formatMeasure(result.gd.learningRate, significantDigits: 5)) = 1/λ_max(G₀)"),
             ("network seed", "0"),
             ("steps", "1 for the arrows; \(steps) for the trajectories"),
             ("width sweep (NGD cosine)", sweepWidths.map(String.init).joined(separator: ", ")),
@@ -87,8 +87,8 @@ public struct Figure1Study: PaperStudy {
                                    claims: claims, settings: settingsRows)
         outcome.caveats = [
             "NGD's arrows point at the targets only up to the activation-pattern change during the step: median "
-                + "1 − cos = \(paperNumber(1 - (sweepMedians.first ?? .nan))) at m = \(sweepWidths.first ?? 0) and "
-                + "\(paperNumber(1 - (sweepMedians.last ?? .nan))) at m = \(sweepWidths.last ?? 0).",
+                + "1 − cos = \(formatMeasure(1 - (sweepMedians.first ?? .nan), significantDigits: 3)) at m = \(sweepWidths.first ?? 0) and "
+                + "\(formatMeasure(1 - (sweepMedians.last ?? .nan), significantDigits: 3)) at m = \(sweepWidths.last ?? 0).",
             "The paper does not give Figure 1's width, number of points, step sizes or arrow scaling; ours (m = \(width), "
                 + "\(perClass) per class, NGD η = 0.5, GD η = 1/λ_max(G₀), arrows = the real Δu) are stated choices."
                 + (settings.mnistDirectory == nil ? " The data are the 8×8 UCI digits, not MNIST." : ""),
@@ -126,11 +126,11 @@ public struct Figure1Study: PaperStudy {
     static func claims(ngdCosines: [Double], gdCosines: [Double], width: Int) -> [ClaimOutcome] {
         let ngd = stats(ngdCosines), gd = stats(gdCosines)
         return [
-            PaperClaim.atLeast("15a", "NGD's one-step output change points at each example's own target: median "
+            Claim.atLeast(id: "15a", statement: "NGD's one-step output change points at each example's own target: median "
                                 + "cos∠(Δu_i, y_i − u_i) > 0.99 (m = \(width))",
                                expression: "median_i cos∠(Δu_i^NGD, y_i − u_i)", measured: ngd.median,
                                bound: cosineThreshold, note: "min \(formatMeasure(ngd.min))"),
-            PaperClaim.atLeast("15b", "GD's one-step output changes are spread out in direction: the interquartile range "
+            Claim.atLeast(id: "15b", statement: "GD's one-step output changes are spread out in direction: the interquartile range "
                                 + "of cos∠(Δu_i, y_i − u_i) exceeds \(gdSpreadThreshold) (our threshold for “spread”)",
                                expression: "IQR_i cos∠(Δu_i^GD, y_i − u_i)", measured: gd.iqr, bound: gdSpreadThreshold,
                                note: "GD min \(formatMeasure(gd.min)), median \(formatMeasure(gd.median)); NGD IQR \(formatMeasure(ngd.iqr))"),
@@ -142,9 +142,9 @@ public struct Figure1Study: PaperStudy {
     public static func combinedFigure(_ result: Figure1Result, widthInches: Double = 5.5, heightInches: Double = 4.2) -> FigureData {
         let steps = result.ngd.trajectory.count - 1
         var figure = scatter(result, id: "figure1", caption: "\(steps == 1 ? "One NGD and one GD update" : "\(steps) NGD and GD updates") "
-            + "at initialisation in output space (\(result.datasetName), m = \(result.request.width), ν = \(paperNumber(result.request.initScale))). "
+            + "at initialisation in output space (\(result.datasetName), m = \(result.request.width), ν = \(formatMeasure(result.request.initScale, significantDigits: 3))). "
             + "Dots: outputs u_i by class; stars: targets y_i = onehot − 0.5 + 0.3·N(0, I₂); arrows: the real network's "
-            + "output changes, NGD η = \(paperNumber(result.ngd.learningRate)), GD η = \(paperNumber(result.gd.learningRate)) "
+            + "output changes, NGD η = \(formatMeasure(result.ngd.learningRate, significantDigits: 3)), GD η = \(formatMeasure(result.gd.learningRate, significantDigits: 3)) "
             + "(\(result.gd.learningRateRule == "given" ? "given" : "1/λ_max(G₀)")).")
         figure.widthInches = widthInches
         figure.heightInches = heightInches
@@ -174,7 +174,7 @@ public struct Figure1Study: PaperStudy {
     /// One arrow per example and update, for the first `steps` updates of `method`.
     static func arrows(_ result: Figure1Result, _ method: Figure1Method, steps: Int) -> [FigureData.Arrow] {
         var list: [FigureData.Arrow] = []
-        let label = "\(method.name) (η = \(paperNumber(method.learningRate, digits: 3)))"
+        let label = "\(method.name) (η = \(formatMeasure(method.learningRate, significantDigits: 3)))"
         for k in 0..<min(steps, method.trajectory.count - 1) {
             for i in result.outputs.indices {
                 let a = method.trajectory[k][i], b = method.trajectory[k + 1][i]
@@ -197,7 +197,7 @@ public struct Figure1Study: PaperStudy {
             + "network with η = 0.5. Equal axis scales.")
         ngd.arrows = arrows(result.ngd)
         var gd = scatter(id: "figure1-gd", caption: "One GD update at initialisation in output space (\(sizes)), η = "
-            + "1/λ_max(G₀) = \(paperNumber(result.gd.learningRate)). Same outputs and targets as the NGD panel; arrows: "
+            + "1/λ_max(G₀) = \(formatMeasure(result.gd.learningRate, significantDigits: 3)). Same outputs and targets as the NGD panel; arrows: "
             + "Δu_i = u₁ − u₀. Equal axis scales.")
         gd.arrows = arrows(result.gd)
         let steps = result.ngd.trajectory.count - 1
@@ -212,8 +212,8 @@ public struct Figure1Study: PaperStudy {
                                             + "sit in the last bin; GD's are spread.",
                                          x: "cos∠(Δu_i, y_i − u_i)", y: "examples", width: 5.5, height: 3)
         for method in [result.ngd, result.gd] {
-            let bins = StudyMath.histogram(method.cosines, bins: 20, lower: -1, upper: 1)
-            histogram.add("\(method.name) (η = \(paperNumber(method.learningRate, digits: 3)))", .measured, .bars,
+            let bins = HistogramBins(method.cosines, bins: 20, lower: -1, upper: 1)
+            histogram.add("\(method.name) (η = \(formatMeasure(method.learningRate, significantDigits: 3)))", .measured, .bars,
                           x: bins.centres, y: bins.counts, edges: bins.edges)
         }
 

@@ -100,7 +100,7 @@ public struct GeneralizationStudy: PaperStudy {
         var points: [WidthPoint] = []
         for m in s.widths {
             let ngd = try context.train(TrainingConfig(width: m, seed: s.initSeed, optimizer: .ngd,
-                                                       learningRate: s.ngdLearningRate, steps: s.ngdSteps,
+                                                       learningRate: .fixed(s.ngdLearningRate), steps: s.ngdSteps,
                                                        recordWeights: true),
                                         on: request, label: "generalization: NGD m = \(m)")
             var gdConfig = TrainingConfig(width: m, seed: s.initSeed, optimizer: .gd, recordWeights: true)
@@ -122,12 +122,12 @@ public struct GeneralizationStudy: PaperStudy {
         let vacuous = bounds.allSatisfy { $0.trueLabels > 1 }
         outcome.caveats = [
             "Generalization: GD on the digits (\(s.digitsGDSteps) steps at η = 1/λ_max(G₀)) ends at training ‖r‖/‖r₀‖ = "
-                + "\(PaperAnalysis.text(digits.gdTrainResidual)), NGD (\(s.digitsNGDSteps) steps) at "
-                + "\(PaperAnalysis.text(digits.ngdTrainResidual)).",
+                + "\(formatMeasure(digits.gdTrainResidual)), NGD (\(s.digitsNGDSteps) steps) at "
+                + "\(formatMeasure(digits.ngdTrainResidual)).",
         ]
         if vacuous {
             outcome.caveats.append("Generalization: √(2yᵀ(H^∞)⁻¹y/n) exceeds 1 at n = "
-                + "\(bounds.map { String($0.count) }.joined(separator: ", ")) (\(PaperAnalysis.list(bounds.map(\.trueLabels))) "
+                + "\(bounds.map { String($0.count) }.joined(separator: ", ")) (\(formatMeasures(bounds.map(\.trueLabels))) "
                 + "for true labels), so the bound is vacuous at these sizes.")
         }
         return outcome
@@ -172,7 +172,7 @@ public struct GeneralizationStudy: PaperStudy {
                                targets: all.targets.selectingRows(train), labels: train.map { labels[$0] })
         let identity = "uci-digits-4v9-train(perClass=\(s.digitsPerClass),seed=\(s.dataSeed),v1)"
         let ngd = try context.train(TrainingConfig(width: s.digitsWidth, seed: s.initSeed, optimizer: .ngd,
-                                                   learningRate: s.ngdLearningRate, steps: s.digitsNGDSteps,
+                                                   learningRate: .fixed(s.ngdLearningRate), steps: s.digitsNGDSteps,
                                                    recordWeights: true),
                                     on: trainSet, identity: identity, label: "digits: NGD")
         let gd = try context.train(TrainingConfig(width: s.digitsWidth, seed: s.initSeed, optimizer: .gd,
@@ -221,47 +221,47 @@ public struct GeneralizationStudy: PaperStudy {
         let weightSlope = Fitting.logLogSlope(x: sorted.map { Double($0.width) }, y: sorted.map(\.weightGap))
         let predictionSlope = Fitting.logLogSlope(x: sorted.map { Double($0.width) }, y: sorted.map(\.predictionGap))
         let widths = sorted.map { String($0.width) }.joined(separator: ", ")
-        var weightClaim = PaperAnalysis.atMost(
+        var weightClaim = Claim.atMost(
             id: "12-weights", statement: "‖W_NGD − W_GD‖_F/‖W_GD − W₀‖_F shrinks as the width m grows",
             source: source, expression: "log-log slope of the ratio against m (and each larger m smaller)",
             measured: weightSlope?.slope ?? .nan, bound: 0,
-            detail: "m = \(widths): \(PaperAnalysis.list(sorted.map(\.weightGap))) (reference 0.19, 0.14, 0.061). Final "
-                + "‖r‖/‖r₀‖: NGD \(PaperAnalysis.list(sorted.map(\.ngdFinalResidual))), GD "
-                + "\(PaperAnalysis.list(sorted.map(\.gdFinalResidual))).")
+            tolerance: 0, detail: "m = \(widths): \(formatMeasures(sorted.map(\.weightGap))) (reference 0.19, 0.14, 0.061). Final "
+                + "‖r‖/‖r₀‖: NGD \(formatMeasures(sorted.map(\.ngdFinalResidual))), GD "
+                + "\(formatMeasures(sorted.map(\.gdFinalResidual))).")
         if !shrinking(sorted.map(\.weightGap)) || sorted.count < 2 {
             weightClaim.passed = false
             weightClaim.detail += " Not decreasing at every width."
         }
-        weightClaim = PaperAnalysis.noteQuickSize(weightClaim, quick: quick, needs: "m up to \(Sizes.full.widths.last ?? 0)")
-        var predictionClaim = PaperAnalysis.atMost(
+        weightClaim = Claim.noteQuickSize(weightClaim, quick: quick, needs: "m up to \(Sizes.full.widths.last ?? 0)")
+        var predictionClaim = Claim.atMost(
             id: "12-predictions", statement: "The largest NGD–GD prediction gap on random unit test inputs shrinks as m grows",
             source: source, expression: "log-log slope of max_x |f_NGD(x) − f_GD(x)| against m (and each larger m smaller)",
             measured: predictionSlope?.slope ?? .nan, bound: 0,
-            detail: "m = \(widths): \(PaperAnalysis.list(sorted.map(\.predictionGap))) (reference 0.061, 0.016, 0.0038).")
+            tolerance: 0, detail: "m = \(widths): \(formatMeasures(sorted.map(\.predictionGap))) (reference 0.061, 0.016, 0.0038).")
         if !shrinking(sorted.map(\.predictionGap)) || sorted.count < 2 {
             predictionClaim.passed = false
             predictionClaim.detail += " Not decreasing at every width."
         }
-        predictionClaim = PaperAnalysis.noteQuickSize(predictionClaim, quick: quick,
+        predictionClaim = Claim.noteQuickSize(predictionClaim, quick: quick,
                                                       needs: "m up to \(Sizes.full.widths.last ?? 0)")
 
-        let testClaim = PaperAnalysis.atMost(
+        let testClaim = Claim.atMost(
             id: "13-test-error", statement: "NGD and GD have the same test error at large width (held-out digits 4 vs 9)",
             source: "PAPER.md §6, §8.13", expression: "|test error NGD − test error GD|",
             measured: abs(digits.ngdTestError - digits.gdTestError), bound: 2 / Double(max(digits.testCount, 1)),
-            detail: "NGD \(PaperAnalysis.text(digits.ngdTestError)) vs GD \(PaperAnalysis.text(digits.gdTestError)) on "
+            tolerance: 0, detail: "NGD \(formatMeasure(digits.ngdTestError)) vs GD \(formatMeasure(digits.gdTestError)) on "
                 + "\(digits.testCount) held-out images (bound: 2 images); training ‖r‖/‖r₀‖ NGD "
-                + "\(PaperAnalysis.text(digits.ngdTrainResidual)), GD \(PaperAnalysis.text(digits.gdTrainResidual)).")
+                + "\(formatMeasure(digits.ngdTrainResidual)), GD \(formatMeasure(digits.gdTrainResidual)).")
 
         let worstRatio = bounds.map { $0.trueLabels / $0.randomLabels }.max() ?? .nan
-        let boundText = bounds.map { "n=\($0.count): true \(PaperAnalysis.text($0.trueLabels)) vs random "
-            + "\(PaperAnalysis.text($0.randomLabels))" }.joined(separator: "; ")
+        let boundText = bounds.map { "n=\($0.count): true \(formatMeasure($0.trueLabels)) vs random "
+            + "\(formatMeasure($0.randomLabels))" }.joined(separator: "; ")
         let vacuous = bounds.allSatisfy { $0.trueLabels > 1 }
-        let boundClaim = PaperAnalysis.atMost(
+        let boundClaim = Claim.atMost(
             id: "13-bound", statement: "Arora et al.'s √(2yᵀ(H^∞)⁻¹y/n) is smaller for true than for random labels",
             source: "PAPER.md §6, §10 (Arora et al. Thm 5.1)", expression: "max_n (true-label value / random-label value)",
             measured: worstRatio, bound: 1,
-            detail: boundText + (vacuous ? ". Both exceed 1, so the bound is vacuous for a [0, 1] loss at these n."
+            tolerance: 0, detail: boundText + (vacuous ? ". Both exceed 1, so the bound is vacuous for a [0, 1] loss at these n."
                                  : ". (Reference: 1.89 vs 3.05 at n=50, 2.61 vs 4.33 at n=200.)"))
         return [weightClaim, predictionClaim, testClaim, boundClaim]
     }
@@ -272,7 +272,7 @@ public struct GeneralizationStudy: PaperStudy {
         let widths = points.map { Double($0.width) }
         let figure = PaperAnalysis.figure(
             id: "generalization-width", title: "NGD and GD solutions against width",
-            caption: "NGD (η = \(PaperAnalysis.text(s.ngdLearningRate)), \(s.ngdSteps) steps) vs GD (η = 1/λ_max(G₀), "
+            caption: "NGD (η = \(formatMeasure(s.ngdLearningRate)), \(s.ngdSteps) steps) vs GD (η = 1/λ_max(G₀), "
                 + "\(points.map { String($0.gdSteps) }.joined(separator: ", ")) steps) on n = \(s.count) unit points in R^\(s.dimension), ν = 1, m ∈ "
                 + "{\(s.widths.map(String.init).joined(separator: ", "))}: ‖W_NGD − W_GD‖_F/‖W_GD − W₀‖_F and the largest "
                 + "|f_NGD(x) − f_GD(x)| over \(s.testInputs) random unit inputs. Dashed: least-squares log-log fits.",
@@ -282,7 +282,7 @@ public struct GeneralizationStudy: PaperStudy {
                 PaperAnalysis.measured("max test-prediction gap", x: widths, y: points.map(\.predictionGap), style: .points),
             ] + [(points.map(\.weightGap), "fit (weights)"), (points.map(\.predictionGap), "fit (predictions)")].compactMap { ys, label in
                 Fitting.logLogSlope(x: widths, y: ys).map {
-                    PaperAnalysis.theory("\(label), slope \(PaperAnalysis.text($0.slope))", x: widths,
+                    PaperAnalysis.theory("\(label), slope \(formatMeasure($0.slope))", x: widths,
                                          y: Fitting.logLogLine($0, at: widths))
                 }
             })
@@ -292,18 +292,18 @@ public struct GeneralizationStudy: PaperStudy {
             header: ["m", "‖W_NGD − W_GD‖/‖W_GD − W₀‖", "max test gap", "‖W_NGD − W₀‖", "‖W_GD − W₀‖",
                      "NGD ‖r‖/‖r₀‖", "GD ‖r‖/‖r₀‖"],
             rows: points.map { p in
-                [String(p.width), PaperAnalysis.text(p.weightGap), PaperAnalysis.text(p.predictionGap),
-                 PaperAnalysis.text(p.ngdTravel), PaperAnalysis.text(p.gdTravel), PaperAnalysis.text(p.ngdFinalResidual),
-                 PaperAnalysis.text(p.gdFinalResidual)]
+                [String(p.width), formatMeasure(p.weightGap), formatMeasure(p.predictionGap),
+                 formatMeasure(p.ngdTravel), formatMeasure(p.gdTravel), formatMeasure(p.ngdFinalResidual),
+                 formatMeasure(p.gdFinalResidual)]
             })
         let boundTable = PaperAnalysis.table(
             caption: "√(2yᵀ(H^∞)⁻¹y/n) on UCI digits 4 vs 9 (±1 labels) for the true labels and the mean over "
                 + "\(s.permutations) random permutations of them.",
             header: ["n", "true labels", "random labels", "ratio"],
-            rows: bounds.map { [String($0.count), PaperAnalysis.text($0.trueLabels), PaperAnalysis.text($0.randomLabels),
-                                PaperAnalysis.text($0.trueLabels / $0.randomLabels)] })
-        let costNote = "GD was given \(points.map { String($0.gdSteps) }.joined(separator: ", ")) steps (\(PaperAnalysis.text(s.gdBudgetFactor))× "
-            + "the linear theory's count to \(PaperAnalysis.text(s.gdTolerance))·‖r₀‖) against NGD's \(s.ngdSteps)"
+            rows: bounds.map { [String($0.count), formatMeasure($0.trueLabels), formatMeasure($0.randomLabels),
+                                formatMeasure($0.trueLabels / $0.randomLabels)] })
+        let costNote = "GD was given \(points.map { String($0.gdSteps) }.joined(separator: ", ")) steps (\(formatMeasure(s.gdBudgetFactor))× "
+            + "the linear theory's count to \(formatMeasure(s.gdTolerance))·‖r₀‖) against NGD's \(s.ngdSteps)"
         return [
             .paragraph("To first order both methods move θ only within the row space of J₀: NGD's path is "
                 + "J₀ᵀ(J₀J₀ᵀ)⁻¹(y − u₀)(1 − (1 − η)^k), which tends to the minimum-norm interpolant — GD's limit too. So at "
@@ -314,10 +314,10 @@ public struct GeneralizationStudy: PaperStudy {
             .table(table),
             .paragraph("On real data (UCI digits 4 vs 9, ±1 targets, \(digits.trainCount) training images, "
                 + "\(digits.testCount) held out, m = \(s.digitsWidth)) the sign test errors are "
-                + "\(PaperAnalysis.text(digits.ngdTestError)) for NGD (\(s.digitsNGDSteps) steps, training ‖r‖/‖r₀‖ = "
-                + "\(PaperAnalysis.text(digits.ngdTrainResidual))) and \(PaperAnalysis.text(digits.gdTestError)) for GD "
-                + "(η = 1/λ_max(G₀) = \(PaperAnalysis.text(digits.gdLearningRate)), \(s.digitsGDSteps) steps, training "
-                + "‖r‖/‖r₀‖ = \(PaperAnalysis.text(digits.gdTrainResidual))). Reviewer 1 asked whether GD reaches zero "
+                + "\(formatMeasure(digits.ngdTestError)) for NGD (\(s.digitsNGDSteps) steps, training ‖r‖/‖r₀‖ = "
+                + "\(formatMeasure(digits.ngdTrainResidual))) and \(formatMeasure(digits.gdTestError)) for GD "
+                + "(η = 1/λ_max(G₀) = \(formatMeasure(digits.gdLearningRate)), \(s.digitsGDSteps) steps, training "
+                + "‖r‖/‖r₀‖ = \(formatMeasure(digits.gdTrainResidual))). Reviewer 1 asked whether GD reaches zero "
                 + "training loss: the GD residual after its budget is printed here rather than assumed."),
             .paragraph("Arora et al.'s data-dependent bound has the leading term √(2yᵀ(H^∞)⁻¹y/n). "
                 + (bounds.allSatisfy { $0.trueLabels < $0.randomLabels }
@@ -335,13 +335,13 @@ public struct GeneralizationStudy: PaperStudy {
             ("data (width sweep)", "synthetic n = \(s.count), d = \(s.dimension), y ~ N(0, 1), data seed \(s.dataSeed); "
                 + "\(s.testInputs) random unit test inputs (seed \(s.dataSeed + 1000))"),
             ("widths, ν, init seed", "\(s.widths.map(String.init).joined(separator: ", ")), 1, \(s.initSeed)"),
-            ("NGD", "η = \(PaperAnalysis.text(s.ngdLearningRate)) (given), \(s.ngdSteps) steps, undamped"),
-            ("GD", "η = 1/λ_max(G₀) (per width), min(\(s.gdStepCap), ⌈\(PaperAnalysis.text(s.gdBudgetFactor)) × "
-                + "log(\(PaperAnalysis.text(s.gdTolerance)))/log(1 − λ_min/λ_max(G₀))⌉) steps"),
+            ("NGD", "η = \(formatMeasure(s.ngdLearningRate)) (given), \(s.ngdSteps) steps, undamped"),
+            ("GD", "η = 1/λ_max(G₀) (per width), min(\(s.gdStepCap), ⌈\(formatMeasure(s.gdBudgetFactor)) × "
+                + "log(\(formatMeasure(s.gdTolerance)))/log(1 − λ_min/λ_max(G₀))⌉) steps"),
             ("digits", "UCI digits 4 vs 9, ±1 targets, \(digits.trainCount) training (\(s.digitsPerClass) per class, "
                 + "seeded shuffle \(s.dataSeed)), \(digits.testCount) test; m = \(s.digitsWidth); NGD η = "
-                + "\(PaperAnalysis.text(s.ngdLearningRate)), \(s.digitsNGDSteps) steps; GD η = 1/λ_max(G₀) = "
-                + "\(PaperAnalysis.text(digits.gdLearningRate)), \(s.digitsGDSteps) steps"),
+                + "\(formatMeasure(s.ngdLearningRate)), \(s.digitsNGDSteps) steps; GD η = 1/λ_max(G₀) = "
+                + "\(formatMeasure(digits.gdLearningRate)), \(s.digitsGDSteps) steps"),
             ("bound", "UCI digits 4 vs 9, n ∈ {\(s.boundCounts.map(String.init).joined(separator: ", "))} (n/2 per "
                 + "class), \(s.permutations) label permutations"),
         ]

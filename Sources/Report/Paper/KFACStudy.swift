@@ -125,7 +125,7 @@ public struct KFACStudy: PaperStudy {
         let request = DatasetRequest(kind: .synthetic, count: s.tallShape.count, dimension: s.tallShape.dimension,
                                      seed: s.dataSeed)
         let run = try context.train(TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .kfac,
-                                                   learningRate: s.learningRate, steps: s.contractionSteps,
+                                                   learningRate: .fixed(s.learningRate), steps: s.contractionSteps,
                                                    recordOutputs: true),
                                     on: request, label: "K-FAC per-example contraction")
         let residuals = PaperAnalysis.residuals(run, targets: tall.targets)
@@ -172,7 +172,7 @@ public struct KFACStudy: PaperStudy {
         if !stalled.isEmpty {
             outcome.caveats.insert("K-FAC's width requirement grows as λ₀ falls: on near-duplicate pairs it stalled at "
                 + stalled.map { p in
-                    "ε = \(PaperAnalysis.text(p.parameter)), m = \(p.width) (units separating the twins "
+                    "ε = \(formatMeasure(p.parameter)), m = \(p.width) (units separating the twins "
                         + (p.twinSeparatingUnits.map { "\($0.initial) → \($0.final)" } ?? "n/a") + ")"
                 }.joined(separator: "; ")
                 + ". The λ₀ claim is checked at the widest width, m = \(s.lambdaWidths.max() ?? 0)"
@@ -193,10 +193,10 @@ public struct KFACStudy: PaperStudy {
         let minH = leverage.min() ?? .nan
         let predicted = PaperAnalysis.predictedSteps(factor: 1 - s.learningRate * minH, tolerance: s.tolerance)
         let budget = min(s.stepCap, Int((s.budgetFactor * predicted).rounded(.up)) + 10)
-        let kfac = try train(TrainingConfig(width: width, seed: s.initSeed, optimizer: .kfac, learningRate: s.learningRate,
+        let kfac = try train(TrainingConfig(width: width, seed: s.initSeed, optimizer: .kfac, learningRate: .fixed(s.learningRate),
                                             steps: budget, stopTolerance: s.tolerance, recordWeights: twins),
                              "K-FAC sweep: \(data.name), m = \(width), ≤ \(budget) steps")
-        let ngd = try train(TrainingConfig(width: width, seed: s.initSeed, optimizer: .ngd, learningRate: s.learningRate,
+        let ngd = try train(TrainingConfig(width: width, seed: s.initSeed, optimizer: .ngd, learningRate: .fixed(s.learningRate),
                                            steps: Self.ngdBudget, stopTolerance: s.tolerance),
                             "NGD sweep: \(data.name), m = \(width)")
         return SweepPoint(parameter: parameter, width: width,
@@ -266,44 +266,44 @@ public struct KFACStudy: PaperStudy {
         let x = Matrix.unitRows(count: n, dimension: d, scales: scales, using: &rng)
         var y = Matrix(rows: n, columns: 1)
         for i in 0..<n { y[i, 0] = rng.nextNormal() }
-        return Dataset(name: "anisotropic (n=\(n), d=\(d), s_max/s_min=\(PaperAnalysis.text(ratio)))", inputs: x, targets: y)
+        return Dataset(name: "anisotropic (n=\(n), d=\(d), s_max/s_min=\(formatMeasure(ratio)))", inputs: x, targets: y)
     }
 
     // MARK: Claims
 
     public static func evaluate(_ m: Measurements, quick: Bool) -> [ClaimOutcome] {
         let source = "PAPER.md §5 (K-FAC output-space derivation), §8.14"
-        let operatorClaim = PaperAnalysis.atMost(
+        let operatorClaim = Claim.atMost(
             id: "14-operator", statement: "K-FAC's output-space operator J(A⊗S)⁺Jᵀ equals diag(h_i), h_i the leverage "
                 + "scores x_iᵀ(XᵀX)⁻¹x_i (n > d)",
             source: source, expression: "max_ij |J(A⊗S)⁺Jᵀ − diag(h)|", measured: m.operatorError, bound: 1e-10,
-            detail: "h ∈ [\(PaperAnalysis.text(m.leverage.min() ?? .nan)), \(PaperAnalysis.text(m.leverage.max() ?? .nan))], "
-                + "Σh = \(PaperAnalysis.text(m.leverage.reduce(0, +))) (= d).")
-        let wideClaim = PaperAnalysis.atMost(
+            tolerance: 0, detail: "h ∈ [\(formatMeasure(m.leverage.min() ?? .nan)), \(formatMeasure(m.leverage.max() ?? .nan))], "
+                + "Σh = \(formatMeasure(m.leverage.reduce(0, +))) (= d).")
+        let wideClaim = Claim.atMost(
             id: "14-ngd-equivalence", statement: "With n ≤ d, K-FAC equals NGD in output space: J(A⊗S)⁺Jᵀ = I",
             source: source, expression: "max_ij |J(A⊗S)⁺Jᵀ − I|", measured: m.wideOperatorError, bound: 1e-10,
-            detail: "Exact pseudo-inverses; the error is rounding.")
+            tolerance: 0, detail: "Exact pseudo-inverses; the error is rounding.")
 
         let pairs = zip(m.contraction, m.predictedContraction).filter { $0.0.isFinite }
         let deviation = pairs.map { abs($0.0 - $0.1) }.max() ?? .nan
-        var contractionClaim = PaperAnalysis.atMost(
+        var contractionClaim = Claim.atMost(
             id: "14-per-example", statement: "Each example's residual contracts by 1 − ηh_i per K-FAC step",
             source: source, expression: "max_i |fitted factor_i − (1 − ηh_i)|", measured: deviation, bound: 0.02,
-            detail: "η = \(PaperAnalysis.text(m.learningRate)); fitted \(PaperAnalysis.list(m.contraction)) vs predicted "
-                + "\(PaperAnalysis.list(m.predictedContraction)).")
+            tolerance: 0, detail: "η = \(formatMeasure(m.learningRate)); fitted \(formatMeasures(m.contraction)) vs predicted "
+                + "\(formatMeasures(m.predictedContraction)).")
         if pairs.count < m.contraction.count {
             contractionClaim.passed = false
             contractionClaim.detail += " \(m.contraction.count - pairs.count) example(s) could not be fitted."
         }
-        contractionClaim = PaperAnalysis.noteQuickSize(contractionClaim, quick: quick, needs: "m = \(Sizes.full.width)")
+        contractionClaim = Claim.noteQuickSize(contractionClaim, quick: quick, needs: "m = \(Sizes.full.width)")
 
         let worst = m.contraction.filter(\.isFinite).max() ?? .nan
         let bound = 1 - m.learningRate / m.inputGramMax
-        let worstClaim = PaperAnalysis.atMost(
+        let worstClaim = Claim.atMost(
             id: "14-worst-mode", statement: "K-FAC's worst per-example factor is at most 1 − η/λ_max(XᵀX)",
             source: source, expression: "max_i fitted factor_i", measured: worst, bound: bound,
-            detail: "λ_max(XᵀX) = \(PaperAnalysis.text(m.inputGramMax)); linear theory's worst mode 1 − η·min h = "
-                + "\(PaperAnalysis.text(1 - m.learningRate * (m.leverage.min() ?? .nan))).")
+            tolerance: 0, detail: "λ_max(XᵀX) = \(formatMeasure(m.inputGramMax)); linear theory's worst mode 1 − η·min h = "
+                + "\(formatMeasure(1 - m.learningRate * (m.leverage.min() ?? .nan))).")
 
         // κ sweep: K-FAC slows with κ(XᵀX) (steps at the largest κ ≥ 2× those at the smallest), NGD does not.
         let c = m.conditioning.sorted { $0.inputConditioning < $1.inputConditioning }
@@ -314,23 +314,23 @@ public struct KFACStudy: PaperStudy {
         let ngdSteps = c.map { Double($0.ngdSteps ?? $0.ngdBudget) }
         let ngdSpread = ngdSteps.isEmpty ? .nan : (ngdSteps.max() ?? .nan) / (ngdSteps.min() ?? .nan)
         let sweepText = c.map { p in
-            "κ(XᵀX)=\(PaperAnalysis.text(p.inputConditioning)): min h=\(PaperAnalysis.text(p.minimumLeverage)), K-FAC "
-                + "\(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted \(PaperAnalysis.text(p.kfacPredicted))), "
+            "κ(XᵀX)=\(formatMeasure(p.inputConditioning)): min h=\(formatMeasure(p.minimumLeverage)), K-FAC "
+                + "\(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted \(formatMeasure(p.kfacPredicted))), "
                 + "NGD \(p.ngdSteps.map(String.init) ?? "n/a")"
         }.joined(separator: "; ")
         let predictedRatio = (c.last?.kfacPredicted ?? .nan) / (c.first?.kfacPredicted ?? .nan)
-        let kappaClaim = PaperAnalysis.atLeast(
+        let kappaClaim = Claim.atLeast(
             id: "14-kappa", statement: "K-FAC slows as the input conditioning κ(XᵀX) grows, at least by the factor its "
                 + "slowest example predicts (1 − η·min h_i per step)",
             source: source, expression: "K-FAC steps at the largest κ / at the smallest κ",
             measured: kfacLast / kfacFirst, bound: predictedRatio,
-            detail: "Steps to ‖r‖ ≤ \(PaperAnalysis.text(m.tolerance))·‖r₀‖: \(sweepText). A run that did not reach the "
+            tolerance: 0, detail: "Steps to ‖r‖ ≤ \(formatMeasure(m.tolerance))·‖r₀‖: \(sweepText). A run that did not reach the "
                 + "tolerance counts with its budget (a lower bound).")
-        var ngdFlat = PaperAnalysis.atMost(
+        var ngdFlat = Claim.atMost(
             id: "14-ngd-kappa", statement: "NGD's steps do not depend on κ(XᵀX)",
             source: "PAPER.md §2, §8.14", expression: "max/min of NGD steps over the κ sweep",
-            measured: ngdSpread, bound: 1.2, detail: "NGD steps \(ngdSteps.map { String(Int($0)) }.joined(separator: ", ")).")
-        ngdFlat = PaperAnalysis.noteQuickSize(ngdFlat, quick: quick, needs: "m = \(Sizes.full.sweepWidth)")
+            measured: ngdSpread, bound: 1.2, tolerance: 0, detail: "NGD steps \(ngdSteps.map { String(Int($0)) }.joined(separator: ", ")).")
+        ngdFlat = Claim.noteQuickSize(ngdFlat, quick: quick, needs: "m = \(Sizes.full.sweepWidth)")
 
         // λ₀ sweep, checked at the widest width: K-FAC's steps follow its leverage prediction, not λ₀.
         let widest = m.lambdaSweep.map(\.width).max()
@@ -339,7 +339,7 @@ public struct KFACStudy: PaperStudy {
         let reached = l.filter { $0.kfacSteps != nil }
         let slope = Fitting.logLogSlope(x: l.map { 1 / $0.lambda0 }, y: l.map { Double($0.kfacSteps ?? $0.kfacBudget) })
         let narrower = m.lambdaSweep.filter { $0.width != widest }
-        var lambdaClaim = PaperAnalysis.approximately(
+        var lambdaClaim = Claim.approximately(
             id: "14-lambda0", statement: "K-FAC's steps do not depend on λ₀ (log-log slope of steps against 1/λ₀ ≈ 0), "
                 + "at a width where K-FAC is in its linear regime for every pair",
             source: source, expression: "slope of log(K-FAC steps) on log(1/λ₀) at m = \(widest.map(String.init) ?? "—")",
@@ -353,7 +353,7 @@ public struct KFACStudy: PaperStudy {
         if reached.count < l.count || reached.count < 2 {
             lambdaClaim.passed = false
             lambdaClaim.detail += " \(l.count - reached.count) run(s) at the widest width did not reach the tolerance within "
-                + "their budget (\(PaperAnalysis.text(m.budgetFactor))× the leverage prediction + 10), so here the "
+                + "their budget (\(formatMeasure(m.budgetFactor))× the leverage prediction + 10), so here the "
                 + "steps do depend on λ₀."
         }
         return [operatorClaim, wideClaim, contractionClaim, worstClaim, kappaClaim, ngdFlat, lambdaClaim]
@@ -362,8 +362,8 @@ public struct KFACStudy: PaperStudy {
     /// "ε=0.4: λ₀=…, min h=…, K-FAC 31 (predicted …, …)" for each point of a λ₀ sweep at one width.
     private static func lambdaSweepText(_ points: [SweepPoint]) -> String {
         points.map { p in
-            "ε=\(PaperAnalysis.text(p.parameter)): λ₀=\(PaperAnalysis.text(p.lambda0)), min h=\(PaperAnalysis.text(p.minimumLeverage)), "
-                + "K-FAC \(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted \(PaperAnalysis.text(p.kfacPredicted))"
+            "ε=\(formatMeasure(p.parameter)): λ₀=\(formatMeasure(p.lambda0)), min h=\(formatMeasure(p.minimumLeverage)), "
+                + "K-FAC \(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted \(formatMeasure(p.kfacPredicted))"
                 + "\(p.kfacFallbacks > 0 ? ", pseudo-inverse fallback at \(p.kfacFallbacks) steps" : "")"
                 + "\(p.twinSeparatingUnits.map { ", units separating the twins \($0.initial) → \($0.final)" } ?? ""))"
         }.joined(separator: "; ")
@@ -374,7 +374,7 @@ public struct KFACStudy: PaperStudy {
     private func blocks(_ s: Sizes, _ m: Measurements) -> [StudyBlock] {
         let contractionFigure = PaperAnalysis.figure(
             id: "kfac-per-example", title: "K-FAC's per-example contraction against its leverage score",
-            caption: "Per-example residual factor of undamped K-FAC (η = \(PaperAnalysis.text(s.learningRate)), fitted over "
+            caption: "Per-example residual factor of undamped K-FAC (η = \(formatMeasure(s.learningRate)), fitted over "
                 + "\(s.contractionSteps) steps) on n = \(s.tallShape.count) unit points in R^\(s.tallShape.dimension), "
                 + "m = \(s.width), ν = 1, against h_i = x_iᵀ(XᵀX)⁻¹x_i. Dashed: 1 − ηh_i, and the paper's worst-mode "
                 + "bound 1 − η/λ_max(XᵀX).",
@@ -388,12 +388,12 @@ public struct KFACStudy: PaperStudy {
         let reachedK = c.filter { $0.kfacSteps != nil }
         let kappaFigure = PaperAnalysis.figure(
             id: "kfac-kappa", title: "Steps against the input conditioning κ(XᵀX)",
-            caption: "Steps to ‖r‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖r₀‖ for K-FAC and NGD (both η = "
-                + "\(PaperAnalysis.text(s.learningRate))) on anisotropic inputs x = normalise(√s ∘ z), s geometric with "
-                + "s_max/s_min ∈ {\(PaperAnalysis.list(s.anisotropies))}, n = \(s.sweepShape.count), d = "
+            caption: "Steps to ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ for K-FAC and NGD (both η = "
+                + "\(formatMeasure(s.learningRate))) on anisotropic inputs x = normalise(√s ∘ z), s geometric with "
+                + "s_max/s_min ∈ {\(formatMeasures(s.anisotropies))}, n = \(s.sweepShape.count), d = "
                 + "\(s.sweepShape.dimension), m = \(s.sweepWidth). Dashed: K-FAC's leverage prediction "
                 + "log(tol)/log(1 − η·min h) and NGD's log(tol)/log(1 − η). K-FAC runs get "
-                + "\(PaperAnalysis.text(s.budgetFactor))× the prediction + 10 steps (≤ \(s.stepCap)).",
+                + "\(formatMeasure(s.budgetFactor))× the prediction + 10 steps (≤ \(s.stepCap)).",
             x: "κ(XᵀX)", xScale: .log10, y: "steps", yScale: .log10, series: [
                 PaperAnalysis.measured("K-FAC", x: reachedK.map(\.inputConditioning), y: reachedK.map { Double($0.kfacSteps ?? 0) },
                                        style: .points),
@@ -405,23 +405,23 @@ public struct KFACStudy: PaperStudy {
             ])
         let lambdaFigure = Self.lambdaFigure(s, m)
         let kappaTable = PaperAnalysis.table(
-            caption: "K-FAC and NGD steps to ‖r‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖r₀‖ in the κ(XᵀX) sweep "
+            caption: "K-FAC and NGD steps to ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ in the κ(XᵀX) sweep "
                 + "(m = \(s.sweepWidth)).",
             header: ["s_max/s_min", "κ(XᵀX)", "λ₀", "min h", "K-FAC steps", "K-FAC predicted", "NGD steps"],
             rows: m.conditioning.map { p in
-                [PaperAnalysis.text(p.parameter), PaperAnalysis.text(p.inputConditioning)] + Self.stepCells(p)
+                [formatMeasure(p.parameter), formatMeasure(p.inputConditioning)] + Self.stepCells(p)
             })
         let lambdaTable = PaperAnalysis.table(
-            caption: "K-FAC and NGD steps to ‖r‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖r₀‖ in the λ₀ sweep (one "
+            caption: "K-FAC and NGD steps to ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ in the λ₀ sweep (one "
                 + "near-duplicate pair at angle ε), at each width m.",
             header: ["ε", "m", "λ₀", "min h", "K-FAC steps", "K-FAC predicted", "NGD steps"],
-            rows: m.lambdaSweep.map { p in [PaperAnalysis.text(p.parameter), String(p.width)] + Self.stepCells(p) })
+            rows: m.lambdaSweep.map { p in [formatMeasure(p.parameter), String(p.width)] + Self.stepCells(p) })
         return [
             .paragraph("With the summed factors A = XᵀX and S = G_mG_mᵀ and pseudo-inverses, K-FAC's output-space operator "
                 + "is (X(XᵀX)⁻¹Xᵀ) ∘ (G_mᵀ(G_mG_mᵀ)⁺G_m) = P_X ∘ I = diag(h): we measure it column by column through "
                 + "the linearised output change of one K-FAC step on each unit residual direction. Measured error: "
-                + "\(PaperAnalysis.text(m.operatorError)) (n = \(s.tallShape.count) > d = \(s.tallShape.dimension)) and, "
-                + "against the identity, \(PaperAnalysis.text(m.wideOperatorError)) (n = \(s.wideShape.count) ≤ d = "
+                + "\(formatMeasure(m.operatorError)) (n = \(s.tallShape.count) > d = \(s.tallShape.dimension)) and, "
+                + "against the identity, \(formatMeasure(m.wideOperatorError)) (n = \(s.wideShape.count) ≤ d = "
                 + "\(s.wideShape.dimension): K-FAC is exactly NGD in output space)."),
             .figure(contractionFigure),
             .paragraph("Every example contracts at its own rate 1 − ηh_i, so K-FAC's slowest example is the one with the "
@@ -441,7 +441,7 @@ public struct KFACStudy: PaperStudy {
                 + "K-FAC's width requirement grows roughly like ε⁻⁴ as λ₀ (∝ ε here) falls. Units separating the twins, "
                 + "initialisation → end of the K-FAC run: "
                 + m.lambdaSweep.map { p in
-                    "ε = \(PaperAnalysis.text(p.parameter)), m = \(p.width): "
+                    "ε = \(formatMeasure(p.parameter)), m = \(p.width): "
                         + (p.twinSeparatingUnits.map { "\($0.initial) → \($0.final)" } ?? "n/a")
                         + (p.kfacSteps == nil ? " (stalled)" : "")
                 }.joined(separator: "; ")
@@ -452,8 +452,8 @@ public struct KFACStudy: PaperStudy {
 
     /// λ₀, min h, K-FAC steps (or "> budget"), the leverage prediction and NGD steps of one sweep point.
     private static func stepCells(_ p: SweepPoint) -> [String] {
-        [PaperAnalysis.text(p.lambda0), PaperAnalysis.text(p.minimumLeverage),
-         p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)", PaperAnalysis.text(p.kfacPredicted),
+        [formatMeasure(p.lambda0), formatMeasure(p.minimumLeverage),
+         p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)", formatMeasure(p.kfacPredicted),
          p.ngdSteps.map(String.init) ?? "> \(p.ngdBudget)"]
     }
 
@@ -484,9 +484,9 @@ public struct KFACStudy: PaperStudy {
         }))
         return PaperAnalysis.figure(
             id: "kfac-lambda0", title: "K-FAC's steps against λ₀, at two widths",
-            caption: "Steps to ‖r‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖r₀‖ for K-FAC and NGD (η = "
-                + "\(PaperAnalysis.text(s.learningRate))) on n = \(s.tallShape.count) unit points in R^\(s.tallShape.dimension) "
-                + "with one near-duplicate pair at angle ε ∈ {\(PaperAnalysis.list(s.epsilons))}, m ∈ "
+            caption: "Steps to ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ for K-FAC and NGD (η = "
+                + "\(formatMeasure(s.learningRate))) on n = \(s.tallShape.count) unit points in R^\(s.tallShape.dimension) "
+                + "with one near-duplicate pair at angle ε ∈ {\(formatMeasures(s.epsilons))}, m ∈ "
                 + "{\(s.lambdaWidths.map(String.init).joined(separator: ", "))}. At the widest width K-FAC follows its "
                 + "leverage prediction log(tol)/log(1 − η·min h) whatever λ₀; a run that stalls (drawn at its step budget) "
                 + "shows the width K-FAC needs growing as λ₀ falls.",
@@ -497,17 +497,17 @@ public struct KFACStudy: PaperStudy {
         [
             ("operator check", "synthetic n = \(s.tallShape.count), d = \(s.tallShape.dimension) and n = "
                 + "\(s.wideShape.count), d = \(s.wideShape.dimension); m = \(s.operatorWidth), ν = 1, at initialisation"),
-            ("K-FAC", "undamped, pseudo-inverse factors A = XᵀX, S = G_mG_mᵀ (summed), η = \(PaperAnalysis.text(s.learningRate)) "
+            ("K-FAC", "undamped, pseudo-inverse factors A = XᵀX, S = G_mG_mᵀ (summed), η = \(formatMeasure(s.learningRate)) "
                 + "(given)"),
             ("per-example run", "n = \(s.tallShape.count), d = \(s.tallShape.dimension), m = \(s.width), "
                 + "\(s.contractionSteps) steps, factor fitted geometrically over all steps"),
             ("κ sweep", "n = \(s.sweepShape.count), d = \(s.sweepShape.dimension): x = normalise(√s ∘ z), "
-                + "s_j = r^(−j/(d−1)), r ∈ {\(PaperAnalysis.list(s.anisotropies))}, y ~ N(0, 1); m = \(s.sweepWidth); "
-                + "K-FAC and NGD η = \(PaperAnalysis.text(s.learningRate)); K-FAC min(\(s.stepCap), "
-                + "⌈\(PaperAnalysis.text(s.budgetFactor)) × leverage prediction⌉ + 10) steps, NGD ≤ \(Self.ngdBudget) steps; tolerance "
-                + "\(PaperAnalysis.text(s.tolerance))"),
+                + "s_j = r^(−j/(d−1)), r ∈ {\(formatMeasures(s.anisotropies))}, y ~ N(0, 1); m = \(s.sweepWidth); "
+                + "K-FAC and NGD η = \(formatMeasure(s.learningRate)); K-FAC min(\(s.stepCap), "
+                + "⌈\(formatMeasure(s.budgetFactor)) × leverage prediction⌉ + 10) steps, NGD ≤ \(Self.ngdBudget) steps; tolerance "
+                + "\(formatMeasure(s.tolerance))"),
             ("λ₀ sweep", "lambda0 sets n = \(s.tallShape.count), d = \(s.tallShape.dimension), 1 pair, ε ∈ "
-                + "{\(PaperAnalysis.list(s.epsilons))}, m ∈ {\(s.lambdaWidths.map(String.init).joined(separator: ", "))}, "
+                + "{\(formatMeasures(s.epsilons))}, m ∈ {\(s.lambdaWidths.map(String.init).joined(separator: ", "))}, "
                 + "same η and step budget; NGD ≤ \(Self.ngdBudget) steps; all runs stop at the tolerance"),
             ("seeds", "data \(s.dataSeed), init \(s.initSeed)"),
         ]

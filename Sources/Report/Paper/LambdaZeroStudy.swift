@@ -89,7 +89,7 @@ public struct LambdaZeroStudy: PaperStudy {
             let tol = s.tolerance
             func ngdRun(width: Int) throws -> TrainingRun {
                 try context.train(TrainingConfig(width: width, seed: s.initSeed, optimizer: .ngd,
-                                                 learningRate: s.ngdLearningRate, steps: s.ngdSteps),
+                                                 learningRate: .fixed(s.ngdLearningRate), steps: s.ngdSteps),
                                   on: request, label: "λ₀ study: NGD, ε = \(epsilon), m = \(width)")
             }
             let ngd = try ngdRun(width: s.width)
@@ -122,11 +122,11 @@ public struct LambdaZeroStudy: PaperStudy {
         let initSlope = Fitting.logLogSlope(x: gdReached.map { $0.gramMax / $0.gramMin }, y: gdReached.map { Double($0.gdSteps ?? 0) })
         outcome.caveats = [
             "λ₀ study: λ_min(G_k) collapses along GD on near-duplicate data ("
-                + points.map { "\(PaperAnalysis.text($0.gramMin)) → \(PaperAnalysis.text($0.gdFinalGramMin))" }.joined(separator: ", ")
+                + points.map { "\(formatMeasure($0.gramMin)) → \(formatMeasure($0.gdFinalGramMin))" }.joined(separator: ", ")
                 + " at m = \(s.width)), so GD's steps grow faster than the G₀ prediction (log-log slope "
-                + "\(initSlope.map { PaperAnalysis.text($0.slope) } ?? "n/a") instead of 1); they follow λ_max/λ_min(G_end).",
-            "λ₀ study: GD runs get at most \(PaperAnalysis.text(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) steps) "
-                + "and ε stops at \(PaperAnalysis.text(s.epsilons.min() ?? .nan)) to bound the cost; GD and NGD are compared at "
+                + "\(initSlope.map { formatMeasure($0.slope) } ?? "n/a") instead of 1); they follow λ_max/λ_min(G_end).",
+            "λ₀ study: GD runs get at most \(formatMeasure(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) steps) "
+                + "and ε stops at \(formatMeasure(s.epsilons.min() ?? .nan)) to bound the cost; GD and NGD are compared at "
                 + "m = \(s.width), NGD alone also at m = \(s.ngdLargeWidth).",
         ]
         return outcome
@@ -146,20 +146,20 @@ public struct LambdaZeroStudy: PaperStudy {
         let smallSlope = Fitting.logLogSlope(x: points.filter { $0.ngdSteps != nil }.map { 1 / $0.lambda0 },
                                              y: points.compactMap { $0.ngdSteps.map(Double.init) })
         func steps(_ value: Int?, budget: Int) -> String { value.map(String.init) ?? "> \(budget)" }
-        let ngdText = points.map { "ε=\(PaperAnalysis.text($0.epsilon)) (λ₀=\(PaperAnalysis.text($0.lambda0))): "
+        let ngdText = points.map { "ε=\(formatMeasure($0.epsilon)) (λ₀=\(formatMeasure($0.lambda0))): "
             + "\(steps($0.ngdLargeSteps, budget: s.ngdSteps)) steps at m=\(s.ngdLargeWidth), "
             + "\(steps($0.ngdSteps, budget: s.ngdSteps)) at m=\(s.width)" }.joined(separator: "; ")
-        var ngdClaim = PaperAnalysis.approximately(
-            id: "8-ngd-flat", statement: "NGD's steps to reach ‖r‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖r₀‖ do not depend on "
+        var ngdClaim = Claim.approximately(
+            id: "8-ngd-flat", statement: "NGD's steps to reach ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ do not depend on "
                 + "λ₀ (log-log slope of steps against 1/λ₀ ≈ 0; m = \(s.ngdLargeWidth))",
             source: source, expression: "slope of log(NGD steps) on log(1/λ₀)",
             measured: ngdSlope?.slope ?? .nan, predicted: 0, tolerance: 0.1,
-            detail: "\(ngdText). Linear theory: log(tol)/log(1 − η) = \(PaperAnalysis.text(ngdPredicted)) steps at η = "
-                + "\(PaperAnalysis.text(s.ngdLearningRate)). Slope at m = \(s.width): "
-                + "\(smallSlope.map { PaperAnalysis.text($0.slope) } ?? "n/a") (finite width)."
+            detail: "\(ngdText). Linear theory: log(tol)/log(1 − η) = \(formatMeasure(ngdPredicted)) steps at η = "
+                + "\(formatMeasure(s.ngdLearningRate)). Slope at m = \(s.width): "
+                + "\(smallSlope.map { formatMeasure($0.slope) } ?? "n/a") (finite width)."
                 + (ngdReached.count < points.count ? " Some runs did not reach the tolerance in \(s.ngdSteps) steps." : ""))
         if ngdReached.count < points.count || ngdReached.count < 2 { ngdClaim.passed = false }
-        ngdClaim = PaperAnalysis.noteQuickSize(ngdClaim, quick: quick, needs: "m = \(Sizes.full.ngdLargeWidth)")
+        ngdClaim = Claim.noteQuickSize(ngdClaim, quick: quick, needs: "m = \(Sizes.full.ngdLargeWidth)")
 
         // GD: steps against λ_max(G₀)/λ_min(G_end), slope ≈ 1; runs that reached the tolerance only.
         let gdReached = points.filter { $0.gdSteps != nil }
@@ -168,37 +168,37 @@ public struct LambdaZeroStudy: PaperStudy {
         let initSlope = Fitting.logLogSlope(x: gdReached.map { $0.gramMax / $0.gramMin },
                                             y: gdReached.map { Double($0.gdSteps ?? 0) })
         let gdText = points.map { p in
-            "ε=\(PaperAnalysis.text(p.epsilon)): \(steps(p.gdSteps, budget: p.gdBudget)) steps, "
-                + "predicted \(PaperAnalysis.text(p.gdPredictedFromInit)) from G₀ (λ_min=\(PaperAnalysis.text(p.gramMin))), "
-                + "\(PaperAnalysis.text(p.gdPredictedFromEnd)) from G_end (λ_min=\(PaperAnalysis.text(p.gdFinalGramMin)))"
+            "ε=\(formatMeasure(p.epsilon)): \(steps(p.gdSteps, budget: p.gdBudget)) steps, "
+                + "predicted \(formatMeasure(p.gdPredictedFromInit)) from G₀ (λ_min=\(formatMeasure(p.gramMin))), "
+                + "\(formatMeasure(p.gdPredictedFromEnd)) from G_end (λ_min=\(formatMeasure(p.gdFinalGramMin)))"
         }.joined(separator: "; ")
-        var gdClaim = PaperAnalysis.approximately(
+        var gdClaim = Claim.approximately(
             id: "8-gd-kappa", statement: "GD's (η = 1/λ_max(G₀)) steps grow ∝ λ_max/λ_min(G), with G the Gram matrix GD "
                 + "trains with (log-log slope against λ_max(G₀)/λ_min(G_end) ≈ 1; m = \(s.width))",
             source: source, expression: "slope of log(GD steps) on log(λ_max(G₀)/λ_min(G_end))",
             measured: endSlope?.slope ?? .nan, predicted: 1, tolerance: 0.3,
             detail: "\(gdText). Finite-width effect: against the G₀ prediction λ_max/λ_min(G₀) the slope is "
-                + "\(initSlope.map { PaperAnalysis.text($0.slope) } ?? "n/a") (linear theory: 1), because λ_min(G_k) "
+                + "\(initSlope.map { formatMeasure($0.slope) } ?? "n/a") (linear theory: 1), because λ_min(G_k) "
                 + "collapses during GD."
                 + (gdReached.count < points.count ? " Runs censored at their step budget are left out of the fit." : ""))
         if gdReached.count < 2 {
             gdClaim.passed = false
             gdClaim.detail += " Fewer than two GD runs reached the tolerance within their budget."
         }
-        gdClaim = PaperAnalysis.noteQuickSize(gdClaim, quick: quick, needs: "m = \(Sizes.full.width), cap \(Sizes.full.gdStepCap)")
+        gdClaim = Claim.noteQuickSize(gdClaim, quick: quick, needs: "m = \(Sizes.full.width), cap \(Sizes.full.gdStepCap)")
 
         // The contrast at the smallest λ₀ (same width): GD needs at least the linear theory's multiple of NGD's steps.
         let hardest = points.min { $0.lambda0 < $1.lambda0 }
         let gdHard = hardest.map { Double($0.gdSteps ?? $0.gdBudget) } ?? .nan
         let ngdHard = hardest.flatMap { $0.ngdSteps.map(Double.init) } ?? .nan
         let predictedRatio = hardest.map { $0.gdPredictedFromInit / ngdPredicted } ?? .nan
-        let contrast = PaperAnalysis.atLeast(
+        let contrast = Claim.atLeast(
             id: "8-gd-vs-ngd", statement: "At the smallest λ₀, GD needs at least the linear-theory multiple "
                 + "log(1 − η_NGD)/log(1 − λ_min(G₀)/λ_max(G₀)) of NGD's steps (same network, m = \(s.width))",
             source: source, expression: "GD steps / NGD steps at the smallest λ₀",
             measured: gdHard / ngdHard, bound: predictedRatio, tolerance: 0,
             detail: "GD \(hardest.map { steps($0.gdSteps, budget: $0.gdBudget) } ?? "n/a") vs NGD "
-                + "\(hardest?.ngdSteps.map(String.init) ?? "n/a") steps at λ₀ = \(PaperAnalysis.text(hardest?.lambda0 ?? .nan)).")
+                + "\(hardest?.ngdSteps.map(String.init) ?? "n/a") steps at λ₀ = \(formatMeasure(hardest?.lambda0 ?? .nan)).")
         return [ngdClaim, gdClaim, contrast]
     }
 
@@ -229,18 +229,18 @@ public struct LambdaZeroStudy: PaperStudy {
                                                  y: censored.map { Double($0.gdBudget) }, style: .star))
         }
         let stepsFigure = PaperAnalysis.figure(
-            id: "lambda0-steps", title: "Steps to reach ‖r‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖r₀‖ against 1/λ₀",
-            caption: "Steps until ‖u_k − y‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖u₀ − y‖ against 1/λ₀ = 1/λ_min(H^∞), on "
+            id: "lambda0-steps", title: "Steps to reach ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ against 1/λ₀",
+            caption: "Steps until ‖u_k − y‖ ≤ \(formatMeasure(s.tolerance))·‖u₀ − y‖ against 1/λ₀ = 1/λ_min(H^∞), on "
                 + "data sets of n = \(s.count) unit points in R^\(s.dimension) with \(s.pairs) near-duplicate pair(s) at "
-                + "angle ε ∈ {\(PaperAnalysis.list(s.epsilons))}, ν = 1. Points: measured NGD (η = "
-                + "\(PaperAnalysis.text(s.ngdLearningRate))) at m = \(s.width) and \(s.ngdLargeWidth), and GD (η = "
-                + "1/λ_max(G₀), m = \(s.width), given at most \(PaperAnalysis.text(s.gdBudgetFactor))× the G₀ prediction "
+                + "angle ε ∈ {\(formatMeasures(s.epsilons))}, ν = 1. Points: measured NGD (η = "
+                + "\(formatMeasure(s.ngdLearningRate))) at m = \(s.width) and \(s.ngdLargeWidth), and GD (η = "
+                + "1/λ_max(G₀), m = \(s.width), given at most \(formatMeasure(s.gdBudgetFactor))× the G₀ prediction "
                 + "and ≤ \(s.gdStepCap) steps). Dashed: linear-theory predictions — NGD log(tol)/log(1 − η); GD "
                 + "log(tol)/log(1 − λ_min/λ_max) with λ_min from G₀ and from the Gram matrix G_end where GD stopped.",
             x: "1/λ₀", xScale: .log10, y: "steps", yScale: .log10, series: series)
 
         let lines = traces.map { trace in
-            PaperAnalysis.measured("λ_min(G_k), ε = \(PaperAnalysis.text(trace.epsilon))", x: trace.steps.map { max($0, 1) },
+            PaperAnalysis.measured("λ_min(G_k), ε = \(formatMeasure(trace.epsilon))", x: trace.steps.map { max($0, 1) },
                                    y: trace.lambdaMin)
         }
         let lambdaFigure = PaperAnalysis.figure(
@@ -250,11 +250,11 @@ public struct LambdaZeroStudy: PaperStudy {
             x: "step k", xScale: .log10, y: "λ_min(G_k)", yScale: .log10, series: lines)
 
         let rows = points.map { p -> [String] in
-            [PaperAnalysis.text(p.epsilon), PaperAnalysis.text(p.lambda0), PaperAnalysis.text(p.gramMin),
-             PaperAnalysis.text(p.gramMax), p.ngdLargeSteps.map(String.init) ?? "> \(s.ngdSteps)",
-             p.ngdSteps.map(String.init) ?? "> \(s.ngdSteps)", PaperAnalysis.text(ngdPredicted),
-             p.gdSteps.map(String.init) ?? "> \(p.gdBudget)", PaperAnalysis.text(p.gdPredictedFromInit),
-             PaperAnalysis.text(p.gdFinalGramMin), PaperAnalysis.text(p.gdPredictedFromEnd)]
+            [formatMeasure(p.epsilon), formatMeasure(p.lambda0), formatMeasure(p.gramMin),
+             formatMeasure(p.gramMax), p.ngdLargeSteps.map(String.init) ?? "> \(s.ngdSteps)",
+             p.ngdSteps.map(String.init) ?? "> \(s.ngdSteps)", formatMeasure(ngdPredicted),
+             p.gdSteps.map(String.init) ?? "> \(p.gdBudget)", formatMeasure(p.gdPredictedFromInit),
+             formatMeasure(p.gdFinalGramMin), formatMeasure(p.gdPredictedFromEnd)]
         }
         let table = PaperAnalysis.table(
             caption: "Steps to reach the tolerance per ε (measured and linear-theory predictions).",
@@ -263,7 +263,7 @@ public struct LambdaZeroStudy: PaperStudy {
                      "GD predicted (G_end)"],
             rows: rows)
 
-        let collapse = points.map { "\(PaperAnalysis.text($0.gramMin)) → \(PaperAnalysis.text($0.gdFinalGramMin))" }
+        let collapse = points.map { "\(formatMeasure($0.gramMin)) → \(formatMeasure($0.gdFinalGramMin))" }
             .joined(separator: ", ")
         return [
             .paragraph("NGD's output-space recursion r_{k+1} ≈ (1 − η) r_k contains no eigenvalue of G, so its step count "
@@ -277,10 +277,10 @@ public struct LambdaZeroStudy: PaperStudy {
                 + "\(collapse), from G₀ to where GD stopped). GD therefore needs more steps than the G₀ prediction, and "
                 + "the excess grows as λ₀ shrinks; against λ_min of the Gram matrix GD actually ends with, the steps follow "
                 + "the linear theory's λ_max/λ_min law. NGD's steps stay near log(tol)/log(1 − η), closer so at the larger "
-                + "width. GD is given at most \(PaperAnalysis.text(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) "
+                + "width. GD is given at most \(formatMeasure(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) "
                 + "steps, each run in full so that the λ_min(G_k) trace covers it, because these long GD runs dominate the "
                 + "cost of the study; a run that did not reach the tolerance is shown as a star at its budget (a lower bound) and left "
-                + "out of the slope fits. The range of ε stops at \(PaperAnalysis.text(s.epsilons.min() ?? .nan)) for the "
+                + "out of the slope fits. The range of ε stops at \(formatMeasure(s.epsilons.min() ?? .nan)) for the "
                 + "same reason (the reference run of PAPER.md §8.8 needed 11561 GD steps at ε = 0.05, m = 10⁴ and "
                 + "tolerance 1e-6)."),
             .figure(lambdaFigure),
@@ -292,14 +292,14 @@ public struct LambdaZeroStudy: PaperStudy {
         [
             ("data", "lambda0 sets: n = \(s.count) unit points in R^\(s.dimension) (x ~ N(0, I) projected), \(s.pairs) "
                 + "near-duplicate pair(s) at angle ε, targets y ~ N(0, 1) (twins get independent targets), data seed \(s.dataSeed)"),
-            ("ε", PaperAnalysis.list(s.epsilons)),
-            ("λ₀ (closed form)", PaperAnalysis.list(points.map(\.lambda0))),
+            ("ε", formatMeasures(s.epsilons)),
+            ("λ₀ (closed form)", formatMeasures(points.map(\.lambda0))),
             ("width m, ν, init seed", "GD and NGD \(s.width); NGD also \(s.ngdLargeWidth); ν = 1; init seed \(s.initSeed)"),
-            ("NGD", "η = \(PaperAnalysis.text(s.ngdLearningRate)) (given), undamped, \(s.ngdSteps) steps"),
-            ("GD", "η = 1/λ_max(G₀) per data set (\(PaperAnalysis.list(points.map { 1 / $0.gramMax }))); steps "
-                + "min(\(s.gdStepCap), ⌈\(PaperAnalysis.text(s.gdBudgetFactor)) × G₀ prediction⌉) = "
+            ("NGD", "η = \(formatMeasure(s.ngdLearningRate)) (given), undamped, \(s.ngdSteps) steps"),
+            ("GD", "η = 1/λ_max(G₀) per data set (\(formatMeasures(points.map { 1 / $0.gramMax }))); steps "
+                + "min(\(s.gdStepCap), ⌈\(formatMeasure(s.gdBudgetFactor)) × G₀ prediction⌉) = "
                 + "\(points.map { String($0.gdBudget) }.joined(separator: ", "))"),
-            ("tolerance", "‖r_k‖ ≤ \(PaperAnalysis.text(s.tolerance))·‖r₀‖"),
+            ("tolerance", "‖r_k‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖"),
         ]
     }
 

@@ -51,7 +51,7 @@ public struct LimitGramStudy: PaperStudy {
         var linearDeviation = 0.0, linearCosine = 1.0
         var linearCurves: [[Double]] = []
         for eta in Self.linearRates {
-            let run = try context.train(TrainingConfig(width: width, seed: 0, optimizer: .ngd, learningRate: eta,
+            let run = try context.train(TrainingConfig(width: width, seed: 0, optimizer: .ngd, learningRate: .fixed(eta),
                                                        linearized: true, steps: steps),
                                         on: request, label: "linearised NGD η=\(eta)")
             let r0 = run.summary.initialResidualNorm
@@ -66,7 +66,7 @@ public struct LimitGramStudy: PaperStudy {
         }
         var realDeviations: [Double] = []
         for eta in Self.smallRates {
-            let run = try context.train(TrainingConfig(width: width, seed: 0, optimizer: .ngd, learningRate: eta, steps: 5),
+            let run = try context.train(TrainingConfig(width: width, seed: 0, optimizer: .ngd, learningRate: .fixed(eta), steps: 5),
                                         on: request, label: "NGD η=\(eta) (small-η limit)")
             let deviation = run.steps.compactMap(\.contractionRatio).map { abs($0 - (1 - eta)) }.max() ?? .nan
             realDeviations.append(deviation / eta)
@@ -88,7 +88,7 @@ public struct LimitGramStudy: PaperStudy {
 
         var heatmap = FigureData.panel(id: "limit-gram-heatmap", kind: .gramHeatmap,
                                        caption: "H^∞ for the n = 20, d = 10 synthetic inputs of the width sweep (closed form). Diagonal "
-                                        + "exactly 1/2; λ₀ = λ_min(H^∞) = \(paperNumber(lambda0)), λ_max = \(paperNumber(spectrum.last ?? .nan)).",
+                                        + "exactly 1/2; λ₀ = λ_min(H^∞) = \(formatMeasure(lambda0, significantDigits: 3)), λ_max = \(formatMeasure(spectrum.last ?? .nan, significantDigits: 3)).",
                                        x: "example j", y: "example i", width: 4.2, height: 3.8)
         heatmap.heatmap = FigureData.Heatmap(label: "H^∞_ij", matrix: MatrixValue(rows: h.rows, columns: h.columns, values: h.storage))
         heatmap.equalAspect = true
@@ -97,7 +97,7 @@ public struct LimitGramStudy: PaperStudy {
                                     caption: "λ₀ = λ_min(H^∞) as one input pair approaches (angle ε; n = 20, d = 10). Dashed: the pair's "
                                         + "Rayleigh quotient (H_ii + H_jj − 2H_ij)/2, an upper bound ≈ ε/(2π).",
                                     x: "pair angle ε (radians)", xScale: .log10, y: "λ₀", yScale: .log10, width: 5.5, height: 3)
-        pair.add("λ₀ (slope over the three smallest ε: \(paperNumber(epsilonSlope)))", .measured, .line, x: Self.epsilons, y: lambdas)
+        pair.add("λ₀ (slope over the three smallest ε: \(formatMeasure(epsilonSlope, significantDigits: 3)))", .measured, .line, x: Self.epsilons, y: lambdas)
         pair.add("pair Rayleigh quotient", .theory, .line, x: Self.epsilons, y: pairGaps)
 
         var linear = FigureData.panel(id: "linear-ngd", kind: .convergence,
@@ -112,24 +112,24 @@ public struct LimitGramStudy: PaperStudy {
 
         let blocks: [StudyBlock] = [
             .paragraph("H^∞_ij = x_iᵀx_j (π − arccos x_iᵀx_j)/(2π) is the infinite-width Gram matrix. The Monte Carlo estimate "
-                + "with N = \(largestN) draws differs from it by at most \(paperNumber(errors.last ?? .nan)) (4σ allowance "
-                + "\(paperNumber(mcBound))); the diagonal is 1/2 up to \(paperNumber(diagonalError)); on the n = 20, d = 10 "
-                + "inputs λ₀ = \(paperNumber(lambda0)) > 0. With one near-duplicate pair λ₀ falls with the pair's angle ε: "
-                + zip(Self.epsilons, lambdas).map { "ε = \($0.0): \(paperNumber($0.1))" }.joined(separator: ", ")
-                + " — roughly ∝ ε (slope \(paperNumber(epsilonSlope))), as the pair's Rayleigh quotient ε/(2π) suggests."),
+                + "with N = \(largestN) draws differs from it by at most \(formatMeasure(errors.last ?? .nan, significantDigits: 3)) (4σ allowance "
+                + "\(formatMeasure(mcBound, significantDigits: 3))); the diagonal is 1/2 up to \(formatMeasure(diagonalError, significantDigits: 3)); on the n = 20, d = 10 "
+                + "inputs λ₀ = \(formatMeasure(lambda0, significantDigits: 3)) > 0. With one near-duplicate pair λ₀ falls with the pair's angle ε: "
+                + zip(Self.epsilons, lambdas).map { "ε = \($0.0): \(formatMeasure($0.1, significantDigits: 3))" }.joined(separator: ", ")
+                + " — roughly ∝ ε (slope \(formatMeasure(epsilonSlope, significantDigits: 3))), as the pair's Rayleigh quotient ε/(2π) suggests."),
             .figure(monteCarlo), .figure(heatmap), .figure(pair),
             .paragraph("Claim 4: on the linearised model, NGD's residual is exactly r_k = (1 − η)^k r₀: largest deviation of "
-                + "‖r_k‖/‖r₀‖ from (1 − η)^k over η ∈ {0.1, 0.5, 1} and 10 steps = \(paperNumber(linearDeviation)), and the "
-                + "residual keeps its direction (min cos∠(r_{k+1}, r_k) = \(paperNumber(linearCosine, digits: 15))). On the real "
+                + "‖r_k‖/‖r₀‖ from (1 − η)^k over η ∈ {0.1, 0.5, 1} and 10 steps = \(formatMeasure(linearDeviation, significantDigits: 3)), and the "
+                + "residual keeps its direction (min cos∠(r_{k+1}, r_k) = \(formatMeasure(linearCosine, significantDigits: 15))). On the real "
                 + "network (m = \(width)) the relative deviation max_k|ρ_k − (1 − η)|/η shrinks as η → 0: "
-                + zip(Self.smallRates, realDeviations).map { "η = \($0.0): \(paperNumber($0.1))" }.joined(separator: ", ") + "."),
+                + zip(Self.smallRates, realDeviations).map { "η = \($0.0): \(formatMeasure($0.1, significantDigits: 3))" }.joined(separator: ", ") + "."),
             .figure(linear),
         ]
         let settingsRows: [(String, String)] = [
             ("Monte Carlo", "n = 6, d = 5 synthetic inputs (seed 0); N ∈ {\(sampleCounts.map(String.init).joined(separator: ", "))}, w ~ N(0, I) from Xoshiro256** seed 7"),
-            ("H^∞ and ε sweep", "n = 20, d = 10 synthetic (seed 0); one near-duplicate pair at ε ∈ {\(Self.epsilons.map { paperNumber($0) }.joined(separator: ", "))} (lambda0 sets, seed 0)"),
+            ("H^∞ and ε sweep", "n = 20, d = 10 synthetic (seed 0); one near-duplicate pair at ε ∈ {\(Self.epsilons.map { formatMeasure($0, significantDigits: 3) }.joined(separator: ", "))} (lambda0 sets, seed 0)"),
             ("linearised NGD", "m = \(width), ν = 1, network seed 0, η ∈ {0.1, 0.5, 1} (given), \(steps) steps, undamped"),
-            ("real NGD, small η", "m = \(width), η ∈ {\(Self.smallRates.map { paperNumber($0) }.joined(separator: ", "))}, 5 steps"),
+            ("real NGD, small η", "m = \(width), η ∈ {\(Self.smallRates.map { formatMeasure($0, significantDigits: 3) }.joined(separator: ", "))}, 5 steps"),
         ]
         return StudyOutcome(id: id, title: "The limit Gram matrix H^∞ and NGD in the linear limit", blocks: blocks,
                             claims: claims, settings: settingsRows)
@@ -141,21 +141,21 @@ public struct LimitGramStudy: PaperStudy {
         let decreasing = zip(lambdas, lambdas.dropFirst()).filter { $1 >= $0 }.count
         let realIncreases = zip(realDeviations, realDeviations.dropFirst()).filter { $1 >= $0 }.count
         return [
-            PaperClaim.atMost("1a", "H^∞ closed form matches Monte Carlo with N = \(samples) draws to O(N^(−1/2)) (≈ 10⁻³): "
+            Claim.atMost(id: "1a", statement: "H^∞ closed form matches Monte Carlo with N = \(samples) draws to O(N^(−1/2)) (≈ 10⁻³): "
                                 + "largest entry error ≤ 4·0.5/√N",
                               expression: "max_ij |Ĥ_ij − H^∞_ij|", measured: monteCarloError, bound: monteCarloBound),
-            PaperClaim.atMost("1b", "diag(H^∞) = 1/2 exactly (unit inputs)", expression: "max_i |H^∞_ii − 1/2|",
+            Claim.atMost(id: "1b", statement: "diag(H^∞) = 1/2 exactly (unit inputs)", expression: "max_i |H^∞_ii − 1/2|",
                               measured: diagonalError, bound: 1e-15),
-            PaperClaim.atLeast("1c", "H^∞ ≻ 0 when no two inputs are parallel (n = 20, d = 10)", expression: "λ₀ = λ_min(H^∞)",
+            Claim.atLeast(id: "1c", statement: "H^∞ ≻ 0 when no two inputs are parallel (n = 20, d = 10)", expression: "λ₀ = λ_min(H^∞)",
                                measured: lambda0, bound: 1e-12),
-            PaperClaim.atMost("1d", "λ₀ shrinks as two inputs approach: λ₀ strictly decreases along ε = "
+            Claim.atMost(id: "1d", statement: "λ₀ shrinks as two inputs approach: λ₀ strictly decreases along ε = "
                                 + "\(epsilons.map { "\($0)" }.joined(separator: ", "))",
                               expression: "number of ε steps where λ₀ does not decrease", measured: Double(decreasing), bound: 0,
                               note: "log–log slope over the smallest three ε: \(formatMeasure(epsilonSlope))"),
-            PaperClaim.atMost("4a", "Linearised NGD gives r_k = (1 − η)^k r₀ exactly (η ∈ {0.1, 0.5, 1}, 10 steps)",
+            Claim.atMost(id: "4a", statement: "Linearised NGD gives r_k = (1 − η)^k r₀ exactly (η ∈ {0.1, 0.5, 1}, 10 steps)",
                               expression: "max_{η,k} | ‖r_k‖/‖r_0‖ − (1 − η)^k |", measured: linearDeviation, bound: 1e-12,
                               note: "min cos∠(r_{k+1}, r_k) = \(String(format: "%.15f", linearCosine))"),
-            PaperClaim.atMost("4b", "Real network at small η: max_k|ρ_k − (1 − η)|/η decreases as η → 0 (η = "
+            Claim.atMost(id: "4b", statement: "Real network at small η: max_k|ρ_k − (1 − η)|/η decreases as η → 0 (η = "
                                 + "\(smallRates.map { "\($0)" }.joined(separator: ", ")))",
                               expression: "number of η steps where the relative deviation does not decrease",
                               measured: Double(realIncreases), bound: 0,

@@ -129,10 +129,10 @@ public struct LinearTheoryStudy: PaperStudy {
         let runWorst = modes.compactMap { m in m.fittedOverRun.map { abs($0 - m.predicted) } }.max() ?? .nan
         outcome.caveats = [
             "Linear theory: fitted over the whole GD run, per-mode factors deviate from 1 − ηλ_i by up to "
-                + "\(PaperAnalysis.text(runWorst)) (m = \(s.width)) because G_k drifts from G₀; the claim fits each mode "
+                + "\(formatMeasure(runWorst)) (m = \(s.width)) because G_k drifts from G₀; the claim fits each mode "
                 + "only while it dominates its own projection.",
             "Catapult: GD above 2/λ_max(G₀) does not simply diverge at finite width — "
-                + catapults.map { "c = \(PaperAnalysis.text($0.multiple)): peak \(PaperAnalysis.text($0.peak))·‖r₀‖, \($0.outcome)" }
+                + catapults.map { "c = \(formatMeasure($0.multiple)): peak \(formatMeasure($0.peak))·‖r₀‖, \($0.outcome)" }
                     .joined(separator: "; ") + ".",
         ]
         return outcome
@@ -186,7 +186,7 @@ public struct LinearTheoryStudy: PaperStudy {
     static func growthTest(_ s: Sizes, lambdaMax: Double, eigen: SymmetricEigendecomposition, dataset: Dataset,
                            context: StudyContext) throws -> [Growth] {
         try s.growthMultiples.map { c in
-            let config = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .gd, learningRate: c / lambdaMax,
+            let config = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .gd, learningRate: .fixed(c / lambdaMax),
                                         steps: 2, recordOutputs: true)
             let run = try context.train(config, on: s.request, label: "growth test: GD η = \(c)/λ_max")
             let p = projections(PaperAnalysis.residuals(run, targets: dataset.targets), eigen)
@@ -207,7 +207,7 @@ public struct LinearTheoryStudy: PaperStudy {
     /// Long GD runs at each catapult multiple.
     static func catapultRuns(_ s: Sizes, lambdaMax: Double, context: StudyContext) throws -> [Catapult] {
         try s.catapultMultiples.map { c in
-            let config = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .gd, learningRate: c / lambdaMax,
+            let config = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .gd, learningRate: .fixed(c / lambdaMax),
                                         steps: s.catapultSteps)
             let run = try context.train(config, on: s.request, label: "catapult: GD η = \(c)/λ_max")
             let r0 = run.steps[0].residualNorm
@@ -232,49 +232,49 @@ public struct LinearTheoryStudy: PaperStudy {
         let worst = deviations.max() ?? .nan
         let linearWorst = linearModes.compactMap { m in m.fitted.map { abs($0 - m.predicted) } }.max() ?? .nan
         let runWorst = modes.compactMap { m in m.fittedOverRun.map { abs($0 - m.predicted) } }.max() ?? .nan
-        var modeClaim = PaperAnalysis.atMost(
+        var modeClaim = Claim.atMost(
             id: "9-gd-modes", statement: "GD's residual projected on each eigenvector v_i of G₀ decays by 1 − ηλ_i per step",
             source: source, expression: "max_i |factor_i fitted over the first steps − (1 − ηλ_i)|",
             measured: worst, bound: 0.02,
-            detail: "\(fitted.count) of \(modes.count) modes checked (\(weak) carry < 10% of an even share of r₀ and are "
+            tolerance: 0, detail: "\(fitted.count) of \(modes.count) modes checked (\(weak) carry < 10% of an even share of r₀ and are "
                 + "left out), each fitted over the steps in which the linear theory keeps it at ≥ 10% of the largest "
                 + "mode (at least one step; one for the top mode, whose factor 1 − ηλ_max is 0): "
-                + "\(PaperAnalysis.list(fitted.map { $0.fitted ?? .nan })) vs predicted "
-                + "\(PaperAnalysis.list(fitted.map(\.predicted))). Linearised model: max deviation "
-                + "\(PaperAnalysis.text(linearWorst)). Finite-width effect: fitted over the whole run the max deviation is "
-                + "\(PaperAnalysis.text(runWorst)), because G_k drifts away from G₀ as the weights move.")
+                + "\(formatMeasures(fitted.map { $0.fitted ?? .nan })) vs predicted "
+                + "\(formatMeasures(fitted.map(\.predicted))). Linearised model: max deviation "
+                + "\(formatMeasure(linearWorst)). Finite-width effect: fitted over the whole run the max deviation is "
+                + "\(formatMeasure(runWorst)), because G_k drifts away from G₀ as the weights move.")
         if fitted.isEmpty { modeClaim.passed = false }
-        modeClaim = PaperAnalysis.noteQuickSize(modeClaim, quick: quick, needs: "m = \(Sizes.full.width)")
+        modeClaim = Claim.noteQuickSize(modeClaim, quick: quick, needs: "m = \(Sizes.full.width)")
 
         let crossing = threshold(growth)
-        let growthText = growth.map { "c=\(PaperAnalysis.text($0.multiple)): \(PaperAnalysis.text($0.factor))" }
+        let growthText = growth.map { "c=\(formatMeasure($0.multiple)): \(formatMeasure($0.factor))" }
             .joined(separator: ", ")
-        let thresholdClaim = PaperAnalysis.approximately(
+        let thresholdClaim = Claim.approximately(
             id: "9-gd-threshold", statement: "GD's linear stability threshold is η = 2/λ_max(G₀): the top G₀ mode grows over "
                 + "the first step exactly when η·λ_max(G₀) > 2",
             source: source, expression: "c where |v_maxᵀr₁|/|v_maxᵀr₀| crosses 1 (η = c/λ_max(G₀))",
             measured: crossing ?? .nan, predicted: 2, tolerance: 0.05,
             detail: "Growth factor of the top mode (theory |1 − c|): \(growthText).")
         let growthFit = growth.map { abs($0.factor - abs(1 - $0.multiple)) }.max() ?? .nan
-        let growthClaim = PaperAnalysis.atMost(
+        let growthClaim = Claim.atMost(
             id: "9-gd-growth", statement: "The top G₀ mode's first-step factor is |1 − ηλ_max(G₀)|",
             source: source, expression: "max_c ||v_maxᵀr₁|/|v_maxᵀr₀| − |1 − c||",
-            measured: growthFit, bound: 0.05, detail: "Growth factors: \(growthText).")
+            measured: growthFit, bound: 0.05, tolerance: 0, detail: "Growth factors: \(growthText).")
 
         let above = catapults.filter { $0.multiple > 2 && $0.multiple <= 3 }
         let catapultText = catapults.map { c in
-            "c=\(PaperAnalysis.text(c.multiple)): peak \(PaperAnalysis.text(c.peak))·‖r₀‖, end \(PaperAnalysis.text(c.final))·‖r₀‖ "
-                + "(\(c.outcome)), η·λ_max(G_end) = \(PaperAnalysis.text(c.finalSharpness))"
+            "c=\(formatMeasure(c.multiple)): peak \(formatMeasure(c.peak))·‖r₀‖, end \(formatMeasure(c.final))·‖r₀‖ "
+                + "(\(c.outcome)), η·λ_max(G_end) = \(formatMeasure(c.finalSharpness))"
         }.joined(separator: "; ")
         // The catapult: for 2 < c ≤ 3 the residual first grows, then GD converges with η·λ_max(G) below 2.
         let catapultMeasure = above.isEmpty ? Double.nan
             : above.map { $0.converged && $0.peak > 1 ? $0.finalSharpness : .infinity }.max() ?? .nan
-        let catapultClaim = PaperAnalysis.atMost(
+        let catapultClaim = Claim.atMost(
             id: "9-catapult", statement: "Finite-width effect (catapult): for 2 < c ≤ 3 the residual first grows above ‖r₀‖, "
                 + "then λ_max(G) falls until η·λ_max(G) < 2 and GD converges",
             source: "PAPER.md §8.9 measured caveat; Lewkowycz et al. 2020",
             expression: "max over 2 < c ≤ 3 of η·λ_max(G_end) (∞ if the run did not peak above ‖r₀‖ and converge)",
-            measured: catapultMeasure, bound: 2, detail: catapultText + ".")
+            measured: catapultMeasure, bound: 2, tolerance: 0, detail: catapultText + ".")
         return [modeClaim, thresholdClaim, growthClaim, catapultClaim]
     }
 
@@ -286,7 +286,7 @@ public struct LinearTheoryStudy: PaperStudy {
         let fitted = modes.filter { $0.fitted != nil }
         let modeFigure = PaperAnalysis.figure(
             id: "linear-modes", title: "Per-mode decay factor of GD against 1 − ηλ_i",
-            caption: "GD (η = 1/λ_max(G₀) = \(PaperAnalysis.text(eta))) on n = \(s.count) unit points in R^\(s.dimension), "
+            caption: "GD (η = 1/λ_max(G₀) = \(formatMeasure(eta))) on n = \(s.count) unit points in R^\(s.dimension), "
                 + "m = \(s.width), ν = 1: the per-step factor of the residual's projection on each eigenvector v_i of G₀, "
                 + "fitted over the steps in which the linear theory keeps the mode at ≥ 10% of the largest one (points) and over "
                 + "the whole run (\(s.modeSteps) steps, while the theory has it fall ≤ 100×; stars), against the eigenvalue "
@@ -307,9 +307,9 @@ public struct LinearTheoryStudy: PaperStudy {
         for i in chosen {
             let p0 = projections.first?[i] ?? 1
             let ks = projections.indices.map(Double.init)
-            traceSeries.append(PaperAnalysis.measured("|v_iᵀr_k|/|v_iᵀr₀|, λ_i = \(PaperAnalysis.text(eigen.values[i]))",
+            traceSeries.append(PaperAnalysis.measured("|v_iᵀr_k|/|v_iᵀr₀|, λ_i = \(formatMeasure(eigen.values[i]))",
                                                       x: ks, y: projections.map { abs($0[i] / p0) }))
-            traceSeries.append(PaperAnalysis.theory("|1 − ηλ_i|^k, λ_i = \(PaperAnalysis.text(eigen.values[i]))", x: ks,
+            traceSeries.append(PaperAnalysis.theory("|1 − ηλ_i|^k, λ_i = \(formatMeasure(eigen.values[i]))", x: ks,
                                                     y: ks.map { pow(abs(1 - eta * eigen.values[i]), $0) }))
         }
         let traceFigure = PaperAnalysis.figure(
@@ -331,11 +331,11 @@ public struct LinearTheoryStudy: PaperStudy {
 
         let catapultFigure = PaperAnalysis.figure(
             id: "linear-catapult", title: "GD above 2/λ_max(G₀): the catapult",
-            caption: "‖r_k‖/‖r₀‖ for GD at η = c/λ_max(G₀), c ∈ {\(PaperAnalysis.list(catapults.map(\.multiple)))}, "
+            caption: "‖r_k‖/‖r₀‖ for GD at η = c/λ_max(G₀), c ∈ {\(formatMeasures(catapults.map(\.multiple)))}, "
                 + "\(s.catapultSteps) steps, m = \(s.width). Runs whose residual exceeds 10⁶·‖r₀‖ stop (diverged).",
             x: "step k", y: "‖r_k‖/‖r₀‖", yScale: .log10,
             series: catapults.map { c in
-                PaperAnalysis.measured("c = \(PaperAnalysis.text(c.multiple))", x: c.residuals.indices.map(Double.init),
+                PaperAnalysis.measured("c = \(formatMeasure(c.multiple))", x: c.residuals.indices.map(Double.init),
                                        y: c.residuals)
             })
         let sharpnessFigure = PaperAnalysis.figure(
@@ -345,7 +345,7 @@ public struct LinearTheoryStudy: PaperStudy {
                 + "until η·λ_max(G) < 2; then GD converges.",
             x: "step k", y: "η·λ_max(G_k)", yScale: .log10,
             series: catapults.map { c in
-                PaperAnalysis.measured("c = \(PaperAnalysis.text(c.multiple))", x: c.sharpness.indices.map(Double.init),
+                PaperAnalysis.measured("c = \(formatMeasure(c.multiple))", x: c.sharpness.indices.map(Double.init),
                                        y: c.sharpness)
             } + [PaperAnalysis.theory("2", x: [0, Double(s.catapultSteps)], y: [2, 2])])
 
@@ -358,13 +358,13 @@ public struct LinearTheoryStudy: PaperStudy {
             .figure(traceFigure),
             .paragraph("The same recursion is unstable once |1 − ηλ_max| > 1, i.e. η > 2/λ_max(G₀). A long run is the "
                 + "wrong test of this threshold at finite width (see below), so we measure it by the growth of the top mode "
-                + "over the first step: it crosses 1 at c = \(crossing.map(PaperAnalysis.text) ?? "n/a") (theory 2)."),
+                + "over the first step: it crosses 1 at c = \(crossing.map(formatMeasure) ?? "n/a") (theory 2)."),
             .figure(growthFigure),
             .paragraph("Finite-width effect: the catapult. Above the threshold the residual does grow at first, but the "
                 + "network is not its linearisation: the large steps change activation patterns and λ_max(G) falls until "
                 + "η·λ_max(G) < 2, after which GD converges from a different, flatter point. Far above the threshold "
                 + "this no longer rescues the run"
-                + (failedMultiples.isEmpty ? "" : " (c = \(PaperAnalysis.list(failedMultiples)) here)")
+                + (failedMultiples.isEmpty ? "" : " (c = \(formatMeasures(failedMultiples)) here)")
                 + ". This is why 'does a long run converge?' puts the threshold "
                 + "\(StepSizeStudy.longRunThresholdText(catapults)) rather than at 2/λ_max."),
             .figure(catapultFigure),
@@ -376,11 +376,11 @@ public struct LinearTheoryStudy: PaperStudy {
         [
             ("data", "synthetic: n = \(s.count) unit points in R^\(s.dimension), y ~ N(0, 1), data seed \(s.dataSeed)"),
             ("width m, ν, init seed", "\(s.width), 1, \(s.initSeed)"),
-            ("λ_max(G₀)", PaperAnalysis.text(lambdaMax)),
-            ("GD (per-mode fit)", "η = 1/λ_max(G₀) = \(PaperAnalysis.text(eta)), \(s.modeSteps) steps; also the "
+            ("λ_max(G₀)", formatMeasure(lambdaMax)),
+            ("GD (per-mode fit)", "η = 1/λ_max(G₀) = \(formatMeasure(eta)), \(s.modeSteps) steps; also the "
                 + "linearised model u₀ + J₀(θ − θ₀)"),
-            ("growth test", "GD η = c/λ_max(G₀), c ∈ {\(PaperAnalysis.list(s.growthMultiples))}, 2 steps each"),
-            ("catapult runs", "GD η = c/λ_max(G₀), c ∈ {\(PaperAnalysis.list(s.catapultMultiples))}, "
+            ("growth test", "GD η = c/λ_max(G₀), c ∈ {\(formatMeasures(s.growthMultiples))}, 2 steps each"),
+            ("catapult runs", "GD η = c/λ_max(G₀), c ∈ {\(formatMeasures(s.catapultMultiples))}, "
                 + "\(s.catapultSteps) steps (stop when ‖r‖ > 10⁶‖r₀‖)"),
         ]
     }

@@ -2,54 +2,9 @@ import Foundation
 import NGD
 
 /// Study-side analysis helpers of the paper studies (λ₀, linear theory, K-FAC, step size, generalization,
-/// pseudo-Huber): claim verdicts as pure functions (so tests can flip them), figure and series constructors,
-/// and small vector measurements on run results. No model code: every number comes from NGD.
+/// pseudo-Huber): figure and series constructors and small vector measurements on run results. No model code:
+/// every number comes from NGD.
 public enum PaperAnalysis {
-    // MARK: Claim verdicts
-
-    /// A claim "measured ≤ bound (+ tolerance)".
-    public static func atMost(id: String, statement: String, source: String, expression: String, measured: Double,
-                              bound: Double, tolerance: Double = 0, detail: String) -> ClaimOutcome {
-        let passed = measured.isFinite && bound.isFinite && measured <= bound + tolerance
-        let verdict = "\(formatMeasure(measured)) \(passed ? "≤" : ">") \(formatMeasure(bound))"
-            + (tolerance == 0 ? "" : " + \(formatMeasure(tolerance))")
-        return ClaimOutcome(id: id, statement: statement, source: source, comparison: "<=", measuredExpression: expression,
-                            predicted: bound, measured: measured, tolerance: tolerance, relative: false, passed: passed,
-                            detail: verdict + ". " + detail)
-    }
-
-    /// A claim "measured ≥ bound (− tolerance)".
-    public static func atLeast(id: String, statement: String, source: String, expression: String, measured: Double,
-                               bound: Double, tolerance: Double = 0, detail: String) -> ClaimOutcome {
-        let passed = measured.isFinite && bound.isFinite && measured >= bound - tolerance
-        let verdict = "\(formatMeasure(measured)) \(passed ? "≥" : "<") \(formatMeasure(bound))"
-            + (tolerance == 0 ? "" : " − \(formatMeasure(tolerance))")
-        return ClaimOutcome(id: id, statement: statement, source: source, comparison: ">=", measuredExpression: expression,
-                            predicted: bound, measured: measured, tolerance: tolerance, relative: false, passed: passed,
-                            detail: verdict + ". " + detail)
-    }
-
-    /// A claim "|measured − predicted| ≤ tolerance".
-    public static func approximately(id: String, statement: String, source: String, expression: String,
-                                     measured: Double, predicted: Double, tolerance: Double,
-                                     detail: String) -> ClaimOutcome {
-        let gap = abs(measured - predicted)
-        let passed = gap.isFinite && gap <= tolerance
-        let verdict = "|\(formatMeasure(measured)) − \(formatMeasure(predicted))| = \(formatMeasure(gap)) "
-            + "\(passed ? "≤" : ">") \(formatMeasure(tolerance))"
-        return ClaimOutcome(id: id, statement: statement, source: source, comparison: "≈", measuredExpression: expression,
-                            predicted: predicted, measured: measured, tolerance: tolerance, relative: false, passed: passed,
-                            detail: verdict + ". " + detail)
-    }
-
-    /// Appends the note a `--quick` claim carries when it fails only because of the size.
-    public static func noteQuickSize(_ claim: ClaimOutcome, quick: Bool, needs: String) -> ClaimOutcome {
-        guard quick, !claim.passed else { return claim }
-        var noted = claim
-        noted.detail += " (--quick size; the full size \(needs) is needed for this claim.)"
-        return noted
-    }
-
     // MARK: Figures
 
     public static func figure(id: String, title: String, caption: String, x: String, xScale: FigureData.Scale = .linear,
@@ -120,12 +75,4 @@ public enum PaperAnalysis {
         var rng = Xoshiro256StarStar(seed: seed)
         return Matrix.unitRows(count: count, dimension: dimension, using: &rng)
     }
-
-    // MARK: Text
-
-    /// A number for prose and tables (4 significant digits, scientific when tiny or huge).
-    public static func text(_ value: Double) -> String { formatMeasure(value) }
-
-    /// A list of numbers for prose: "0.19, 0.14, 0.061".
-    public static func list(_ values: [Double]) -> String { values.map(text).joined(separator: ", ") }
 }

@@ -39,6 +39,26 @@ public protocol PaperStudy {
     func run(in context: StudyContext) throws -> StudyOutcome
 }
 
+/// The shape every study takes (docs/ADDING-A-STUDY.md): `measure` trains through the context's cache and
+/// computes numbers; `evaluate` turns those numbers into claims and is pure, so tests can flip a verdict with
+/// made-up measurements; `write` turns them into the section's blocks, settings and caveats. `run` joins them.
+public protocol MeasuredStudy: PaperStudy {
+    associatedtype Measurements
+    func measure(in context: StudyContext) throws -> Measurements
+    func evaluate(_ measurements: Measurements) -> [ClaimOutcome]
+    /// The study's section without its claims (`run` adds them).
+    func write(_ measurements: Measurements) -> StudyOutcome
+}
+
+extension MeasuredStudy {
+    public func run(in context: StudyContext) throws -> StudyOutcome {
+        let measurements = try measure(in: context)
+        var outcome = write(measurements)
+        outcome.claims = evaluate(measurements)
+        return outcome
+    }
+}
+
 /// Shared state of one `ngd paper` invocation: settings, a memo of loaded data sets, and the on-disk run cache
 /// (`runs/<sha256>.json`, keyed by the canonical JSON of the run's config + data request, with the content digest
 /// of any data file it reads, + tool version), so re-rendering a report never retrains. A cached run is used only

@@ -58,7 +58,7 @@ public struct PseudoHuberStudy: PaperStudy {
         let request = DatasetRequest(kind: .synthetic, count: s.count, dimension: s.dimension, seed: s.dataSeed)
         let dataset = try context.dataset(request)
         let run = try context.train(TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .ngd,
-                                                   learningRate: s.learningRate, loss: .pseudoHuber, huberDelta: s.delta,
+                                                   learningRate: .fixed(s.learningRate), loss: .pseudoHuber, huberDelta: s.delta,
                                                    steps: s.steps, recordOutputs: true),
                                     on: request, label: "pseudo-Huber: NGD")
         let m = try Self.measure(run, targets: dataset.targets, learningRate: s.learningRate, delta: s.delta)
@@ -67,13 +67,13 @@ public struct PseudoHuberStudy: PaperStudy {
                             settings: [
                                 ("data", "synthetic n = \(s.count), d = \(s.dimension), y ~ N(0, 1), data seed \(s.dataSeed)"),
                                 ("width m, ν, init seed", "\(s.width), 1, \(s.initSeed)"),
-                                ("loss", "pseudo-Huber Σ δ²(√(1 + (r/δ)²) − 1), δ = \(PaperAnalysis.text(s.delta))"),
-                                ("NGD", "θ ← θ − ηJᵀ(JJᵀ)⁻¹∇_uL, η = \(PaperAnalysis.text(s.learningRate)) (given), "
+                                ("loss", "pseudo-Huber Σ δ²(√(1 + (r/δ)²) − 1), δ = \(formatMeasure(s.delta))"),
+                                ("NGD", "θ ← θ − ηJᵀ(JJᵀ)⁻¹∇_uL, η = \(formatMeasure(s.learningRate)) (given), "
                                     + "undamped, \(s.steps) steps"),
                             ])
         outcome.caveats = [
             "General losses: the paper's general-loss theorem could not be confirmed (PAPER.md §12); the pseudo-Huber "
-                + "study checks the derivation of variant (a), Δu ≈ −η∇_uL, with δ = \(PaperAnalysis.text(s.delta)).",
+                + "study checks the derivation of variant (a), Δu ≈ −η∇_uL, with δ = \(formatMeasure(s.delta)).",
         ]
         return outcome
     }
@@ -115,39 +115,39 @@ public struct PseudoHuberStudy: PaperStudy {
 
     public static func evaluate(_ m: Measurements, quick: Bool) -> [ClaimOutcome] {
         let source = "PAPER.md §4 variant (a) (derived; the paper's general-loss theorem is unconfirmed)"
-        var direction = PaperAnalysis.atLeast(
+        var direction = Claim.atLeast(
             id: "huber-direction", statement: "Each NGD step on pseudo-Huber moves the outputs along −∇_uL",
             source: source, expression: "min_k cos∠(u_{k+1} − u_k, −∇_uL(u_k))", measured: m.cosines.min() ?? .nan,
-            bound: 0.99, detail: "Cosines per step: \(PaperAnalysis.list(m.cosines.prefix(8).map { $0 }))….")
-        direction = PaperAnalysis.noteQuickSize(direction, quick: quick, needs: "m = \(Sizes.full.width)")
-        var length = PaperAnalysis.atMost(
+            bound: 0.99, tolerance: 0, detail: "Cosines per step: \(formatMeasures(m.cosines.prefix(8).map { $0 }))….")
+        direction = Claim.noteQuickSize(direction, quick: quick, needs: "m = \(Sizes.full.width)")
+        var length = Claim.atMost(
             id: "huber-length", statement: "Each NGD step's output change has length η‖∇_uL‖",
             source: source, expression: "max_k |‖u_{k+1} − u_k‖/(η‖∇_uL‖) − 1|",
             measured: m.lengthRatios.map { abs($0 - 1) }.max() ?? .nan, bound: 0.05,
-            detail: "Ratios per step: \(PaperAnalysis.list(m.lengthRatios.prefix(8).map { $0 }))….")
-        length = PaperAnalysis.noteQuickSize(length, quick: quick, needs: "m = \(Sizes.full.width)")
+            tolerance: 0, detail: "Ratios per step: \(formatMeasures(m.lengthRatios.prefix(8).map { $0 }))….")
+        length = Claim.noteQuickSize(length, quick: quick, needs: "m = \(Sizes.full.width)")
 
         // L_{k+1} ≤ (1 − ημ_k) L_k at every step, μ_k the strong convexity on the current residual range.
         let steps = min(m.losses.count - 1, m.strongConvexity.count)
         let excess = (0..<steps).map { k in (m.losses[k + 1] / m.losses[k]) / (1 - m.learningRate * m.strongConvexity[k]) }
-        let linear = PaperAnalysis.atMost(
+        let linear = Claim.atMost(
             id: "huber-linear-rate", statement: "L − L* decreases linearly: L_{k+1} ≤ (1 − ημ_k) L_k, μ_k the strong convexity "
                 + "of pseudo-Huber on |r| ≤ max_i |r_i(k)| (L* = 0)",
             source: source, expression: "max_k (L_{k+1}/L_k) / (1 − ημ_k)", measured: excess.max() ?? .nan, bound: 1,
-            detail: "μ_k from \(PaperAnalysis.text(m.strongConvexity.first ?? .nan)) to "
-                + "\(PaperAnalysis.text(m.strongConvexity.last ?? .nan)); L₀ = \(PaperAnalysis.text(m.losses.first ?? .nan)), "
-                + "L_K = \(PaperAnalysis.text(m.losses.last ?? .nan)).")
+            tolerance: 0, detail: "μ_k from \(formatMeasure(m.strongConvexity.first ?? .nan)) to "
+                + "\(formatMeasure(m.strongConvexity.last ?? .nan)); L₀ = \(formatMeasure(m.losses.first ?? .nan)), "
+                + "L_K = \(formatMeasure(m.losses.last ?? .nan)).")
         let deviations = (0..<min(m.losses.count - 1, m.oneStepPredicted.count)).map { k in
             abs(m.losses[k + 1] - m.oneStepPredicted[k]) / m.oneStepPredicted[k]
         }
-        var recursion = PaperAnalysis.atMost(
+        var recursion = Claim.atMost(
             id: "huber-recursion", statement: "Each step's loss is the loss after one output-space gradient step "
                 + "r_k − η∇ℓ(r_k) from the measured r_k",
             source: source, expression: "max_k |L_{k+1} − L(r_k − η∇ℓ(r_k))| / L(r_k − η∇ℓ(r_k))",
             measured: deviations.max() ?? .nan, bound: 0.05,
-            detail: "Over \(deviations.count) steps. The recursion run from r₀ alone (dashed in the figure) ends at L_K = "
-                + "\(PaperAnalysis.text(m.predictedLosses.last ?? .nan)) vs measured \(PaperAnalysis.text(m.losses.last ?? .nan)).")
-        recursion = PaperAnalysis.noteQuickSize(recursion, quick: quick, needs: "m = \(Sizes.full.width)")
+            tolerance: 0, detail: "Over \(deviations.count) steps. The recursion run from r₀ alone (dashed in the figure) ends at L_K = "
+                + "\(formatMeasure(m.predictedLosses.last ?? .nan)) vs measured \(formatMeasure(m.losses.last ?? .nan)).")
+        recursion = Claim.noteQuickSize(recursion, quick: quick, needs: "m = \(Sizes.full.width)")
         return [direction, length, linear, recursion]
     }
 
@@ -157,10 +157,10 @@ public struct PseudoHuberStudy: PaperStudy {
         let rate = 1 - m.learningRate * mu0
         let lossFigure = PaperAnalysis.figure(
             id: "pseudo-huber-loss", title: "NGD on the pseudo-Huber loss",
-            caption: "Pseudo-Huber loss L_k (δ = \(PaperAnalysis.text(s.delta)); L* = 0) along NGD (η = "
-                + "\(PaperAnalysis.text(s.learningRate))) on n = \(s.count) unit points in R^\(s.dimension), m = \(s.width), "
+            caption: "Pseudo-Huber loss L_k (δ = \(formatMeasure(s.delta)); L* = 0) along NGD (η = "
+                + "\(formatMeasure(s.learningRate))) on n = \(s.count) unit points in R^\(s.dimension), m = \(s.width), "
                 + "ν = 1. Dashed: the output-space recursion r ← r − η∇ℓ(r) started from the measured r₀, and the linear "
-                + "bound (1 − ημ₀)^k L₀ with μ₀ = \(PaperAnalysis.text(mu0)) on the initial residual range (the claim uses the local "
+                + "bound (1 − ημ₀)^k L₀ with μ₀ = \(formatMeasure(mu0)) on the initial residual range (the claim uses the local "
                 + "μ_k of each step).",
             x: "step k", y: "L_k", yScale: .log10, series: [
                 PaperAnalysis.measured("NGD (network)", x: ks, y: m.losses),

@@ -47,7 +47,7 @@ public struct StepSizeStudy: PaperStudy {
         let s = sizes ?? context.settings.size(full: .full, quick: .quick)
         let request = s.linear.request
         func rate(_ eta: Double, linearized: Bool) throws -> Rate {
-            let config = TrainingConfig(width: s.ngdWidth, seed: s.linear.initSeed, optimizer: .ngd, learningRate: eta,
+            let config = TrainingConfig(width: s.ngdWidth, seed: s.linear.initSeed, optimizer: .ngd, learningRate: .fixed(eta),
                                         linearized: linearized, steps: s.steps)
             let run = try context.train(config, on: request,
                                         label: "step size: \(linearized ? "linearised " : "")NGD η = \(eta)")
@@ -96,32 +96,32 @@ public struct StepSizeStudy: PaperStudy {
         let source = "PAPER.md §8.16; Theorem (NGD, two-layer ReLU): η = O(1)"
         let deviation = rates.map { abs($0.ratio - $0.predicted) }.max() ?? .nan
         let allConverge = rates.allSatisfy { !$0.diverged && $0.ratio < 1 }
-        let rateText = rates.map { "η=\(PaperAnalysis.text($0.learningRate)): ρ=\(PaperAnalysis.text($0.ratio))" }
+        let rateText = rates.map { "η=\(formatMeasure($0.learningRate)): ρ=\(formatMeasure($0.ratio))" }
             .joined(separator: ", ")
-        var ngdClaim = PaperAnalysis.atMost(
+        var ngdClaim = Claim.atMost(
             id: "16-ngd-rate", statement: "NGD converges for every η ∈ {0.1, …, 1.0} with per-step ratio ρ ≈ 1 − η",
             source: source, expression: "max_η |median_k ρ_k − (1 − η)|", measured: deviation, bound: 0.01,
-            detail: rateText + (allConverge ? "; every run converged." : "; NOT every run converged.")
+            tolerance: 0, detail: rateText + (allConverge ? "; every run converged." : "; NOT every run converged.")
                 + " Reference (independent numpy run): 0.008.")
         if !allConverge { ngdClaim.passed = false }
-        ngdClaim = PaperAnalysis.noteQuickSize(ngdClaim, quick: quick, needs: "m = \(Sizes.full.ngdWidth)")
+        ngdClaim = Claim.noteQuickSize(ngdClaim, quick: quick, needs: "m = \(Sizes.full.ngdWidth)")
 
         let stable = linearRates.filter { $0.learningRate < 2 }
         let unstable = linearRates.filter { $0.learningRate > 2 }
         let linearDeviation = stable.map(\.worstDeviation).max() ?? .nan
         let unstableGrows = unstable.allSatisfy { $0.ratio > 1 }
-        var linearClaim = PaperAnalysis.atMost(
+        var linearClaim = Claim.atMost(
             id: "9-ngd-linear", statement: "In the linear theory NGD contracts by exactly |1 − η| per step: stable for every "
                 + "η < 2, unstable above",
             source: "PAPER.md §2, §8.9", expression: "max_{η<2, k} |ρ_k − |1 − η|| on the linearised model",
             measured: linearDeviation, bound: 1e-9,
-            detail: linearRates.map { "η=\(PaperAnalysis.text($0.learningRate)): ρ=\(PaperAnalysis.text($0.ratio))" }
+            tolerance: 0, detail: linearRates.map { "η=\(formatMeasure($0.learningRate)): ρ=\(formatMeasure($0.ratio))" }
                 .joined(separator: ", ") + (unstableGrows ? "; η > 2 grows as predicted." : "; η > 2 did NOT grow."))
         if !unstableGrows { linearClaim.passed = false }
 
         let crossing = LinearTheoryStudy.threshold(growth)
-        let longText = longRuns.map { "c=\(PaperAnalysis.text($0.multiple)): \($0.outcome)" }.joined(separator: ", ")
-        let gdClaim = PaperAnalysis.approximately(
+        let longText = longRuns.map { "c=\(formatMeasure($0.multiple)): \($0.outcome)" }.joined(separator: ", ")
+        let gdClaim = Claim.approximately(
             id: "16-gd-threshold", statement: "GD's linear stability threshold is ≈ 2/λ_max(G₀) (growth test of the top "
                 + "G₀ mode)",
             source: "PAPER.md §8.16, §8.9", expression: "c where the top mode's first-step factor crosses 1",
@@ -136,8 +136,8 @@ public struct StepSizeStudy: PaperStudy {
         let converging = runs.filter(\.converged).map(\.multiple).max()
         let failing = runs.filter { !$0.converged && $0.multiple > (converging ?? 0) }.map(\.multiple).min()
         switch (converging, failing) {
-        case let (c?, f?): return "between \(PaperAnalysis.text(c)) and \(PaperAnalysis.text(f)) × 1/λ_max"
-        case let (c?, nil): return "above \(PaperAnalysis.text(c)) × 1/λ_max"
+        case let (c?, f?): return "between \(formatMeasure(c)) and \(formatMeasure(f)) × 1/λ_max"
+        case let (c?, nil): return "above \(formatMeasure(c)) × 1/λ_max"
         default: return "n/a"
         }
     }
@@ -150,8 +150,8 @@ public struct StepSizeStudy: PaperStudy {
         let figure = PaperAnalysis.figure(
             id: "step-size-ngd", title: "NGD's per-step ratio against η",
             caption: "Median per-step ratio ρ = ‖r_{k+1}‖/‖r_k‖ of NGD over \(s.steps) steps (steps below 1e-8·‖r₀‖ "
-                + "excluded) for η ∈ {\(PaperAnalysis.list(s.learningRates))} on the network (m = \(s.ngdWidth), "
-                + "n = \(s.linear.count), d = \(s.linear.dimension), ν = 1) and for η ∈ {\(PaperAnalysis.list(s.linearLearningRates))} "
+                + "excluded) for η ∈ {\(formatMeasures(s.learningRates))} on the network (m = \(s.ngdWidth), "
+                + "n = \(s.linear.count), d = \(s.linear.dimension), ν = 1) and for η ∈ {\(formatMeasures(s.linearLearningRates))} "
                 + "on its linearisation. Dashed: the linear theory |1 − η|; ρ > 1 means divergence.",
             x: "η", y: "ρ", series: [
                 PaperAnalysis.measured("network", x: rates.map(\.learningRate), y: rates.map(\.ratio), style: .points),
@@ -161,9 +161,9 @@ public struct StepSizeStudy: PaperStudy {
             ])
         let gdRows = longRuns.map { run -> [String] in
             let g = growth.first { $0.multiple == run.multiple }
-            return [PaperAnalysis.text(run.multiple), PaperAnalysis.text(run.multiple / lambdaMax),
-                    g.map { PaperAnalysis.text($0.factor) } ?? "—", PaperAnalysis.text(abs(1 - run.multiple)),
-                    PaperAnalysis.text(run.peak), PaperAnalysis.text(run.final), run.outcome]
+            return [formatMeasure(run.multiple), formatMeasure(run.multiple / lambdaMax),
+                    g.map { formatMeasure($0.factor) } ?? "—", formatMeasure(abs(1 - run.multiple)),
+                    formatMeasure(run.peak), formatMeasure(run.final), run.outcome]
         }
         let table = PaperAnalysis.table(
             caption: "GD at η = c/λ_max(G₀): first-step growth of the top G₀ mode (theory |1 − c|) and the outcome of a "
@@ -176,8 +176,8 @@ public struct StepSizeStudy: PaperStudy {
                 + "in the linear theory and the theorem allows η = O(1), up to ≈ 1 at large width. On the network we sweep "
                 + "η from 0.1 to 1 and measure the per-step ratio."),
             .figure(figure),
-            .paragraph("GD's linear threshold is 2/λ_max(G₀) — here η = \(PaperAnalysis.text(2 / lambdaMax)). The growth "
-                + "test (first-step factor of the top G₀ mode) crosses 1 at c = \(crossing.map(PaperAnalysis.text) ?? "n/a"). "
+            .paragraph("GD's linear threshold is 2/λ_max(G₀) — here η = \(formatMeasure(2 / lambdaMax)). The growth "
+                + "test (first-step factor of the top G₀ mode) crosses 1 at c = \(crossing.map(formatMeasure) ?? "n/a"). "
                 + "Long runs converge beyond it because of the catapult (see the linear-theory section), so 'does a long "
                 + "run converge?' would put the threshold \(Self.longRunThresholdText(longRuns)). NGD's admissible η "
                 + "is a constant of order 1 whatever the data; GD's scales with 1/λ_max(G₀), and its rate then with "
@@ -190,11 +190,11 @@ public struct StepSizeStudy: PaperStudy {
         [
             ("data", "synthetic: n = \(s.linear.count), d = \(s.linear.dimension), y ~ N(0, 1), data seed \(s.linear.dataSeed)"),
             ("width m, ν, init seed", "NGD \(s.ngdWidth), GD \(s.linear.width); ν = 1; init seed \(s.linear.initSeed)"),
-            ("NGD", "η ∈ {\(PaperAnalysis.list(s.learningRates))} (given), undamped, \(s.steps) steps; linearised model at "
-                + "η ∈ {\(PaperAnalysis.list(s.linearLearningRates))}"),
-            ("GD", "η = c/λ_max(G₀), λ_max(G₀) = \(PaperAnalysis.text(lambdaMax)); growth test c ∈ "
-                + "{\(PaperAnalysis.list(s.linear.growthMultiples))} (2 steps); long runs c ∈ "
-                + "{\(PaperAnalysis.list(s.linear.catapultMultiples))} (\(s.linear.catapultSteps) steps)"),
+            ("NGD", "η ∈ {\(formatMeasures(s.learningRates))} (given), undamped, \(s.steps) steps; linearised model at "
+                + "η ∈ {\(formatMeasures(s.linearLearningRates))}"),
+            ("GD", "η = c/λ_max(G₀), λ_max(G₀) = \(formatMeasure(lambdaMax)); growth test c ∈ "
+                + "{\(formatMeasures(s.linear.growthMultiples))} (2 steps); long runs c ∈ "
+                + "{\(formatMeasures(s.linear.catapultMultiples))} (\(s.linear.catapultSteps) steps)"),
         ]
     }
 }

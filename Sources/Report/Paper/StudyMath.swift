@@ -33,18 +33,6 @@ enum StudyMath {
         return na > 0 && nb > 0 ? dot / (na * nb) : .nan
     }
 
-    /// Counts of `values` in `bins` equal bins over [lower, upper] (values outside are clamped into the end bins).
-    static func histogram(_ values: [Double], bins: Int, lower: Double, upper: Double)
-        -> (centres: [Double], counts: [Double], edges: [Double]) {
-        let width = (upper - lower) / Double(bins)
-        var counts = [Double](repeating: 0, count: bins)
-        for value in values where value.isFinite {
-            let index = min(bins - 1, max(0, Int(((value - lower) / width).rounded(.down))))
-            counts[index] += 1
-        }
-        return ((0..<bins).map { lower + (Double($0) + 0.5) * width }, counts, (0...bins).map { lower + Double($0) * width })
-    }
-
     /// Mean, minimum and maximum over the seeds of each column (rows = seeds, all the same length).
     static func band(_ rows: [[Double]]) -> (mean: [Double], low: [Double], high: [Double]) {
         guard let length = rows.map(\.count).min(), length > 0 else { return ([], [], []) }
@@ -57,67 +45,6 @@ enum StudyMath {
         }
         return (m, lo, hi)
     }
-}
-
-/// Claims as the report shows them: built from a measured number, a prediction and a comparison, with the
-/// numbers kept when the claim fails (a NaN measurement always fails).
-enum PaperClaim {
-    static let defaultSource = "PAPER.md §8"
-
-    static func atMost(_ id: String, _ statement: String, expression: String, measured: Double, bound: Double,
-                       source: String = defaultSource, note: String = "") -> ClaimOutcome {
-        let passed = measured <= bound
-        return make(id, statement, source: source, comparison: "<=", expression: expression, predicted: bound,
-                    measured: measured, tolerance: nil, passed: passed,
-                    detail: "\(formatMeasure(measured)) \(passed ? "≤" : ">") \(formatMeasure(bound))", note: note)
-    }
-
-    static func atLeast(_ id: String, _ statement: String, expression: String, measured: Double, bound: Double,
-                        source: String = defaultSource, note: String = "") -> ClaimOutcome {
-        let passed = measured >= bound
-        return make(id, statement, source: source, comparison: ">=", expression: expression, predicted: bound,
-                    measured: measured, tolerance: nil, passed: passed,
-                    detail: "\(formatMeasure(measured)) \(passed ? "≥" : "<") \(formatMeasure(bound))", note: note)
-    }
-
-    static func approximately(_ id: String, _ statement: String, expression: String, measured: Double,
-                              predicted: Double, tolerance: Double, source: String = defaultSource,
-                              note: String = "") -> ClaimOutcome {
-        let gap = abs(measured - predicted)
-        let passed = gap <= tolerance
-        return make(id, statement, source: source, comparison: "≈", expression: expression, predicted: predicted,
-                    measured: measured, tolerance: tolerance, passed: passed,
-                    detail: "|\(formatMeasure(measured)) − \(formatMeasure(predicted))| = \(formatMeasure(gap)) "
-                        + "\(passed ? "≤" : ">") \(formatMeasure(tolerance))", note: note)
-    }
-
-    private static func make(_ id: String, _ statement: String, source: String, comparison: String, expression: String,
-                             predicted: Double, measured: Double, tolerance: Double?, passed: Bool, detail: String,
-                             note: String) -> ClaimOutcome {
-        let finite = measured.isFinite && predicted.isFinite
-        // Numbered claims cite their item of PAPER.md §8.
-        let number = id.prefix { $0.isNumber }
-        let source = source == defaultSource && !number.isEmpty ? "PAPER.md §8.\(number)" : source
-        var text = finite ? detail : "not a finite number: " + detail
-        if !note.isEmpty { text += "; " + note }
-        return ClaimOutcome(id: id, statement: statement, source: source, comparison: comparison,
-                            measuredExpression: expression, predicted: predicted, measured: measured,
-                            tolerance: tolerance, relative: false, passed: passed && finite, detail: text)
-    }
-}
-
-/// Short number formatting for paragraphs and tables (the claims use `formatMeasure`).
-func paperNumber(_ value: Double, digits: Int = 3) -> String {
-    if value.isNaN { return "NaN" }
-    if value.isInfinite { return value > 0 ? "∞" : "−∞" }
-    if value == 0 { return "0" }
-    let magnitude = abs(value)
-    if magnitude >= 1e-3 && magnitude < 1e5 {
-        let text = String(format: "%.\(digits)g", value)
-        // %g switches to an exponent for large values with few digits; whole numbers read better.
-        return text.contains("e") ? String(format: "%.0f", value) : text
-    }
-    return String(format: "%.\(max(digits - 1, 1))e", value)
 }
 
 extension FigureData {

@@ -59,7 +59,7 @@ public struct WidthSweepStudy: PaperStudy {
             }
             guard widths.contains(m) else { points.append(point); continue }
             for seed in seeds {
-                let config = TrainingConfig(width: m, seed: seed, optimizer: .ngd, learningRate: Self.eta, steps: steps)
+                let config = TrainingConfig(width: m, seed: seed, optimizer: .ngd, learningRate: .fixed(Self.eta), steps: steps)
                 let run = try context.train(config, on: request, label: "width sweep NGD m=\(m) seed \(seed)")
                 let analysis = try Analysis(dataset: dataset, config: config)
                 point.lambdaMinG0.append(run.summary.gramInitLambdaMin)
@@ -80,7 +80,7 @@ public struct WidthSweepStudy: PaperStudy {
                 point.travelRatio.append(travel / analysis.predictedWeightTravel)
                 for eta in [Self.eta, Self.boundEta] {
                     let boundRun = eta == Self.eta ? run
-                        : try context.train(TrainingConfig(width: m, seed: seed, optimizer: .ngd, learningRate: eta, steps: steps),
+                        : try context.train(TrainingConfig(width: m, seed: seed, optimizer: .ngd, learningRate: .fixed(eta), steps: steps),
                                             on: request, label: "width sweep NGD η=\(eta) m=\(m) seed \(seed)")
                     let counted = Self.boundViolations(residuals: boundRun.steps.map(\.residualNorm), eta: eta)
                     point.violations[eta, default: 0] += counted.violations
@@ -120,7 +120,7 @@ public struct WidthSweepStudy: PaperStudy {
                                  widthBound: widthBound, slopes: slopes, fitFrom: fitFrom, seeds: seeds.count,
                                  conditionSeeds: conditionSeeds, steps: steps, firstAllPass: firstAllPass)
         let settingsRows: [(String, String)] = [
-            ("data", "synthetic n = \(Self.n), d = \(Self.d), unit-norm inputs, y ~ N(0, 1), data seed 0 (fixed); λ₀ = \(paperNumber(lambda0))"),
+            ("data", "synthetic n = \(Self.n), d = \(Self.d), unit-norm inputs, y ~ N(0, 1), data seed 0 (fixed); λ₀ = \(formatMeasure(lambda0, significantDigits: 3))"),
             ("widths m (trained)", widths.map(String.init).joined(separator: ", ")),
             ("widths m (Condition 1 only)", conditionWidths.map(String.init).joined(separator: ", ")),
             ("ν", "1"),
@@ -136,16 +136,16 @@ public struct WidthSweepStudy: PaperStudy {
         let smallViolations = trained.filter { ($0.violations[Self.boundEta] ?? 0) > 0 }.map { String($0.width) }
         outcome.caveats = [
             "The drift exponents are asymptotic, so the claims fit m ≥ \(fitFrom) only. Over all widths the slopes are: "
-                + "Jacobian \(paperNumber(allJacobian)) (vs \(paperNumber(slopes.jacobianDrift)) for m ≥ \(fitFrom)), weights "
-                + "\(paperNumber(allWeights)) (vs \(paperNumber(slopes.weightDrift))), flips \(paperNumber(allFlips)) "
-                + "(vs \(paperNumber(slopes.flipFraction))); at m = \(trained.first?.width ?? 0) the relative weight change is "
-                + "\(paperNumber(StudyMath.mean(trained.first?.weightDrift ?? []))) — not small, so the linearisation is only rough there.",
+                + "Jacobian \(formatMeasure(allJacobian, significantDigits: 3)) (vs \(formatMeasure(slopes.jacobianDrift, significantDigits: 3)) for m ≥ \(fitFrom)), weights "
+                + "\(formatMeasure(allWeights, significantDigits: 3)) (vs \(formatMeasure(slopes.weightDrift, significantDigits: 3))), flips \(formatMeasure(allFlips, significantDigits: 3)) "
+                + "(vs \(formatMeasure(slopes.flipFraction, significantDigits: 3))); at m = \(trained.first?.width ?? 0) the relative weight change is "
+                + "\(formatMeasure(StudyMath.mean(trained.first?.weightDrift ?? []), significantDigits: 3)) — not small, so the linearisation is only rough there.",
             smallViolations.isEmpty
                 ? "The theorem's bound held at every width, also at η = \(Self.boundEta)."
                 : "At η = \(Self.boundEta) the theorem's bound ‖r_k‖² ≤ (1 − η)^k‖r₀‖² is violated at m ∈ {\(smallViolations.joined(separator: ", "))}: "
                     + "the theorem needs m large enough that its constant C is small, and these widths are not.",
             "Condition 1 holds empirically from m = \(firstAllPass.map(String.init) ?? "—"), far below the width the lemma asks for "
-                + "(n² log n/λ₀² ≈ \(paperNumber(widthBound)), before its constant); the theory's widths are sufficient, not necessary.",
+                + "(n² log n/λ₀² ≈ \(formatMeasure(widthBound, significantDigits: 3)), before its constant); the theory's widths are sufficient, not necessary.",
         ]
         return outcome
     }
@@ -171,40 +171,40 @@ public struct WidthSweepStudy: PaperStudy {
         let fit = "fit over m ≥ \(fitFrom)"
         let deviationText = zip(widths, deviations).map { "\($0.0): \(formatMeasure($0.1))" }.joined(separator: ", ")
         return [
-            PaperClaim.approximately("2", "Gram concentration at init: ‖G₀ − H^∞‖₂ ∝ m^(−1/2) (log–log slope over all widths)",
+            Claim.approximately(id: "2", statement: "Gram concentration at init: ‖G₀ − H^∞‖₂ ∝ m^(−1/2) (log–log slope over all widths)",
                                      expression: "slope of log ‖G₀ − H^∞‖₂ vs log m", measured: slopes.gramGap,
                                      predicted: -0.5, tolerance: slopeTolerance),
-            PaperClaim.atLeast("3", "Condition 1 holds w.h.p.: λ_min(G₀) ≥ 0.75 λ₀ for every seed at the largest width — "
-                                + "the theory asks for m ≳ n² log n/λ₀² = \(paperNumber(widthBound)) (without its constant)",
+            Claim.atLeast(id: "3", statement: "Condition 1 holds w.h.p.: λ_min(G₀) ≥ 0.75 λ₀ for every seed at the largest width — "
+                                + "the theory asks for m ≳ n² log n/λ₀² = \(formatMeasure(widthBound, significantDigits: 3)) (without its constant)",
                                expression: "fraction of seeds with λ_min(G₀) ≥ 0.75 λ₀ at the largest width",
                                measured: largestFraction, bound: 1,
-                               note: firstAllPass.map { "all seeds pass from m = \($0) on, \(paperNumber(widthBound / Double($0)))× below the bound" }
+                               note: firstAllPass.map { "all seeds pass from m = \($0) on, \(formatMeasure(widthBound / Double($0), significantDigits: 3))× below the bound" }
                                 ?? "no width where all seeds pass"),
-            PaperClaim.atMost("5", "NGD's per-step ratio approaches 1 − η as m grows: max_k |ρ_k − (1 − η)| decreases with m "
+            Claim.atMost(id: "5", statement: "NGD's per-step ratio approaches 1 − η as m grows: max_k |ρ_k − (1 − η)| decreases with m "
                                 + "(log–log slope < 0); reference 0.062/0.014/0.005 at m = 10²/10³/10⁴",
                               expression: "slope of log max_k|ρ_k − (1−η)| vs log m", measured: slopes.ratioDeviation,
                               bound: 0, note: "measured (seed mean) \(deviationText)"),
-            PaperClaim.atLeast("5b", "NGD preserves the residual's direction at large width: min_k cos∠(r_{k+1}, r_k) ≥ 0.99 "
+            Claim.atLeast(id: "5b", statement: "NGD preserves the residual's direction at large width: min_k cos∠(r_{k+1}, r_k) ≥ 0.99 "
                                 + "at m = \(largestWidth)",
                                expression: "min_{k,seed} cos∠(r_{k+1}, r_k)", measured: minCosineLargest, bound: 0.99),
-            PaperClaim.atMost("6", "Theorem bound ‖r_k‖² ≤ (1 − η)^k ‖r₀‖² holds at the two largest widths for η = "
+            Claim.atMost(id: "6", statement: "Theorem bound ‖r_k‖² ≤ (1 − η)^k ‖r₀‖² holds at the two largest widths for η = "
                                 + "\(eta) and \(boundEta) (all steps, all seeds)",
                               expression: "violations at the two largest widths (η = \(eta), \(boundEta))",
                               measured: Double(violationsLargest.reduce(0, +)), bound: 0,
                               note: "η = \(eta): \(violationsLargest.first ?? 0), η = \(boundEta): \(violationsLargest.last ?? 0)"),
-            PaperClaim.approximately("10a", "Jacobian stability: ‖J_end − J₀‖_F/‖J₀‖_F ∝ m^(−1/4) (\(fit))",
+            Claim.approximately(id: "10a", statement: "Jacobian stability: ‖J_end − J₀‖_F/‖J₀‖_F ∝ m^(−1/4) (\(fit))",
                                      expression: "slope of log Jacobian drift vs log m", measured: slopes.jacobianDrift,
                                      predicted: -0.25, tolerance: slopeTolerance),
-            PaperClaim.approximately("10b", "Activation-pattern flip fraction ∝ m^(−1/2) (\(fit))",
+            Claim.approximately(id: "10b", statement: "Activation-pattern flip fraction ∝ m^(−1/2) (\(fit))",
                                      expression: "slope of log flip fraction vs log m", measured: slopes.flipFraction,
                                      predicted: -0.5, tolerance: slopeTolerance),
-            PaperClaim.approximately("10c", "Largest neuron move max_r ‖w_r − w_r(0)‖ ∝ m^(−1/2) (\(fit))",
+            Claim.approximately(id: "10c", statement: "Largest neuron move max_r ‖w_r − w_r(0)‖ ∝ m^(−1/2) (\(fit))",
                                      expression: "slope of log max neuron move vs log m", measured: slopes.maxNeuronMove,
                                      predicted: -0.5, tolerance: slopeTolerance),
-            PaperClaim.approximately("11a", "Relative weight movement ‖W_end − W₀‖_F/‖W₀‖_F ∝ m^(−1/2) (\(fit))",
+            Claim.approximately(id: "11a", statement: "Relative weight movement ‖W_end − W₀‖_F/‖W₀‖_F ∝ m^(−1/2) (\(fit))",
                                      expression: "slope of log weight drift vs log m", measured: slopes.weightDrift,
                                      predicted: -0.5, tolerance: slopeTolerance),
-            PaperClaim.approximately("11b", "The weights travel ‖W_∞ − W₀‖_F = √(r₀ᵀG₀⁻¹r₀) (linear theory) at m = \(largestWidth): "
+            Claim.approximately(id: "11b", statement: "The weights travel ‖W_∞ − W₀‖_F = √(r₀ᵀG₀⁻¹r₀) (linear theory) at m = \(largestWidth): "
                                        + "ratio within 5 %",
                                      expression: "mean over seeds of ‖W_end − W₀‖_F / √(r₀ᵀG₀⁻¹r₀)",
                                      measured: travelRatioLargest, predicted: 1, tolerance: 0.05),
@@ -239,10 +239,10 @@ public struct WidthSweepStudy: PaperStudy {
 
         var gap = FigureData.panel(id: "width-gram-gap", kind: .widthSweep,
                                    caption: "‖G₀ − H^∞‖₂ vs m (\(sizes); mean and min–max over \(seeds) seeds). Dashed: slope −1/2 "
-                                    + "through the first point. Fitted slope \(paperNumber(slopes.gramGap)).",
+                                    + "through the first point. Fitted slope \(formatMeasure(slopes.gramGap, significantDigits: 3)).",
                                    x: "width m", xScale: .log10, y: "‖G₀ − H^∞‖₂", yScale: .log10, width: 5.5, height: 3.2)
         let gapBand = band(\.gramGap)
-        let gapLabel = "‖G₀ − H^∞‖₂ (fitted slope \(paperNumber(slopes.gramGap)))"
+        let gapLabel = "‖G₀ − H^∞‖₂ (fitted slope \(formatMeasure(slopes.gramGap, significantDigits: 3)))"
         gap.add(gapLabel, .measured, .line, x: xs, y: gapBand.mean, low: gapBand.low, high: gapBand.high)
         gap.add("∝ m^{−1/2}: \(gapLabel)", .theory, .line, x: xs, y: reference(gapBand.mean, exponent: -0.5, from: 0))
 
@@ -260,7 +260,7 @@ public struct WidthSweepStudy: PaperStudy {
         ]
         for (key, label, exponent, fittedSlope) in series {
             let values = band(key)
-            let measuredLabel = "\(label) (slope \(paperNumber(fittedSlope)))"
+            let measuredLabel = "\(label) (slope \(formatMeasure(fittedSlope, significantDigits: 3)))"
             drift.add(measuredLabel, .measured, .line, x: xs, y: values.mean, low: values.low, high: values.high)
             drift.add("∝ m^{\(exponent == -0.25 ? "−1/4" : "−1/2")}: \(measuredLabel)", .theory, .line, x: xs,
                       y: reference(values.mean, exponent: exponent, from: fitFrom))
@@ -272,7 +272,7 @@ public struct WidthSweepStudy: PaperStudy {
                                     + "0.005 of an independent numpy run (PAPER.md §8.5).",
                                    x: "width m", xScale: .log10, y: "max_k |ρ_k − (1 − η)|", yScale: .log10, width: 5.5, height: 3.2)
         let deviation = band(\.ratioDeviation)
-        rho.add("measured (slope \(paperNumber(slopes.ratioDeviation)))", .measured, .line, x: xs, y: deviation.mean,
+        rho.add("measured (slope \(formatMeasure(slopes.ratioDeviation, significantDigits: 3)))", .measured, .line, x: xs, y: deviation.mean,
                 low: deviation.low, high: deviation.high)
         rho.add("reference (numpy, PAPER.md)", .theory, .points, x: [100, 1000, 10000], y: [0.062, 0.014, 0.005])
 
@@ -287,29 +287,29 @@ public struct WidthSweepStudy: PaperStudy {
         var rows: [[String]] = []
         for point in trained {
             rows.append([String(point.width),
-                         paperNumber(StudyMath.mean(point.gramGap)),
+                         formatMeasure(StudyMath.mean(point.gramGap), significantDigits: 3),
                          "\(point.conditionPassed)/\(point.conditionTotal)",
-                         paperNumber(StudyMath.mean(point.ratioDeviation)),
-                         paperNumber(StudyMath.mean(point.jacobianDrift)),
-                         paperNumber(StudyMath.mean(point.weightDrift)),
+                         formatMeasure(StudyMath.mean(point.ratioDeviation), significantDigits: 3),
+                         formatMeasure(StudyMath.mean(point.jacobianDrift), significantDigits: 3),
+                         formatMeasure(StudyMath.mean(point.weightDrift), significantDigits: 3),
                          "\(point.violations[eta] ?? 0)/\(point.boundChecks[eta] ?? 0)",
                          "\(point.violations[boundEta] ?? 0)/\(point.boundChecks[boundEta] ?? 0)",
-                         paperNumber(StudyMath.mean(point.travelRatio), digits: 4)])
+                         formatMeasure(StudyMath.mean(point.travelRatio), significantDigits: 4)])
         }
         let holdsAt = trained.filter { ($0.violations[boundEta] ?? 0) == 0 }.map { String($0.width) }
         let violatedAtEta = trained.filter { ($0.violations[eta] ?? 0) > 0 }.map { String($0.width) }
         return [
-            .paragraph("One fixed data set (\(sizes), λ₀ = λ_min(H^∞) = \(paperNumber(lambda0))) and several random "
+            .paragraph("One fixed data set (\(sizes), λ₀ = λ_min(H^∞) = \(formatMeasure(lambda0, significantDigits: 3))) and several random "
                 + "initialisations per width. The theory's width requirement for Condition 1 (Lemma 3.1, without its constant) "
-                + "is n² log n/λ₀² ≈ \(paperNumber(widthBound)); in practice all \(conditionSeeds) initialisations pass from m = "
+                + "is n² log n/λ₀² ≈ \(formatMeasure(widthBound, significantDigits: 3)); in practice all \(conditionSeeds) initialisations pass from m = "
                 + "\(firstAllPass.map(String.init) ?? "— (none)") on — the bound is far larger than needed. NGD's theorem needs "
                 + "m = Ω(n⁴/(ν²λ₀⁴δ³)), larger still."),
             .figure(condition), .figure(gap),
             .paragraph("During NGD the network moves less as m grows: the weights by m^(−1/2) relative to their size, the "
                 + "Jacobian only by m^(−1/4), because its change comes from activation flips (a fraction ∝ m^(−1/2)) and the norm "
-                + "is their square root. Fitted slopes (m ≥ \(fitFrom)): Jacobian \(paperNumber(slopes.jacobianDrift)), weights "
-                + "\(paperNumber(slopes.weightDrift)), flips \(paperNumber(slopes.flipFraction)), largest neuron move "
-                + "\(paperNumber(slopes.maxNeuronMove)); small widths sit above the asymptotic lines."),
+                + "is their square root. Fitted slopes (m ≥ \(fitFrom)): Jacobian \(formatMeasure(slopes.jacobianDrift, significantDigits: 3)), weights "
+                + "\(formatMeasure(slopes.weightDrift, significantDigits: 3)), flips \(formatMeasure(slopes.flipFraction, significantDigits: 3)), largest neuron move "
+                + "\(formatMeasure(slopes.maxNeuronMove, significantDigits: 3)); small widths sit above the asymptotic lines."),
             .figure(drift), .figure(rho), .figure(travel),
             .table(ReportDocument.Table(caption: "Per width (seed means): Gram gap, Condition-1 passes, ρ deviation, drifts, "
                                             + "violations of ‖r_k‖² ≤ (1 − η)^k‖r₀‖² over all steps and seeds, and "

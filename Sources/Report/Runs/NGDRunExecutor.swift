@@ -19,20 +19,18 @@ public struct NGDRunExecutor: RunExecutor {
         try InputDigest.check(run.dataset)
         if let kappa = run.inputConditioning { dataset = try dataset.stretched(toConditioning: kappa) }
 
-        var config = TrainingConfig(width: run.model.width, outputs: run.model.outputs, initScale: run.model.initScale,
+        let config = TrainingConfig(width: run.model.width, outputs: run.model.outputs, initScale: run.model.initScale,
                                     seed: run.model.seed, trainOutputLayer: run.model.trainOutputLayer,
                                     optimizer: OptimizerKind(rawValue: run.optimizer.kind.rawValue) ?? .ngd,
-                                    damping: run.optimizer.damping, linearized: run.optimizer.linearized,
-                                    steps: run.steps, recordOutputs: true, data: run.dataset)
-        let analysis = try Analysis(dataset: dataset, config: config)
-        switch run.optimizer.learningRate {
-        case .fixed(let eta): config.learningRate = eta
-        case .inverseLambdaMax(let scale): config.learningRate = scale / analysis.gramInitLambdaMax
-        }
-
-        let training = try Trainer(config: config, dataset: dataset).run()
+                                    learningRate: run.optimizer.learningRate, damping: run.optimizer.damping,
+                                    linearized: run.optimizer.linearized, steps: run.steps, recordOutputs: true,
+                                    data: run.dataset)
+        // The trainer resolves c/λ_max(G₀) and hands back the G₀ it built; the analysis and the spectrum reuse it.
+        let outcome = try Trainer(config: config, dataset: dataset).runKeepingInitialGram()
+        let training = outcome.run, gram = outcome.initialGram
+        let analysis = try Analysis(dataset: dataset, config: config, initialGram: gram)
         if shouldStop() { throw ReportError.interrupted }
-        var theoryConfig = config
+        var theoryConfig = training.config
         theoryConfig.linearized = true
         theoryConfig.recordOutputs = false
         let theory = run.optimizer.linearized ? training : try Trainer(config: theoryConfig, dataset: dataset).run()
@@ -53,8 +51,7 @@ public struct NGDRunExecutor: RunExecutor {
             result.matrices["outputs_next"] = MatrixValue(next)
             result.matrices["targets"] = MatrixValue(dataset.targets)
         }
-        let gram = Self.initialGram(config: config, dataset: dataset)
-        if let eigenvalues = gram.symmetricEigenvalues() { result.vectors["gram_eigenvalues"] = eigenvalues }
+        if let eigenvalues = outcome.initialGramEigenvalues { result.vectors["gram_eigenvalues"] = eigenvalues }
         if gram.rows <= Self.largestStoredGram { result.matrices["gram_initial"] = MatrixValue(gram) }
         if training.summary.solverFallbacks > 0 {
             result.notes.append("The n×n solve fell back from Cholesky to an eigen pseudo-inverse at "
@@ -68,14 +65,6 @@ public struct NGDRunExecutor: RunExecutor {
 
     /// G₀ is stored whole (for heatmaps) only up to this many rows, to keep cached results small.
     static let largestStoredGram = 200
-
-    /// The Gram matrix G₀ = J₀J₀ᵀ at initialisation, from the structured kernel (no Jacobian formed).
-    static func initialGram(config: TrainingConfig, dataset: Dataset) -> Matrix {
-        let model = config.model(inputDimension: dataset.dimension)
-        let parameters = model.initialParameters(initScale: config.initScale, seed: config.seed)
-        let jacobian = model.jacobian(on: dataset.inputs, parameters: parameters, includesOutputLayer: config.trainOutputLayer)
-        return jacobian.gram(inputGram: dataset.inputs.gram())
-    }
 
     /// Per-step metrics as series keyed by their snake_case names (numbers only; absent values become NaN).
     static func series(of steps: [StepMetrics]) throws -> [String: [Double]] {

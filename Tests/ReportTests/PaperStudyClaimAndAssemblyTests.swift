@@ -3,19 +3,14 @@ import NGD
 import Testing
 @testable import Report
 
-// Tests of the paper studies of part 1 (H∞, Figure 1, convergence, width sweep, η = 1) and of the assembly.
+// Claim verdicts and study math of the H∞, Figure 1, convergence, width-sweep and η = 1 studies, and how
+// `ngd paper` assembles, numbers and writes a report.
 
 /// Draws every figure as fixed bytes (the real renderer is Render's, connected by the CLI).
 private struct StubRenderer: FigureRenderer {
     func render(_ figure: FigureData, idPrefix: String) throws -> RenderedFigure {
         RenderedFigure(pdf: Data("pdf \(figure.id)".utf8), svg: Data("<svg id=\"\(idPrefix)\(figure.id)\"/>".utf8),
                        png: Data("png \(figure.id)".utf8))
-    }
-}
-
-private struct NoExecutor: RunExecutor {
-    func execute(_ run: ResolvedRun, shouldStop: @Sendable () -> Bool) throws -> RunResult {
-        throw ReportError.runFailed(label: "unused", key: "", message: "paper reports train through StudyContext")
     }
 }
 
@@ -28,7 +23,7 @@ private struct TinyStudy: PaperStudy {
         var figure = FigureData.panel(id: "tiny-residual", kind: .convergence, caption: "residual", x: "k", y: "‖r‖")
         figure.add("NGD", x: [0, 1, 2], y: run.steps.map(\.residualNorm))
         var outcome = StudyOutcome(id: id, title: "Tiny", blocks: [.paragraph("p"), .figure(figure)],
-                                   claims: [PaperClaim.atMost("9z", "residual falls", expression: "‖r₂‖/‖r₀‖",
+                                   claims: [Claim.atMost(id: "9z", statement: "residual falls", expression: "‖r₂‖/‖r₀‖",
                                                               measured: run.steps[2].residualNorm / run.steps[0].residualNorm,
                                                               bound: 1)],
                                    settings: [("m", "64")])
@@ -38,13 +33,13 @@ private struct TinyStudy: PaperStudy {
 }
 
 private func temporaryDirectory() throws -> String {
-    let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("paper-part1-\(UUID().uuidString)")
+    let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("paper-assembly-\(UUID().uuidString)")
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
 
 private func configuration(stop: @escaping @Sendable () -> Bool = { false }) -> ReportConfiguration {
-    ReportConfiguration(executor: NoExecutor(), renderer: StubRenderer(), sourceDirectory: nil, environment: [:],
+    ReportConfiguration(renderer: StubRenderer(), sourceDirectory: nil, environment: [:],
                         shouldStop: stop)
 }
 
@@ -61,11 +56,11 @@ private func configuration(stop: @escaping @Sendable () -> Bool = { false }) -> 
 }
 
 @Test func claimsFailWithTheirNumbersAndOnNaN() {
-    let failed = PaperClaim.approximately("x", "s", expression: "e", measured: -0.3, predicted: -0.5, tolerance: 0.1)
+    let failed = Claim.approximately(id: "x", statement: "s", expression: "e", measured: -0.3, predicted: -0.5, tolerance: 0.1)
     #expect(!failed.passed)
     #expect(failed.measured == -0.3)
-    #expect(!PaperClaim.atLeast("x", "s", expression: "e", measured: .nan, bound: 0).passed)
-    #expect(PaperClaim.atMost("x", "s", expression: "e", measured: 0, bound: 0).passed)
+    #expect(!Claim.atLeast(id: "x", statement: "s", expression: "e", measured: .nan, bound: 0).passed)
+    #expect(Claim.atMost(id: "x", statement: "s", expression: "e", measured: 0, bound: 0).passed)
 }
 
 @Test func figure1ClaimFlipsWhenNGDCosinesAreNotAligned() {
@@ -117,7 +112,7 @@ private func configuration(stop: @escaping @Sendable () -> Bool = { false }) -> 
 }
 
 @Test func convergenceChoosesTheGridValueWithTheSmallestFinalLoss() {
-    #expect(ConvergenceStudy.bestGridValue(finalLosses: ["GD 0.5": [1], "GD 1.0": [0.5], "GD 1.5": [0.1], "GD 1.9": [.nan]]) == 1.5)
+    #expect(ConvergenceStudy.bestGridValue(finalLosses: [0.5: [1], 1.0: [0.5], 1.5: [0.1], 1.9: [.nan]]) == 1.5)
 }
 
 @Test func figure1ComputationMeasuresBothMethodsOnTheRealNetwork() throws {
@@ -180,9 +175,9 @@ private func configuration(stop: @escaping @Sendable () -> Bool = { false }) -> 
     second.id = "b"
     let outcomes = [
         StudyOutcome(id: "s1", title: "S1", blocks: [.figure(figure)],
-                     claims: [PaperClaim.atMost("10a", "t", expression: "e", measured: 0, bound: 1)]),
+                     claims: [Claim.atMost(id: "10a", statement: "t", expression: "e", measured: 0, bound: 1)]),
         StudyOutcome(id: "s2", title: "S2", blocks: [.figure(second)],
-                     claims: [PaperClaim.atMost("2", "t", expression: "e", measured: 2, bound: 1)]),
+                     claims: [Claim.atMost(id: "2", statement: "t", expression: "e", measured: 2, bound: 1)]),
     ]
     let provenance = Provenance.collect(seeds: [0], compute: nil, graphics: nil, sourceDirectory: nil, environment: [:])
     let document = PaperReport(settings: PaperSettings(), studies: []).document(from: outcomes, provenance: provenance)

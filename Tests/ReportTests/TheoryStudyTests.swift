@@ -5,7 +5,9 @@ import Testing
 
 /// The part-2 paper studies (λ₀, linear theory, K-FAC, step size, generalization, pseudo-Huber) on tiny sizes:
 /// each runs, yields its claims with finite numbers and its figures, and its verdicts flip on bad measurements.
-@Suite struct PaperPart2StudyTests {
+/// The λ₀, linear-theory, step-size, K-FAC, generalization and pseudo-Huber studies: each runs on tiny sizes
+/// with values that make sense, and each claim flips on made-up measurements.
+@Suite struct TheoryStudyTests {
     private func context() -> StudyContext {
         StudyContext(settings: PaperSettings(quick: true), cacheDirectory: nil)
     }

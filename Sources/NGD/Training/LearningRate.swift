@@ -1,11 +1,18 @@
-/// A step size: a fixed number, or a multiple of 1/λ_max(G₀) for GD (`1/lambda_max`, `2.5/lambda_max`),
-/// which the engine resolves from the Gram matrix at initialisation.
-public enum LearningRate: Codable, Hashable, Sendable, CustomStringConvertible {
+import Foundation
+
+/// A step size: a fixed number, or a multiple of 1/λ_max(G₀) (`1/lambda_max`, `2.5/lambda_max`), which the
+/// trainer resolves from the Gram matrix it builds at initialisation (no caller builds G₀ to learn λ_max).
+/// Encodes as a JSON number or the string `c/lambda_max`, so a fixed rate reads as it did when it was a `Double`.
+public enum LearningRate: Codable, Hashable, Sendable, CustomStringConvertible, ExpressibleByFloatLiteral,
+    ExpressibleByIntegerLiteral {
     case fixed(Double)
     /// η = scale / λ_max(G₀).
     case inverseLambdaMax(scale: Double)
 
-    static let expectation = "expected a number or \"1/lambda_max\""
+    public init(floatLiteral value: Double) { self = .fixed(value) }
+    public init(integerLiteral value: Int) { self = .fixed(Double(value)) }
+
+    public static let expectation = "expected a number or \"1/lambda_max\""
 
     /// Parses `0.5`, `1/lambda_max`, `2.5/lambda_max`.
     public init?(text: String) {
@@ -60,12 +67,32 @@ public enum LearningRate: Codable, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The magnitude that must be positive: the number itself or the scale.
-    var magnitude: Double {
+    public var magnitude: Double {
         switch self {
         case .fixed(let value): return value
         case .inverseLambdaMax(let scale): return scale
         }
     }
-}
 
-import Foundation
+    /// η for a network whose initial Gram matrix has largest eigenvalue `lambdaMax`.
+    public func resolved(lambdaMax: Double) -> Double {
+        switch self {
+        case .fixed(let value): return value
+        case .inverseLambdaMax(let scale): return scale / lambdaMax
+        }
+    }
+
+    /// How η was chosen, as recorded in a run's config: "given" or "c/lambda_max(G0)".
+    var rule: String {
+        switch self {
+        case .fixed: return "given"
+        case .inverseLambdaMax(let scale): return "\(formatNumber(scale))/lambda_max(G0)"
+        }
+    }
+
+    /// Shortest round-trip text without a trailing ".0" for integers ("100", "0.5", "1e-06").
+    private func formatNumber(_ value: Double) -> String {
+        if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+}
