@@ -12,7 +12,7 @@ import Foundation
 /// already published read that way; a study picks one.
 enum Claim {
     /// Where a claim without its own source is checked against; numbered claims cite their item.
-    static let defaultSource = "PAPER.md §8"
+    static let defaultSource = "docs/CLAIMS.md"
 
     static func atMost(id: String, statement: String, source: String = defaultSource, expression: String,
                        measured: Double, bound: Double, tolerance: Double? = nil, note: String? = nil,

@@ -232,7 +232,7 @@ public struct FigureBuilder {
     }
 
     /// The engine's theory curve `<metric>_theory`, else the closed form where the theory gives one:
-    /// NGD in the linear limit contracts the residual exactly, ‖r(k)‖ = (1 − η)^k ‖r(0)‖ (PAPER.md §8.4).
+    /// NGD in the linear limit contracts the residual exactly, ‖r(k)‖ = (1 − η)^k ‖r(0)‖ (docs/CLAIMS.md, claim 4).
     private func theoryCurve(_ metric: String, member: RunMember, result: RunResult) -> FigureData.Series? {
         if let theory = result.series["\(metric)_theory"] {
             return .init(label: "theory: \(member.label)", role: .theory, style: .line,

@@ -96,7 +96,9 @@ struct LaTeXAppendix {
 
     private func tableLines(_ table: ReportDocument.Table) -> [String] {
         let spec = Self.columnSpec(table.columns)
-        var out = ["", "\\begingroup\\small\\setlength{\\tabcolsep}{4pt}", "\\begin{longtable}{@{}\(spec)@{}}",
+        let wide = table.columns.count > Self.wideTableColumns
+        let setting = wide ? "\\scriptsize\\setlength{\\tabcolsep}{2pt}" : "\\small\\setlength{\\tabcolsep}{4pt}"
+        var out = ["", "\\begingroup" + setting, "\\begin{longtable}{@{}\(spec)@{}}",
                    "\\caption{" + prose(table.caption) + "}\\\\", "\\toprule",
                    table.header.map { prose($0) }.joined(separator: " & ") + " \\\\", "\\midrule", "\\endhead"]
         for row in table.rows {
@@ -109,16 +111,25 @@ struct LaTeXAppendix {
         return out
     }
 
-    /// Numbers right-aligned at their natural width; text columns wrap (ragged right) and share what the numbers
-    /// leave of the line, so a long setting or label never runs past the margin.
+    /// Text columns wrap (ragged right) and share what the numbers leave of the line, so a long setting or label
+    /// never runs past the margin. A table of more than six columns gives every column an equal share instead, its
+    /// headers wrapping and its numbers set right (in \scriptsize with narrower gaps, see `tableLines`).
     static func columnSpec(_ columns: [ReportDocument.ColumnKind]) -> String {
+        let ragged = { (align: String, share: Double) in
+            ">{\\\(align)\\arraybackslash}p{" + String(format: "%.3f", share) + "\\linewidth}"
+        }
+        if columns.count > wideTableColumns {
+            let share = 0.96 / Double(columns.count) - 0.012   // each column's 2 × 2 pt of gaps
+            return columns.map { ragged($0 == .number ? "raggedleft" : "raggedright", share) }.joined()
+        }
         let numbers = columns.filter { $0 == .number }.count
         let texts = columns.count - numbers
         guard texts > 0 else { return String(repeating: "r", count: columns.count) }
-        let share = max(0.12, (0.96 - 0.1 * Double(numbers)) / Double(texts))
-        let text = ">{\\raggedright\\arraybackslash}p{" + String(format: "%.2f", share) + "\\linewidth}"
-        return columns.map { $0 == .number ? "r" : text }.joined()
+        let share = max(0.12, (0.96 - 0.15 * Double(numbers)) / Double(texts))
+        return columns.map { $0 == .number ? "r" : ragged("raggedright", share) }.joined()
     }
+
+    static let wideTableColumns = 6
 
     /// One row per claim: id, statement, measured, comparison, predicted, verdict — the numbers as the report
     /// prints them.

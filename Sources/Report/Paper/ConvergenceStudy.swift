@@ -242,7 +242,7 @@ public struct ConvergenceStudy: MeasuredStudy {
 
     static func claims(ngdLogDeviation: Double, kfacBoundRatio: Double, gdFinal: Double, gdLinearFinal: Double,
                        steps: Int) -> [ClaimOutcome] {
-        let source = "PAPER.md §2, §5"
+        let source = "Zhang et al. (output-space updates), §5 (K-FAC)"
         return [
             Claim.atMost(id: "conv-ngd", statement: "NGD (η = 0.5) follows (1 − η)^k over the first 10 steps: largest |log₁₀ of the "
                                 + "mean relative residual − k·log₁₀(0.5)| ≤ 0.1 (a factor 1.26)",

@@ -42,7 +42,7 @@ public struct EtaOneStudy: PaperStudy {
 
         var figure = FigureData.panel(id: "eta-one", kind: .convergence,
                                       caption: "NGD with η = 1 (n = \(n), d = \(d), m = \(width), ν = 1): ‖u_k − y‖ per step, one line "
-                                        + "per seed. Points: the reference run of PAPER.md §8.7 (independent numpy, m = 10³). The "
+                                        + "per seed. Points: the reference run in docs/CLAIMS.md (independent numpy, m = 10³). The "
                                         + "linear theory predicts r₁ = 0; what remains is the step's second-order error. Values "
                                         + "below 10⁻¹⁶ are drawn at 10⁻¹⁶.",
                                       x: "step k", y: "‖u_k − y‖", yScale: .log10, width: 5.5, height: 3.2)
@@ -50,7 +50,7 @@ public struct EtaOneStudy: PaperStudy {
             figure.add("seed \(seed)", .measured, .line, x: residuals[index].indices.map(Double.init),
                        y: residuals[index].map { max($0, 1e-16) })
         }
-        figure.add("reference (numpy, PAPER.md)", .theory, .points, x: Self.reference.indices.map(Double.init), y: Self.reference)
+        figure.add("reference (independent numpy run)", .theory, .points, x: Self.reference.indices.map(Double.init), y: Self.reference)
 
         var first = FigureData.panel(id: "eta-one-first-step", kind: .widthSweep,
                                      caption: "NGD with η = 1: the first step's factor ‖r₁‖/‖r₀‖ vs width m (n = \(n), d = \(d), ν = 1; "
@@ -74,7 +74,7 @@ public struct EtaOneStudy: PaperStudy {
                 + "reference 1.2, 1.8, 2.8 decades) depends on the width; at m = \(width) the first three steps fall by at least "
                 + "\(formatMeasure(analysis.minimumDecadesFirstSteps, significantDigits: 2)) decades on every seed."),
             .figure(first),
-            .table(ReportDocument.Table(caption: "‖u_k − y‖ for k = 0…4 per seed, and the reference of PAPER.md §8.7.",
+            .table(ReportDocument.Table(caption: "‖u_k − y‖ for k = 0…4 per seed, and the reference run in docs/CLAIMS.md.",
                                         header: ["seed", "k = 0", "1", "2", "3", "4"],
                                         rows: rows + [["reference"] + Self.reference.map { formatMeasure($0, significantDigits: 3) }],
                                         columns: [.text] + Array(repeating: .number, count: 5))),

@@ -1,7 +1,7 @@
 import Foundation
 import NGD
 
-/// Claims 12 and 13 (PAPER.md §6, §8.12–13): at large width NGD and GD reach the same function — both move θ only
+/// Claims 12 and 13 (Zhang et al. §6, docs/CLAIMS.md): at large width NGD and GD reach the same function — both move θ only
 /// within the row space of J₀ and end at the minimum-norm interpolant — so NGD inherits GD's generalization.
 /// Measured: ‖W_NGD − W_GD‖_F/‖W_GD − W₀‖_F and the largest prediction gap on random test inputs against m; test
 /// error of both on held-out UCI digits 4 vs 9; and Arora et al.'s quantity √(2yᵀ(H∞)⁻¹y/n) for true vs permuted
@@ -215,7 +215,7 @@ public struct GeneralizationStudy: PaperStudy {
     // MARK: Claims
 
     public static func evaluate(points: [WidthPoint], digits: Digits, bounds: [Bound], quick: Bool) -> [ClaimOutcome] {
-        let source = "PAPER.md §6, §8.12"
+        let source = "Zhang et al. §6; docs/CLAIMS.md claim 12"
         let sorted = points.sorted { $0.width < $1.width }
         func shrinking(_ values: [Double]) -> Bool { zip(values, values.dropFirst()).allSatisfy { $1 < $0 } }
         let weightSlope = Fitting.logLogSlope(x: sorted.map { Double($0.width) }, y: sorted.map(\.weightGap))
@@ -247,7 +247,7 @@ public struct GeneralizationStudy: PaperStudy {
 
         let testClaim = Claim.atMost(
             id: "13-test-error", statement: "NGD and GD have the same test error at large width (held-out digits 4 vs 9)",
-            source: "PAPER.md §6, §8.13", expression: "|test error NGD − test error GD|",
+            source: "Zhang et al. §6; docs/CLAIMS.md claim 13", expression: "|test error NGD − test error GD|",
             measured: abs(digits.ngdTestError - digits.gdTestError), bound: 2 / Double(max(digits.testCount, 1)),
             tolerance: 0, detail: "NGD \(formatMeasure(digits.ngdTestError)) vs GD \(formatMeasure(digits.gdTestError)) on "
                 + "\(digits.testCount) held-out images (bound: 2 images); training ‖r‖/‖r₀‖ NGD "
@@ -259,7 +259,7 @@ public struct GeneralizationStudy: PaperStudy {
         let vacuous = bounds.allSatisfy { $0.trueLabels > 1 }
         let boundClaim = Claim.atMost(
             id: "13-bound", statement: "Arora et al.'s √(2yᵀ(H^∞)⁻¹y/n) is smaller for true than for random labels",
-            source: "PAPER.md §6, §10 (Arora et al. Thm 5.1)", expression: "max_n (true-label value / random-label value)",
+            source: "Zhang et al. §6; Arora et al. 2019, Thm 5.1", expression: "max_n (true-label value / random-label value)",
             measured: worstRatio, bound: 1,
             tolerance: 0, detail: boundText + (vacuous ? ". Both exceed 1, so the bound is vacuous for a [0, 1] loss at these n."
                                  : ". (Reference: 1.89 vs 3.05 at n=50, 2.61 vs 4.33 at n=200.)"))

@@ -1,7 +1,7 @@
 import Foundation
 import NGD
 
-/// Claim 14 (PAPER.md §5, §8.14): undamped K-FAC with summed factors A = XᵀX, S = G_mG_mᵀ acts in output space as
+/// Claim 14 (Zhang et al. §5, docs/CLAIMS.md): undamped K-FAC with summed factors A = XᵀX, S = G_mG_mᵀ acts in output space as
 /// J(A⊗S)⁺Jᵀ = diag(h_i), the leverage scores h_i = x_iᵀ(XᵀX)⁺x_i. So each example's residual contracts by
 /// 1 − ηh_i; the worst mode by ≤ 1 − η/λ_max(XᵀX); with n ≤ d every h_i = 1 and K-FAC equals NGD in output space;
 /// and K-FAC's rate follows the input conditioning κ(XᵀX), not λ₀.
@@ -272,7 +272,7 @@ public struct KFACStudy: PaperStudy {
     // MARK: Claims
 
     public static func evaluate(_ m: Measurements, quick: Bool) -> [ClaimOutcome] {
-        let source = "PAPER.md §5 (K-FAC output-space derivation), §8.14"
+        let source = "Zhang et al. §5 (K-FAC in output space); docs/CLAIMS.md claim 14"
         let operatorClaim = Claim.atMost(
             id: "14-operator", statement: "K-FAC's output-space operator J(A⊗S)⁺Jᵀ equals diag(h_i), h_i the leverage "
                 + "scores x_iᵀ(XᵀX)⁻¹x_i (n > d)",
@@ -328,7 +328,7 @@ public struct KFACStudy: PaperStudy {
                 + "tolerance counts with its budget (a lower bound).")
         var ngdFlat = Claim.atMost(
             id: "14-ngd-kappa", statement: "NGD's steps do not depend on κ(XᵀX)",
-            source: "PAPER.md §2, §8.14", expression: "max/min of NGD steps over the κ sweep",
+            source: "Zhang et al. (output-space updates); docs/CLAIMS.md claim 14", expression: "max/min of NGD steps over the κ sweep",
             measured: ngdSpread, bound: 1.2, tolerance: 0, detail: "NGD steps \(ngdSteps.map { String(Int($0)) }.joined(separator: ", ")).")
         ngdFlat = Claim.noteQuickSize(ngdFlat, quick: quick, needs: "m = \(Sizes.full.sweepWidth)")
 

@@ -1,7 +1,7 @@
 import Foundation
 import NGD
 
-/// Claim 8 (PAPER.md §8.8): NGD's rate does not depend on λ₀ = λ_min(H∞); GD's does.
+/// Claim 8 (docs/CLAIMS.md): NGD's rate does not depend on λ₀ = λ_min(H∞); GD's does.
 ///
 /// Data sets with one near-duplicate pair at angle ε (`Dataset.lambda0`) control λ₀. For each ε, NGD (η = 0.5)
 /// and GD (η = 1/λ_max(G₀)) train the same network; we count the steps until ‖r_k‖ ≤ tol·‖r₀‖. Linear theory:
@@ -136,7 +136,7 @@ public struct LambdaZeroStudy: PaperStudy {
 
     /// The claims from the measured points (a pure function: tests perturb the points).
     public static func evaluate(_ points: [Point], sizes s: Sizes, quick: Bool) -> [ClaimOutcome] {
-        let source = "PAPER.md §8.8; Theorem (NGD, two-layer ReLU) vs Du et al. Thm 4.1"
+        let source = "docs/CLAIMS.md claim 8; Zhang et al., two-layer ReLU theorem vs Du et al. Thm 4.1"
         let ngdPredicted = PaperAnalysis.predictedSteps(factor: 1 - s.ngdLearningRate, tolerance: s.tolerance)
         // NGD at the large width: steps against 1/λ₀ on a log-log scale, slope ≈ 0.
         // A run that did not reach the tolerance enters the fit with its step count (a lower bound) and fails the claim.
@@ -281,7 +281,7 @@ public struct LambdaZeroStudy: PaperStudy {
                 + "steps, each run in full so that the λ_min(G_k) trace covers it, because these long GD runs dominate the "
                 + "cost of the study; a run that did not reach the tolerance is shown as a star at its budget (a lower bound) and left "
                 + "out of the slope fits. The range of ε stops at \(formatMeasure(s.epsilons.min() ?? .nan)) for the "
-                + "same reason (the reference run of PAPER.md §8.8 needed 11561 GD steps at ε = 0.05, m = 10⁴ and "
+                + "same reason (the reference run in docs/CLAIMS.md needed 11561 GD steps at ε = 0.05, m = 10⁴ and "
                 + "tolerance 1e-6)."),
             .figure(lambdaFigure),
             .table(table),

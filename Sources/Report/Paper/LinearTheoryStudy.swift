@@ -1,7 +1,7 @@
 import Foundation
 import NGD
 
-/// Claim 9 (PAPER.md §8.9): GD's output dynamics follow r_{k+1} ≈ (I − ηG₀) r_k — each eigen-mode v_i of G₀
+/// Claim 9 (docs/CLAIMS.md): GD's output dynamics follow r_{k+1} ≈ (I − ηG₀) r_k — each eigen-mode v_i of G₀
 /// decays by 1 − ηλ_i per step — and the linear theory's stability threshold is η = 2/λ_max(G₀), measured by the
 /// growth of the top G₀ mode over the first step. Beside it, the finite-width "catapult": above the threshold
 /// the residual first grows, λ_max(G) falls until η·λ_max(G) < 2, and training then converges.
@@ -223,7 +223,7 @@ public struct LinearTheoryStudy: PaperStudy {
 
     public static func evaluate(modes: [Mode], linearModes: [Mode], growth: [Growth], catapults: [Catapult],
                                 quick: Bool) -> [ClaimOutcome] {
-        let source = "PAPER.md §2 (GD in output space), §8.9"
+        let source = "Zhang et al. (GD in output space); docs/CLAIMS.md claim 9"
         // Modes the initial residual barely excites (< 10% of an even share) are dominated by leakage from the
         // others from the first step on; they are shown in the figure but not held to the per-mode factor.
         let fitted = modes.filter { $0.fitted != nil && $0.initialShare >= 0.1 }
@@ -272,7 +272,7 @@ public struct LinearTheoryStudy: PaperStudy {
         let catapultClaim = Claim.atMost(
             id: "9-catapult", statement: "Finite-width effect (catapult): for 2 < c ≤ 3 the residual first grows above ‖r₀‖, "
                 + "then λ_max(G) falls until η·λ_max(G) < 2 and GD converges",
-            source: "PAPER.md §8.9 measured caveat; Lewkowycz et al. 2020",
+            source: "docs/CLAIMS.md claim 9 (measured caveat); Lewkowycz et al. 2020",
             expression: "max over 2 < c ≤ 3 of η·λ_max(G_end) (∞ if the run did not peak above ‖r₀‖ and converge)",
             measured: catapultMeasure, bound: 2, tolerance: 0, detail: catapultText + ".")
         return [modeClaim, thresholdClaim, growthClaim, catapultClaim]

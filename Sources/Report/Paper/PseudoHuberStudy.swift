@@ -1,12 +1,12 @@
 import Foundation
 import NGD
 
-/// The general-loss extension (PAPER.md §4, variant (a)): NGD with metric JᵀJ and gradient Jᵀ∇_uL on a
+/// The general-loss extension (docs/CLAIMS.md, huber-*; variant (a)): NGD with metric JᵀJ and gradient Jᵀ∇_uL on a
 /// non-quadratic loss is, to first order, gradient descent in output space: Δu ≈ −η∇_uL. We check the direction
 /// (cos∠(Δu, −∇_uL) ≈ 1) and length (‖Δu‖ ≈ η‖∇_uL‖) of every step on the pseudo-Huber loss, compare L_k with the
 /// exact output-space recursion r ← r − η∇ℓ(r), and with the linear rate L_k ≤ (1 − ημ)^k L₀ of a μ-strongly
 /// convex, 1-smooth loss (μ of pseudo-Huber on |r| ≤ R: (1 + R²/δ²)^(−3/2)). The paper's statement of this
-/// extension could not be confirmed (PAPER.md §12); this is the derivation's prediction.
+/// extension could not be confirmed (docs/CLAIMS.md); this is the derivation's prediction.
 public struct PseudoHuberStudy: PaperStudy {
     public struct Sizes: Hashable, Sendable {
         public var count: Int
@@ -72,7 +72,7 @@ public struct PseudoHuberStudy: PaperStudy {
                                     + "undamped, \(s.steps) steps"),
                             ])
         outcome.caveats = [
-            "General losses: the paper's general-loss theorem could not be confirmed (PAPER.md §12); the pseudo-Huber "
+            "General losses: the paper's general-loss theorem could not be confirmed (docs/CLAIMS.md); the pseudo-Huber "
                 + "study checks the derivation of variant (a), Δu ≈ −η∇_uL, with δ = \(formatMeasure(s.delta)).",
         ]
         return outcome
@@ -114,7 +114,7 @@ public struct PseudoHuberStudy: PaperStudy {
     }
 
     public static func evaluate(_ m: Measurements, quick: Bool) -> [ClaimOutcome] {
-        let source = "PAPER.md §4 variant (a) (derived; the paper's general-loss theorem is unconfirmed)"
+        let source = "docs/CLAIMS.md huber-*, variant (a) (derived; the paper's general-loss theorem is unconfirmed)"
         var direction = Claim.atLeast(
             id: "huber-direction", statement: "Each NGD step on pseudo-Huber moves the outputs along −∇_uL",
             source: source, expression: "min_k cos∠(u_{k+1} − u_k, −∇_uL(u_k))", measured: m.cosines.min() ?? .nan,

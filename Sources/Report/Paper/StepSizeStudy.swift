@@ -1,7 +1,7 @@
 import Foundation
 import NGD
 
-/// Claim 16 (PAPER.md §8.16) and NGD's side of claim 9: NGD tolerates any η ∈ (0, 1] with per-step ratio
+/// Claim 16 (docs/CLAIMS.md) and NGD's side of claim 9: NGD tolerates any η ∈ (0, 1] with per-step ratio
 /// ρ ≈ 1 − η (and, in the linear theory, any η < 2 with ρ = |1 − η|), whereas GD's linear stability threshold is
 /// 2/λ_max(G₀) — measured by the growth test of `LinearTheoryStudy` (whose runs it shares), not by whether a long
 /// run converges (which, because of the catapult, suggests 3–5/λ_max).
@@ -93,7 +93,7 @@ public struct StepSizeStudy: PaperStudy {
 
     public static func evaluate(rates: [Rate], linearRates: [Rate], growth: [LinearTheoryStudy.Growth],
                                 longRuns: [LinearTheoryStudy.Catapult], quick: Bool) -> [ClaimOutcome] {
-        let source = "PAPER.md §8.16; Theorem (NGD, two-layer ReLU): η = O(1)"
+        let source = "docs/CLAIMS.md claim 16; Zhang et al., two-layer ReLU theorem: η = O(1)"
         let deviation = rates.map { abs($0.ratio - $0.predicted) }.max() ?? .nan
         let allConverge = rates.allSatisfy { !$0.diverged && $0.ratio < 1 }
         let rateText = rates.map { "η=\(formatMeasure($0.learningRate)): ρ=\(formatMeasure($0.ratio))" }
@@ -113,7 +113,7 @@ public struct StepSizeStudy: PaperStudy {
         var linearClaim = Claim.atMost(
             id: "9-ngd-linear", statement: "In the linear theory NGD contracts by exactly |1 − η| per step: stable for every "
                 + "η < 2, unstable above",
-            source: "PAPER.md §2, §8.9", expression: "max_{η<2, k} |ρ_k − |1 − η|| on the linearised model",
+            source: "Zhang et al. (GD in output space); docs/CLAIMS.md claim 9", expression: "max_{η<2, k} |ρ_k − |1 − η|| on the linearised model",
             measured: linearDeviation, bound: 1e-9,
             tolerance: 0, detail: linearRates.map { "η=\(formatMeasure($0.learningRate)): ρ=\(formatMeasure($0.ratio))" }
                 .joined(separator: ", ") + (unstableGrows ? "; η > 2 grows as predicted." : "; η > 2 did NOT grow."))
@@ -124,7 +124,7 @@ public struct StepSizeStudy: PaperStudy {
         let gdClaim = Claim.approximately(
             id: "16-gd-threshold", statement: "GD's linear stability threshold is ≈ 2/λ_max(G₀) (growth test of the top "
                 + "G₀ mode)",
-            source: "PAPER.md §8.16, §8.9", expression: "c where the top mode's first-step factor crosses 1",
+            source: "docs/CLAIMS.md claims 16 and 9", expression: "c where the top mode's first-step factor crosses 1",
             measured: crossing ?? .nan, predicted: 2, tolerance: 0.05,
             detail: "Long runs at c/λ_max(G₀): \(longText) — by 'does it converge' the threshold would look like "
                 + "\(Self.longRunThresholdText(longRuns)), because of the catapult.")

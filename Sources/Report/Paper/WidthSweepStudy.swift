@@ -269,12 +269,12 @@ public struct WidthSweepStudy: PaperStudy {
         var rho = FigureData.panel(id: "width-rho", kind: .widthSweep,
                                    caption: "NGD (η = \(eta)): max_k |ρ_k − (1 − η)| with ρ_k = ‖r_{k+1}‖/‖r_k‖ over \(steps) steps vs m "
                                     + "(\(sizes); mean and min–max over \(seeds) seeds). Points: the reference values 0.062, 0.014, "
-                                    + "0.005 of an independent numpy run (PAPER.md §8.5).",
+                                    + "0.005 of an independent numpy run (docs/CLAIMS.md, reference runs).",
                                    x: "width m", xScale: .log10, y: "max_k |ρ_k − (1 − η)|", yScale: .log10, width: 5.5, height: 3.2)
         let deviation = band(\.ratioDeviation)
         rho.add("measured (slope \(formatMeasure(slopes.ratioDeviation, significantDigits: 3)))", .measured, .line, x: xs, y: deviation.mean,
                 low: deviation.low, high: deviation.high)
-        rho.add("reference (numpy, PAPER.md)", .theory, .points, x: [100, 1000, 10000], y: [0.062, 0.014, 0.005])
+        rho.add("reference (independent numpy run)", .theory, .points, x: [100, 1000, 10000], y: [0.062, 0.014, 0.005])
 
         var travel = FigureData.panel(id: "width-travel", kind: .widthSweep,
                                       caption: "Distance travelled by the weights, ‖W_end − W₀‖_F after \(steps) NGD steps (η = \(eta)), "
