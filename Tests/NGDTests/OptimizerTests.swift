@@ -1,7 +1,7 @@
 import Testing
 @testable import NGD
 
-/// The update rules against the theory's output-space predictions (PAPER.md §2, §5, §8).
+/// The update rules against the theory's output-space predictions (Zhang et al. 2019, output-space updates and K-FAC; docs/CLAIMS.md).
 @Suite struct OptimizerTests {
     static let synthetic64 = Dataset.synthetic(count: 64, dimension: 16, seed: 0)
 

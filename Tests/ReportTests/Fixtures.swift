@@ -61,7 +61,7 @@ figures:
 claims:
   - id: ngd-rate
     statement: NGD contracts the residual by 1 − η per step at large width.
-    source: PAPER.md §8.5
+    source: docs/CLAIMS.md claim 5
     measured: max(abs(ratio(ngd_wide.residual_norm) - 0.5))
     predicted: 0
     compare: "<="
