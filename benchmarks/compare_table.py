@@ -2,6 +2,8 @@
 """Markdown tables for docs/PERFORMANCE.md from `compare.py --json-out FILE` (ngd bench vs the numpy peer).
 
 usage: python3 benchmarks/compare_table.py FILE [FILE...]
+
+A file from `compare.py --threads 1,2,...` holds one comparison per thread count; each gets its own tables.
 """
 import json
 import sys
@@ -18,9 +20,14 @@ def fmt(x, digits=1):
     return "—" if x is None else f"{x:.{digits}f}"
 
 
+def reports(path):
+    """The comparisons in one JSON file: one, or one per thread count (`compare.py --threads`)."""
+    data = json.load(open(path))
+    return data["runs"] if "runs" in data else [data]
+
+
 def main(paths):
-    for path in paths:
-        report = json.load(open(path))
+    for path, report in ((path, report) for path in paths for report in reports(path)):
         coretype = report.get("ngd_coretype") or "unset"
         print(f"\n`{path}` — OPENBLAS_CORETYPE for ngd: {coretype}; "
               f"OPENBLAS_NUM_THREADS={report['peer_environment']['env'].get('OPENBLAS_NUM_THREADS') or 'unset'}\n")
