@@ -9,7 +9,7 @@ struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
         abstract: "Overlay saved `ngd train --format json` runs on a log-y axis, with --theory the predicted rates (dashed).",
-        discussion: "The format comes from the extension of --out (.pdf, .svg, .png); FILE.csv beside it holds the data.")
+        discussion: "The format comes from the extension of --out (.pdf, .svg, .png, or .pgf for LaTeX: text set by the document); FILE.csv beside it holds the data.")
 
     @Argument(help: "Runs written by `ngd train --format json`.")
     var runs: [String]
@@ -29,12 +29,12 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "PNG resolution in dots per inch.")
     var dpi: Double = 300
 
-    @Option(help: "Output file: .pdf, .svg or .png.")
+    @Option(help: "Output file: .pdf, .svg, .png or .pgf.")
     var out: String
 
     func run() throws {
-        guard ["pdf", "svg", "png"].contains((out as NSString).pathExtension.lowercased()) else {
-            throw NGDError("--out", "expected a .pdf, .svg or .png file, got '\(out)'", usage: true)
+        guard ["pdf", "svg", "png", "pgf"].contains((out as NSString).pathExtension.lowercased()) else {
+            throw NGDError("--out", "expected a .pdf, .svg, .png or .pgf file, got '\(out)'", usage: true)
         }
         // Checked before any run is read. The CSV beside the figure is replaced only when ngd wrote it: its first
         // line is the figure-data header.

@@ -98,6 +98,22 @@ struct PlotCommandTests {
         #expect(csv.split(separator: "\n").count == 1 + 4 * 6)
     }
 
+    @Test("plot --out run.pgf writes PGF whose labels the LaTeX document typesets")
+    func plotWritesPGF() throws {
+        let directory = try CLIRunner.temporaryDirectory("plot-pgf")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = directory.appendingPathComponent("ngd.json").path
+        _ = try CLIRunner.run(["train", "--n", "8", "--d", "4", "--width", "64", "--steps", "3", "--out", run])
+        let figure = directory.appendingPathComponent("runs.pgf")
+        let outcome = try CLIRunner.run(["plot", run, "--theory", "--out", figure.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let pgf = try String(contentsOf: figure, encoding: .utf8)
+        #expect(pgf.contains("\\begin{pgfpicture}"))
+        #expect(pgf.contains("\\pgftext"))
+        #expect(pgf.contains("\\eta"), "the η of the run's label is set as LaTeX math")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("runs.csv").path))
+    }
+
     @Test("--theory is refused for a metric the theory says nothing about")
     func theoryNeedsAResidualMetric() throws {
         let directory = try CLIRunner.temporaryDirectory("plot-theory")

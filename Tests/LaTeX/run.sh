@@ -73,6 +73,16 @@ check "\\renewcommand of the font size changes the text" python3 -c "
 import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(a, b); sys.exit(0 if 0 < b < 0.75 * a else 1)" \
     "$(word_height "$work/f1/doc-figure1.pdf")" "$(word_height "$work/f1/doc-small.pdf")"
 
+# 1b. ngd plot --out FILE.pgf (saved runs, η in the legend as LaTeX math).
+mkdir -p "$work/plot"
+check "train writes a run for plot" "$NGD" train --n 8 --d 4 --width 64 --steps 4 --out "$work/plot/ngd.json"
+check "plot --out runs.pgf writes a .pgf" "$NGD" plot "$work/plot/ngd.json" --theory --out "$work/plot/runs.pgf"
+figure_document "$work/plot" runs ""
+check "runs.pgf compiles with pdflatex" compiles "$work/plot" runs
+check "runs.pgf: no overfull boxes" no_overfull "$work/plot" doc-runs
+check "runs.pgf: only the document's fonts" document_fonts_only "$work/plot/doc-runs.pdf"
+check "runs.pgf: labels are text (NGD)" text_has "$work/plot/doc-runs.pdf" "NGD"
+
 # 2. ngd paper --quick --latex: every figure alone, then main.tex.
 check "paper --quick --latex builds" "$NGD" paper --quick --latex --quiet --out "$work/paper"
 for pgf in "$work"/paper/latex/figures/*.pgf; do
