@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Render", dependencies: ["CCairo", "CPangoCairo"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .target(name: "Report", dependencies: [
-                    "NGD", "Render",
+                    "NGD", "Render", "CZlib",
                     .product(name: "Yams", package: "Yams"),
                     .product(name: "Mustache", package: "swift-mustache"),
                     .product(name: "Crypto", package: "swift-crypto"),

@@ -22,6 +22,11 @@ public struct Manifest: Codable, Sendable {
     public var verification: String
     /// `--latex` figures (`pgf` or `pdf`) when the report has a `latex/` folder; absent otherwise.
     public var latex: String? = nil
+    /// Tolerances the report declares for its own sensitive files; absent when it declares none.
+    public var reproducibility: ReproducibilityRecord? = nil
+    /// The data files the report read, by name, size and SHA-256 (never their directory), so `ngd verify` accepts
+    /// the same bytes at any path; absent when it read none (built-in data).
+    public var dataFiles: [DataFileRecord]? = nil
 
     public static let fileName = "manifest.json"
     public static let timingFileName = "timing.json"
@@ -44,6 +49,9 @@ public struct ManifestHeader: Decodable, Sendable {
     public var files: [String: String]
     public var provenance: Provenance?
     public var latex: String?
+    public var reproducibility: ReproducibilityRecord?
+    public var dataFiles: [DataFileRecord]?
+    public var claims: [ClaimOutcome]?
 
     public static func read(from directory: String) throws -> ManifestHeader {
         let path = (directory as NSString).appendingPathComponent(Manifest.fileName)

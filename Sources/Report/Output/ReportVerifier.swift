@@ -18,10 +18,20 @@ public struct VerificationReport: Sendable {
     public var symbolicLinks: [String] = []
     /// Where the re-run was written, when it was kept (`keepScratch`).
     public var scratchDirectory: String?
+    /// The re-run compared with the recorded report, number by number (nil for `--files-only`).
+    public var comparison: ReportComparison?
+    /// `--strict`: "claims hold" fails too (by default it passes: every claim of the report still has its verdict).
+    public var strict = false
+
+    /// The recorded files are intact: nothing altered, missing, added, corrupt or linked.
+    public var intact: Bool {
+        altered.isEmpty && missing.isEmpty && unlisted.isEmpty && corruptRuns.isEmpty && symbolicLinks.isEmpty
+    }
 
     public var passed: Bool {
-        altered.isEmpty && missing.isEmpty && unlisted.isEmpty && corruptRuns.isEmpty && differing.isEmpty
-            && symbolicLinks.isEmpty
+        guard intact else { return false }
+        guard let level = comparison?.level else { return differing.isEmpty }
+        return level == .identical || level == .equivalent || (level == .claimsHold && !strict)
     }
 }
 
@@ -56,9 +66,11 @@ public struct ReportVerifier {
     /// has one (hashing every file is not free).
     public func verify(directory: String, scratchRoot: String = NSTemporaryDirectory(), keepScratch: Bool = false,
                        dataDirectory: String? = nil, mnistDirectory: String? = nil, paperProgress: ((String) -> Void)? = nil,
-                       files: VerificationReport? = nil) throws -> VerificationReport {
+                       files: VerificationReport? = nil, tolerances: ComparisonTolerances = ComparisonTolerances(),
+                       strict: Bool = false) throws -> VerificationReport {
         let header = try ManifestHeader.read(from: directory)
         var report = try files ?? Self.checkFiles(in: directory)
+        report.strict = strict
 
         let scratchParent = (scratchRoot as NSString).appendingPathComponent("ngd-verify-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64(Date().timeIntervalSince1970 * 1000))")
         let scratch = (scratchParent as NSString).appendingPathComponent("report")
@@ -77,9 +89,14 @@ public struct ReportVerifier {
             let settings = try PaperSettings(invocation: LaTeXOptions.extract(from: header.specSource).rest,
                                              mnistDirectory: mnistDirectory,
                                              manifestPath: (directory as NSString).appendingPathComponent(Manifest.fileName))
+            // The same bytes at any path are the same data; other bytes are refused before anything is trained.
+            try DataIdentity.check(settings.dataRequests, against: header.dataFiles)
             try PaperReport(settings: settings, invocation: header.specSource).build(into: scratch, configuration: rerun,
                                                                                     progress: paperProgress)
         } else {
+            let spec = try ExperimentSpec.parse(yaml: header.specSource, file: header.specFile)
+            let experiment = try spec.resolved(dataDirectory: dataDirectory ?? ReportBuilder.dataDirectory(ofSpec: header.specFile))
+            try DataIdentity.check(experiment.runs.map { experiment.located($0).dataset }, against: header.dataFiles)
             try ReportBuilder(configuration: rerun).build(specSource: header.specSource, specFile: header.specFile,
                                                           into: scratch, dataDirectory: dataDirectory)
         }
@@ -96,6 +113,7 @@ public struct ReportVerifier {
         if let old = header.provenance, let new = fresh.provenance {
             report.environmentChanges = Self.differences(old, new)
         }
+        report.comparison = try ReportComparison.between(recorded: directory, rerun: scratch, tolerances: tolerances)
         if keepScratch { report.scratchDirectory = scratch }
         return report
     }

@@ -109,7 +109,9 @@ public struct PaperReport {
                                 sourceDateEpoch: configuration.environment["SOURCE_DATE_EPOCH"], spec: spec,
                                 runs: [], provenance: provenance, claims: document.claims,
                                 files: OutputFiles.hashes(staging), verification: Self.verificationRule,
-                                latex: configuration.latex?.figures.rawValue)
+                                latex: configuration.latex?.figures.rawValue,
+                                reproducibility: ReproducibilityRecord.of(results.flatMap(\.outcome.tolerances)),
+                                dataFiles: try DataIdentity.recorded(settings.dataRequests))
         try AtomicFile.write(CanonicalJSON.data(manifest, pretty: true),
                              to: (staging as NSString).appendingPathComponent(Manifest.fileName))
         let seconds = try transaction.writeTiming(runsTrained: context.trainedRuns, runsCached: context.cachedRuns)

@@ -21,6 +21,8 @@ public struct StudyOutcome: Sendable {
     /// Finite-width effects, deviations from the theory and assumptions, one sentence each; the report collects
     /// them in its "Finite-width effects and deviations" section.
     public var caveats: [String] = []
+    /// Tolerances for this study's sensitive files (a chaotic trace), recorded in the manifest for `ngd verify`.
+    public var tolerances: [DeclaredTolerance] = []
 
     public init(id: String, title: String, blocks: [StudyBlock] = [], claims: [ClaimOutcome] = [],
                 settings: [(String, String)] = []) {

@@ -17,9 +17,13 @@ public struct ExperimentSpec: Codable, Hashable, Sendable {
     public var sweeps: [SweepSpec]?
     public var figures: [FigureSpec]?
     public var claims: [ClaimSpec]?
+    /// Tolerances the spec declares for its own sensitive outputs (docs/SPEC.md, "Reproducibility"); recorded in
+    /// the manifest, where `ngd verify` reads them.
+    public var reproducibility: ReproducibilityRecord?
 
     enum CodingKeys: String, CodingKey {
         case title, description, seed, seeds, datasets, models, optimizers, runs, sweeps, figures, claims
+        case reproducibility
     }
 
     public init(title: String, description: String? = nil, seed: UInt64? = nil, seeds: [UInt64]? = nil,

@@ -173,6 +173,8 @@ struct SpecValidator {
             }
         }
 
+        validateReproducibility()
+
         var claimIDs = Set<String>()
         for (index, claim) in (spec.claims ?? []).enumerated() {
             let path = "claims[\(index)]"
@@ -193,6 +195,25 @@ struct SpecValidator {
             if case .text(let text) = claim.predicted {
                 checkExpression(text, at: "\(path).predicted", runIDs: runIDs)
             }
+        }
+    }
+
+    /// Declared tolerances: finite and ≥ 0 (an infinite one would accept anything), pixels within 0–1, and at
+    /// least one report path each.
+    mutating func validateReproducibility() {
+        for (index, declared) in (spec.reproducibility?.tolerances ?? []).enumerated() {
+            let path = "reproducibility.tolerances[\(index)]"
+            if declared.files.isEmpty || declared.files.contains(where: \.isEmpty) {
+                fail("\(path).files", "must list at least one report path (a file, or a prefix ending in *)")
+            }
+            for (key, value) in [("relative", declared.relative), ("absolute", declared.absolute)]
+                where !(value >= 0 && value.isFinite) {
+                fail("\(path).\(key)", "expected a finite tolerance ≥ 0, got \(formatNumber(value))")
+            }
+            if let pixels = declared.pixels, !(pixels >= 0 && pixels <= 1) {
+                fail("\(path).pixels", "expected a pixel tolerance from 0 to 1, got \(formatNumber(pixels))")
+            }
+            if declared.reason.trimmingCharacters(in: .whitespaces).isEmpty { fail("\(path).reason", "must not be empty") }
         }
     }
 

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Text seen as words and numbers: the words of two files must match exactly, their numbers within a tolerance.
+/// Used for every text format a report holds (SVG, PGF, TeX, HTML, a PDF's inflated content). A number starts
+/// after a character that cannot end a word, so ids such as `glyph-0-1`, `10b` or `<0012>` stay words; a number
+/// printed with a fraction may differ by one unit in its last digit (a re-computed value rounded the other way).
+enum NumberedText {
+    enum Piece: Equatable {
+        case word([UInt8])
+        case number(Double, unit: Double)
+    }
+
+    /// Splits `bytes` into words and numbers; `line` gives each number's 1-based line.
+    static func pieces(_ bytes: [UInt8]) -> (pieces: [Piece], lines: [Int]) {
+        var pieces: [Piece] = [], lines: [Int] = []
+        var word: [UInt8] = []
+        var line = 1, index = 0
+        while index < bytes.count {
+            if startsNumber(bytes, at: index), let (value, unit, end) = number(bytes, from: index) {
+                if !word.isEmpty { pieces.append(.word(word)); lines.append(line); word = [] }
+                pieces.append(.number(value, unit: unit))
+                lines.append(line)
+                index = end
+                continue
+            }
+            if bytes[index] == 0x0A { line += 1 }
+            word.append(bytes[index])
+            index += 1
+        }
+        if !word.isEmpty { pieces.append(.word(word)); lines.append(line) }
+        return (pieces, lines)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+
+    private static func startsNumber(_ bytes: [UInt8], at index: Int) -> Bool {
+        if index > 0 {
+            let before = bytes[index - 1]
+            if isDigit(before) || isLetter(before) || "_#<.-+".utf8.contains(before) { return false }
+        }
+        var cursor = index
+        if bytes[cursor] == 0x2D || bytes[cursor] == 0x2B { cursor += 1 }
+        if cursor < bytes.count, bytes[cursor] == 0x2E { cursor += 1 }
+        return cursor < bytes.count && isDigit(bytes[cursor])
+    }
+
+    /// The number at `start`: its value, the unit of its last printed digit (0 for integers), and where it ends.
+    private static func number(_ bytes: [UInt8], from start: Int) -> (Double, Double, Int)? {
+        var index = start
+        if bytes[index] == 0x2D || bytes[index] == 0x2B { index += 1 }
+        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        var fractionDigits = 0, hasFraction = false
+        if index < bytes.count, bytes[index] == 0x2E {
+            hasFraction = true
+            index += 1
+            while index < bytes.count, isDigit(bytes[index]) { index += 1; fractionDigits += 1 }
+        }
+        var exponent = 0, hasExponent = false
+        if index + 1 < bytes.count, bytes[index] | 0x20 == 0x65 {
+            var cursor = index + 1
+            if cursor < bytes.count, bytes[cursor] == 0x2D || bytes[cursor] == 0x2B { cursor += 1 }
+            let digits = cursor
+            while cursor < bytes.count, isDigit(bytes[cursor]) { cursor += 1 }
+            if cursor > digits, let value = Int(String(decoding: bytes[index + 1..<cursor], as: UTF8.self)) {
+                hasExponent = true
+                exponent = max(-400, min(400, value))
+                index = cursor
+            }
+        }
+        guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else { return nil }
+        let unit = hasFraction || hasExponent ? pow(10, Double(exponent - fractionDigits)) : 0
+        return (value, unit, index)
+    }
+
+    /// Compares two texts: nil when their words match (numbers were added to `tracker`), otherwise where they differ.
+    static func compare(_ recorded: [UInt8], _ rerun: [UInt8], tracker: inout DeviationTracker,
+                        place: (Int) -> String = { "line \($0)" }) -> String? {
+        let (old, oldLines) = pieces(recorded), (new, _) = pieces(rerun)
+        for index in 0..<min(old.count, new.count) {
+            switch (old[index], new[index]) {
+            case let (.number(a, unitA), .number(b, unitB)):
+                tracker.add(a, b, at: place(oldLines[index]), printedUnit: max(unitA, unitB))
+            case let (.word(a), .word(b)) where a == b:
+                continue
+            default:
+                let at = firstDifference(old[index], new[index])
+                return "\(place(oldLines[index])): text “\(snippet(old[index], around: at))” recorded, "
+                    + "“\(snippet(new[index], around: at))” in the re-run"
+            }
+        }
+        if old.count != new.count {
+            let common = min(old.count, new.count)
+            let line = common < oldLines.count ? oldLines[common] : (oldLines.last ?? 1)
+            return "\(place(line)): the re-run has \(new.count > old.count ? "more" : "less") text"
+        }
+        return nil
+    }
+
+    /// Where two pieces' bytes first differ (0 when either is a number).
+    private static func firstDifference(_ a: Piece, _ b: Piece) -> Int {
+        guard case .word(let x) = a, case .word(let y) = b else { return 0 }
+        return zip(x, y).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(x.count, y.count)
+    }
+
+    /// Up to 60 bytes of a piece from a little before `offset`, so the difference shows.
+    private static func snippet(_ piece: Piece, around offset: Int) -> String {
+        switch piece {
+        case .number(let value, _): return "\(value)"
+        case .word(let bytes):
+            let start = max(0, min(offset, bytes.count) - 20), end = min(bytes.count, start + 60)
+            let text = String(decoding: bytes[start..<end], as: UTF8.self).replacingOccurrences(of: "\n", with: "⏎")
+            return (start > 0 ? "…" : "") + text + (end < bytes.count ? "…" : "")
+        }
+    }
+}

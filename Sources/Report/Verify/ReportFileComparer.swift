@@ -1,0 +1,73 @@
+import Foundation
+import Render
+
+/// Compares one file of a recorded report with the re-run's copy, by what the file holds: data (JSON, CSV) number
+/// by number, pictures (PNG) pixel by pixel, text and vector files (SVG, PGF, TeX, HTML, PDF) word by word with
+/// their numbers within tolerance — so the text and fonts of a figure or a document must match exactly.
+struct ReportFileComparer {
+    var tolerances: ComparisonTolerances
+
+    func compare(_ path: String, recorded: Data?, rerun: Data?, ignoringKeys: Set<String> = []) -> FileComparison {
+        guard let recorded else {
+            return FileComparison(path: path, outcome: .differs, problem: "not in the recorded report (the re-run made it)")
+        }
+        guard let rerun else { return FileComparison(path: path, outcome: .differs, problem: "missing from the re-run") }
+        if recorded == rerun, ignoringKeys.isEmpty { return FileComparison(path: path, outcome: .identical) }
+        var result: FileComparison
+        let declaration = tolerances.declared.first { $0.covers(path) }
+        switch (path as NSString).pathExtension.lowercased() {
+        case "png":
+            result = pixels(path, recorded, rerun)
+        default:
+            var tracker = DeviationTracker(tolerance: tolerances.numbers(for: path))
+            let problem = numbers(path, recorded, rerun, tracker: &tracker, ignoringKeys: ignoringKeys)
+            result = tracker.comparison(path: path, problem: problem)
+            if result.outcome == .equivalent, recorded == rerun { result.outcome = .identical }
+        }
+        result.declaredReason = declaration?.reason
+        return result
+    }
+
+    private func numbers(_ path: String, _ recorded: Data, _ rerun: Data, tracker: inout DeviationTracker,
+                         ignoringKeys: Set<String>) -> String? {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "json": return DataFileComparison.json(recorded, rerun, tracker: &tracker, ignoring: ignoringKeys)
+        case "csv": return DataFileComparison.csv(recorded, rerun, tracker: &tracker)
+        case "pdf":
+            return NumberedText.compare(PDFContent.comparable(recorded), PDFContent.comparable(rerun),
+                                        tracker: &tracker, place: { "content line \($0)" })
+        default: return NumberedText.compare([UInt8](recorded), [UInt8](rerun), tracker: &tracker)
+        }
+    }
+
+    /// Two PNGs at the same raster size; the largest per-channel difference against the pixel tolerance.
+    private func pixels(_ path: String, _ recorded: Data, _ rerun: Data) -> FileComparison {
+        let old: RasterImage, new: RasterImage
+        do {
+            old = try RasterImage(png: recorded)
+            new = try RasterImage(png: rerun)
+        } catch {
+            return FileComparison(path: path, outcome: .differs, problem: "not a readable PNG: \(error)")
+        }
+        guard old.width == new.width, old.height == new.height else {
+            return FileComparison(path: path, outcome: .differs,
+                                  problem: "\(old.width)×\(old.height) pixels recorded, \(new.width)×\(new.height) in the re-run")
+        }
+        var largest = 0, worstIndex = 0
+        for index in old.rgba.indices {
+            let gap = abs(Int(old.rgba[index]) - Int(new.rgba[index]))
+            if gap > largest { largest = gap; worstIndex = index }
+        }
+        let deviation = Double(largest) / 255
+        var result = FileComparison(path: path, outcome: deviation == 0 ? .equivalent
+                                        : deviation <= tolerances.pixels(for: path) ? .equivalent : .moved)
+        result.pixelDeviation = deviation
+        if largest > 0 {
+            let pixel = worstIndex / 4
+            result.largest = Deviation(location: "pixel (\(pixel % old.width), \(pixel / old.width))",
+                                       recorded: Double(old.rgba[worstIndex]) / 255, rerun: Double(new.rgba[worstIndex]) / 255,
+                                       relative: deviation, toleranceUsed: deviation / max(tolerances.pixels(for: path), 1e-300))
+        }
+        return result
+    }
+}
