@@ -39,4 +39,30 @@ struct VerifyCommandTests {
         let verified = try CLIRunner.run(["verify", output, "--quiet"], environment: ["SOURCE_DATE_EPOCH": ""])
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
+
+    @Test("verify --json gives tools the level, the comparison and the provenance changes")
+    func jsonOutputCarriesTheLevel() throws {
+        let directory = try CLIRunner.temporaryDirectory("verify-json")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let specFile = directory.appendingPathComponent("spec.yaml")
+        try Data(spec.utf8).write(to: specFile)
+        let output = directory.appendingPathComponent("report").path
+        let made = try CLIRunner.run(["report", specFile.path, "--out", output, "--quiet"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let verified = try CLIRunner.run(["verify", output, "--quiet", "--json", "--strict"])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any]
+        #expect(object?["level"] as? String == "identical")
+        #expect(object?["passed"] as? Bool == true && object?["strict"] as? Bool == true)
+        let comparison = object?["comparison"] as? [String: Any]
+        #expect((comparison?["identical_files"] as? Int ?? 0) > 5)
+        #expect(comparison?["provenance"] as? [String] == [])
+    }
+
+    @Test("a negative --rtol is a usage error")
+    func negativeToleranceIsRefused() throws {
+        let refused = try CLIRunner.run(["verify", "/nonexistent", "--rtol", "-1"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--rtol"), "\(refused.stderr)")
+    }
 }

@@ -29,18 +29,26 @@ import Testing
         #expect(report.differing.isEmpty)
     }
 
-    @Test func verifyDetectsANonDeterministicEngine() throws {
+    /// Noise of ~1e-7 in every run moves numbers beyond 1e-9 but flips no claim: "claims hold", which passes
+    /// unless `strict` asks for equivalent numbers.
+    @Test func aNonDeterministicEngineOnlyKeepsTheClaimsAndFailsStrictly() throws {
         let directory = try TemporaryDirectory()
         let output = directory.appending("report")
         try ReportBuilder(configuration: configuration()).build(specSource: sampleSpec, specFile: "sample.yaml", into: output)
         let noisy = FakeExecutor()
         noisy.nondeterministic = true
-        let report = try ReportVerifier(configuration: configuration(executor: noisy)).verify(directory: output,
-                                                                                              scratchRoot: directory.path)
-        #expect(!report.passed)
-        #expect(report.differing.contains("figures/convergence.csv"))
-        #expect(report.differing.contains { $0.hasPrefix("runs/") })
-        #expect(report.altered.isEmpty)
+        for strict in [false, true] {
+            let report = try ReportVerifier(configuration: configuration(executor: noisy))
+                .verify(directory: output, scratchRoot: directory.path, strict: strict)
+            #expect(report.passed == !strict)
+            #expect(report.comparison?.level == .claimsHold)
+            #expect(report.differing.contains("figures/convergence.csv"))
+            #expect(report.comparison?.files.first { $0.path == "figures/convergence.csv" }?.outcome == .moved)
+            #expect(report.differing.contains { $0.hasPrefix("runs/") })
+            #expect(report.altered.isEmpty)
+            #expect(report.listing(directory: "r").hasSuffix("r: \(strict ? "NOT verified" : "verified") — claims hold"
+                                                             + (strict ? " (--strict asks for equivalent)" : "")))
+        }
     }
 }
 

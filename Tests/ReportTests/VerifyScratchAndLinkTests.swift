@@ -16,7 +16,8 @@ import Testing
         let noisy = FakeExecutor()
         noisy.nondeterministic = true
         let report = try ReportVerifier(configuration: configuration(executor: noisy)).verify(directory: output,
-                                                                                              scratchRoot: scratchRoot)
+                                                                                              scratchRoot: scratchRoot,
+                                                                                              strict: true)
         #expect(!report.passed)
         #expect(report.scratchDirectory == nil)
         #expect(try scratchDirectories(in: scratchRoot).isEmpty)

@@ -64,7 +64,7 @@ extension ReportComparison {
                 + "\(declaration.files.joined(separator: ", ")): \(declaration.reason)")
         }
         for file in files {
-            var line = "\(file.outcome.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(file.path)"
+            var line = "\(file.outcome.rawValue):".padding(toLength: 12, withPad: " ", startingAt: 0) + file.path
             if let problem = file.problem {
                 line += ": \(problem)"
             } else if let pixels = file.pixelDeviation {

@@ -79,8 +79,8 @@ public struct ReportComparison: Codable, Sendable {
         }
         // The manifest holds the hashes and the provenance, which differ by design elsewhere: both are compared in
         // their own right (files above, provenance printed); the rest (spec, claims, settings) must agree.
-        let manifest = comparer.compare(Manifest.fileName, recorded: read(recorded, Manifest.fileName),
-                                        rerun: read(rerun, Manifest.fileName), ignoringKeys: ["files", "provenance"])
+        let manifest = comparer.compareManifests(recorded: read(recorded, Manifest.fileName),
+                                                 rerun: read(rerun, Manifest.fileName))
         if manifest.outcome != .identical { files.append(manifest) }
         let claims = changes(recordedClaims, rerunClaims)
         return ReportComparison(level: level(files: files, claims: claims), provenance: provenance, files: files,

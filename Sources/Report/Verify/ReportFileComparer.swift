@@ -7,12 +7,12 @@ import Render
 struct ReportFileComparer {
     var tolerances: ComparisonTolerances
 
-    func compare(_ path: String, recorded: Data?, rerun: Data?, ignoringKeys: Set<String> = []) -> FileComparison {
+    func compare(_ path: String, recorded: Data?, rerun: Data?) -> FileComparison {
         guard let recorded else {
             return FileComparison(path: path, outcome: .differs, problem: "not in the recorded report (the re-run made it)")
         }
         guard let rerun else { return FileComparison(path: path, outcome: .differs, problem: "missing from the re-run") }
-        if recorded == rerun, ignoringKeys.isEmpty { return FileComparison(path: path, outcome: .identical) }
+        if recorded == rerun { return FileComparison(path: path, outcome: .identical) }
         var result: FileComparison
         let declaration = tolerances.declared.first { $0.covers(path) }
         switch (path as NSString).pathExtension.lowercased() {
@@ -20,18 +20,48 @@ struct ReportFileComparer {
             result = pixels(path, recorded, rerun)
         default:
             var tracker = DeviationTracker(tolerance: tolerances.numbers(for: path))
-            let problem = numbers(path, recorded, rerun, tracker: &tracker, ignoringKeys: ignoringKeys)
+            let problem = numbers(path, recorded, rerun, tracker: &tracker)
             result = tracker.comparison(path: path, problem: problem)
-            if result.outcome == .equivalent, recorded == rerun { result.outcome = .identical }
         }
         result.declaredReason = declaration?.reason
         return result
     }
 
-    private func numbers(_ path: String, _ recorded: Data, _ rerun: Data, tracker: inout DeviationTracker,
-                         ignoringKeys: Set<String>) -> String? {
+    /// manifest.json, as text (an edit JSON would ignore, a space, still shows) without its `files` and
+    /// `provenance` blocks: the hashes differ whenever any file does (each file is compared in its own right) and
+    /// the provenance is printed apart. Everything else (spec, runs, claims, declared tolerances, data files) must
+    /// match, numbers within tolerance.
+    func compareManifests(recorded: Data?, rerun: Data?) -> FileComparison {
+        let path = Manifest.fileName
+        guard let recorded, let rerun else { return compare(path, recorded: recorded, rerun: rerun) }
+        if recorded == rerun { return FileComparison(path: path, outcome: .identical) }
+        var tracker = DeviationTracker(tolerance: tolerances.numbers(for: path))
+        let problem = NumberedText.compare(Self.withoutMachineBlocks(recorded), Self.withoutMachineBlocks(rerun),
+                                           tracker: &tracker)
+        return tracker.comparison(path: path, problem: problem)
+    }
+
+    /// The manifest's lines without the top-level `files` and `provenance` objects (pretty canonical JSON puts
+    /// each top-level key at two spaces' indent and closes it there).
+    static func withoutMachineBlocks(_ manifest: Data) -> [UInt8] {
+        var kept: [Substring] = [], skipping = false
+        for line in String(decoding: manifest, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+            if skipping {
+                if line == "  }" || line == "  }," { skipping = false }
+                continue
+            }
+            if line.hasPrefix("  \"files\" : {") || line.hasPrefix("  \"provenance\" : {") {
+                skipping = !line.hasSuffix("}") && !line.hasSuffix("},")
+                continue
+            }
+            kept.append(line)
+        }
+        return Array(kept.joined(separator: "\n").utf8)
+    }
+
+    private func numbers(_ path: String, _ recorded: Data, _ rerun: Data, tracker: inout DeviationTracker) -> String? {
         switch (path as NSString).pathExtension.lowercased() {
-        case "json": return DataFileComparison.json(recorded, rerun, tracker: &tracker, ignoring: ignoringKeys)
+        case "json": return DataFileComparison.json(recorded, rerun, tracker: &tracker)
         case "csv": return DataFileComparison.csv(recorded, rerun, tracker: &tracker)
         case "pdf":
             return NumberedText.compare(PDFContent.comparable(recorded), PDFContent.comparable(rerun),
