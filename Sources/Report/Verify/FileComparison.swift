@@ -55,6 +55,9 @@ struct DeviationTracker {
     private(set) var numbers = 0
     /// The first non-finite mismatch, which makes the file differ whatever its size.
     private(set) var nonFinite: String?
+    /// Set when a drawing's geometry changed shape (a path with more or fewer segments) while its words, the
+    /// text and fonts, stayed the same: the picture moved, it did not change.
+    var geometryMoved: String?
 
     init(tolerance: NumericTolerance) { self.tolerance = tolerance }
 
@@ -86,7 +89,9 @@ struct DeviationTracker {
             result.largest = worst
             return result
         }
-        var result = FileComparison(path: path, outcome: (worst?.toleranceUsed ?? 0) > 1 ? .moved : .equivalent)
+        var result = FileComparison(path: path, outcome: (worst?.toleranceUsed ?? 0) > 1 || geometryMoved != nil
+                                        ? .moved : .equivalent)
+        result.problem = geometryMoved
         result.largest = worst
         result.largestRelative = largestRelative
         return result

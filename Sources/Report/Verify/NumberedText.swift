@@ -97,6 +97,24 @@ enum NumberedText {
         return nil
     }
 
+    /// A word (split at spaces and line ends) that only one text has, described; nil when both have the same set.
+    static func wordOnOneSide(_ recorded: [UInt8], _ rerun: [UInt8]) -> String? {
+        func words(_ bytes: [UInt8]) -> Set<[UInt8]> {
+            var set = Set<[UInt8]>()
+            for case .word(let word) in pieces(bytes).pieces {
+                for part in word.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }) { set.insert(Array(part)) }
+            }
+            return set
+        }
+        let old = words(recorded), new = words(rerun)
+        func show(_ word: [UInt8]) -> String { String(decoding: word.prefix(60), as: UTF8.self) }
+        let gone = old.subtracting(new).min { $0.lexicographicallyPrecedes($1) }
+        let added = new.subtracting(old).min { $0.lexicographicallyPrecedes($1) }
+        guard gone != nil || added != nil else { return nil }
+        return [gone.map { "text “\(show($0))” recorded is not in the re-run" },
+                added.map { "“\(show($0))” is only in the re-run" }].compactMap { $0 }.joined(separator: "; ")
+    }
+
     /// Where two pieces' bytes first differ (0 when either is a number).
     private static func firstDifference(_ a: Piece, _ b: Piece) -> Int {
         guard case .word(let x) = a, case .word(let y) = b else { return 0 }
