@@ -126,6 +126,10 @@ public struct LinearTheoryStudy: PaperStudy {
                             blocks: blocks(s, eta: eta, modes: modes, projections: realProjections, eigen: eigen,
                                            growth: growth, catapults: catapults),
                             claims: claims, settings: settings(s, eta: eta, lambdaMax: lambdaMax))
+        // GD above its stability threshold is chaotic: the last bits a BLAS kernel changes grow step by step.
+        outcome.tolerances = [DeclaredTolerance(
+            files: ["figures/linear-catapult*", "figures/linear-sharpness*"], relative: 1e-3, absolute: 1e-9,
+            pixels: 0.25, reason: "GD above 2/λ_max(G₀) (the catapult) amplifies rounding differences every step")]
         let runWorst = modes.compactMap { m in m.fittedOverRun.map { abs($0 - m.predicted) } }.max() ?? .nan
         outcome.caveats = [
             "Linear theory: fitted over the whole GD run, per-mode factors deviate from 1 − ηλ_i by up to "

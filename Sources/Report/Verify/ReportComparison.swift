@@ -53,23 +53,35 @@ public struct ReportComparison: Codable, Sendable {
         let old = try ManifestHeader.read(from: recorded), new = try ManifestHeader.read(from: rerun)
         var tolerances = tolerances
         tolerances.declared = old.reproducibility?.tolerances ?? []
-        var provenance: [String] = []
+        var provenance: [String] = [], words: Set<[UInt8]> = []
         if let before = old.provenance, let after = new.provenance {
             provenance = ReportVerifier.differences(before, after)
+            words = changedWords(HTMLReportWriter.provenanceRows(before), HTMLReportWriter.provenanceRows(after))
         }
         let manifest = (recorded as NSString).appendingPathComponent(Manifest.fileName)
         return compare(recorded: recorded, rerun: rerun, recordedFiles: Array(old.files.keys),
                        rerunFiles: Array(new.files.keys), recordedClaims: old.claims ?? [],
                        rerunClaims: ClaimReevaluation.claims(recordedManifest: manifest, rerun: rerun),
-                       tolerances: tolerances, provenance: provenance)
+                       tolerances: tolerances, provenance: provenance, provenanceWords: words)
+    }
+
+    /// The words (letters only, as they start a document's word) that one side's provenance values have and the
+    /// other's do not.
+    static func changedWords(_ old: [(String, String)], _ new: [(String, String)]) -> Set<[UInt8]> {
+        func words(_ rows: [(String, String)]) -> Set<[UInt8]> {
+            Set(rows.flatMap { $0.1.split(whereSeparator: { !$0.isLetter }) }.filter { $0.count > 2 }.map { Array($0.utf8) })
+        }
+        let before = words(old), after = words(new)
+        return before.symmetricDifference(after)
     }
 
     /// Compares `recorded` with `rerun` (two report directories): every file either lists, and the claims.
     /// `recordedClaims` are the manifest's; `rerunClaims` are re-evaluated from the re-run's data.
     static func compare(recorded: String, rerun: String, recordedFiles: [String], rerunFiles: [String],
                         recordedClaims: [ClaimOutcome], rerunClaims: [ClaimOutcome],
-                        tolerances: ComparisonTolerances, provenance: [String]) -> ReportComparison {
-        let comparer = ReportFileComparer(tolerances: tolerances)
+                        tolerances: ComparisonTolerances, provenance: [String],
+                        provenanceWords: Set<[UInt8]> = []) -> ReportComparison {
+        let comparer = ReportFileComparer(tolerances: tolerances, provenanceWords: provenanceWords)
         var files: [FileComparison] = [], identical = 0
         for path in Set(recordedFiles).union(rerunFiles).sorted() {
             let old = recordedFiles.contains(path) ? read(recorded, path) : nil
