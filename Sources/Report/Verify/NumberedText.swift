@@ -98,12 +98,14 @@ enum NumberedText {
     }
 
     /// A word (split at spaces and line ends) that only one text has, described; nil when both have the same set.
-    static func wordOnOneSide(_ recorded: [UInt8], _ rerun: [UInt8], ignoring ignored: Set<[UInt8]> = []) -> String? {
+    static func wordOnOneSide(_ recorded: [UInt8], _ rerun: [UInt8], ignoring ignored: Set<[UInt8]> = [],
+                              readableOnly: Bool = false) -> String? {
         func words(_ bytes: [UInt8]) -> Set<[UInt8]> {
             var set = Set<[UInt8]>()
             for case .word(let word) in pieces(bytes).pieces {
                 for part in word.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D })
-                    where !ignored.contains(where: { part.starts(with: $0) }) {
+                    where !ignored.contains(where: { part.starts(with: $0) })
+                        && !(readableOnly && part.contains { $0 < 0x20 || $0 > 0x7E }) {
                     set.insert(Array(part))
                 }
             }

@@ -65,11 +65,12 @@ public struct ReportComparison: Codable, Sendable {
                        tolerances: tolerances, provenance: provenance, provenanceWords: words)
     }
 
-    /// The words (letters only, as they start a document's word) that one side's provenance values have and the
+    /// The words (letters and digits, as they start a document's word) that one side's provenance values have and the
     /// other's do not.
     static func changedWords(_ old: [(String, String)], _ new: [(String, String)]) -> Set<[UInt8]> {
         func words(_ rows: [(String, String)]) -> Set<[UInt8]> {
-            Set(rows.flatMap { $0.1.split(whereSeparator: { !$0.isLetter }) }.filter { $0.count > 2 }.map { Array($0.utf8) })
+            Set(rows.flatMap { $0.1.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) }.filter { $0.count > 2 }
+                .map { Array($0.utf8) })
         }
         let before = words(old), after = words(new)
         return before.symmetricDifference(after)
