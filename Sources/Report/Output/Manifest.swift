@@ -34,9 +34,9 @@ public struct Manifest: Codable, Sendable {
     public static let clusterFileName = "cluster.json"
     /// Files that are never hashed or compared: the manifest itself, the wall-clock record and the cluster record.
     public static let unverifiedFiles: Set<String> = [fileName, timingFileName, clusterFileName]
-    public static let rule = "every file listed in `files` is re-created by re-running `spec_source`; on the same machine "
-        + "and BLAS core it must match its SHA-256 and manifest.json the re-run's byte for byte (identical); elsewhere "
-        + "numbers must agree within tolerance (`reproducibility` declares a report's own) and texts, fonts and claim "
+    public static let rule = "every file listed in `files` is re-created by re-running `spec_source`; on the same "
+        + "machine and BLAS core it must match its SHA-256 and manifest.json the re-run's byte for byte (identical); "
+        + "elsewhere numbers must agree within tolerance (`reproducibility` declares a report's own) and texts, fonts and claim "
         + "verdicts exactly (equivalent), or at least every claim's verdict (claims hold); timing.json is not compared"
 }
 

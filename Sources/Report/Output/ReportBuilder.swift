@@ -167,7 +167,9 @@ public struct ReportBuilder {
                                 files: OutputFiles.hashes(staging), verification: Manifest.rule,
                                 latex: configuration.latex?.figures.rawValue,
                                 reproducibility: spec.reproducibility,
-                                dataFiles: try DataIdentity.recorded(experiment.runs.map { experiment.located($0).dataset }))
+                                dataFiles: try DataIdentity.recorded(experiment.runs.map {
+                                    experiment.located($0).dataset
+                                }))
         try write(CanonicalJSON.data(manifest, pretty: true), to: (staging as NSString).appendingPathComponent(Manifest.fileName))
         try transaction.writeTiming(runsTrained: trained, runsCached: cached)
 

@@ -95,7 +95,8 @@ public struct ReportVerifier {
                                                                                     progress: paperProgress)
         } else {
             let spec = try ExperimentSpec.parse(yaml: header.specSource, file: header.specFile)
-            let experiment = try spec.resolved(dataDirectory: dataDirectory ?? ReportBuilder.dataDirectory(ofSpec: header.specFile))
+            let experiment = try spec.resolved(dataDirectory: dataDirectory
+                                                   ?? ReportBuilder.dataDirectory(ofSpec: header.specFile))
             try DataIdentity.check(experiment.runs.map { experiment.located($0).dataset }, against: header.dataFiles)
             try ReportBuilder(configuration: rerun).build(specSource: header.specSource, specFile: header.specFile,
                                                           into: scratch, dataDirectory: dataDirectory)

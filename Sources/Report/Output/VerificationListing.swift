@@ -59,7 +59,8 @@ extension ReportComparison {
     func listing() -> [String] {
         var lines: [String] = []
         for declaration in declared {
-            lines.append("declared tolerance (rtol \(format(declaration.relative)), atol \(format(declaration.absolute))"
+            lines.append("declared tolerance (rtol \(format(declaration.relative)), "
+                + "atol \(format(declaration.absolute))"
                 + "\(declaration.pixels.map { ", pixels \(format($0))" } ?? "")) for "
                 + "\(declaration.files.joined(separator: ", ")): \(declaration.reason)")
         }
@@ -68,7 +69,8 @@ extension ReportComparison {
             if let problem = file.problem {
                 line += ": \(problem)"
             } else if let pixels = file.pixelDeviation {
-                line += ": largest pixel deviation \(format(pixels))" + (file.largest.map { " at \($0.location)" } ?? "")
+                line += ": largest pixel deviation \(format(pixels))"
+                    + (file.largest.map { " at \($0.location)" } ?? "")
             } else if let largest = file.largest {
                 line += ": largest deviation \(format(largest.relative)) relative at \(largest.location) "
                     + "(\(largest.recorded) → \(largest.rerun))"
@@ -87,7 +89,8 @@ extension ReportComparison {
         lines.append("files: \(identicalFiles) identical, \(counts[.equivalent] ?? 0) equivalent, "
             + "\(counts[.moved] ?? 0) moved beyond tolerance, \(counts[.differs] ?? 0) differ; claims: "
             + "\(claims.filter(\.flipped).count) flipped; largest relative deviation \(format(largestRelative)) "
-            + "(rtol \(format(tolerance.relative)), atol \(format(tolerance.absolute)), pixels \(format(pixelTolerance)))")
+            + "(rtol \(format(tolerance.relative)), atol \(format(tolerance.absolute)), "
+            + "pixels \(format(pixelTolerance)))")
         return lines
     }
 

@@ -123,11 +123,12 @@ public struct PaperReport {
                        studySeconds: zip(results, studies).map { ($1.id, $0.seconds) })
     }
 
-    static let verificationRule = "every file listed in `files` is re-created by re-running the command in `spec_source` "
-        + "(ngd paper with the same options; `ngd verify` does this); on the same machine and BLAS core it must match its "
-        + "SHA-256 and manifest.json the re-run's byte for byte (identical); elsewhere numbers must agree within tolerance "
-        + "(`reproducibility` declares a report's own) and texts, fonts and claim verdicts exactly (equivalent), or at "
-        + "least every claim's verdict (claims hold); data files are named by SHA-256, not path; timing.json is not compared"
+    static let verificationRule = "every file listed in `files` is re-created by re-running the command in "
+        + "`spec_source` (ngd paper with the same options; `ngd verify` does this); on the same machine and BLAS core "
+        + "it must match its SHA-256 and manifest.json the re-run's byte for byte (identical); elsewhere numbers must "
+        + "agree within tolerance (`reproducibility` declares a report's own) and texts, fonts and claim verdicts "
+        + "exactly (equivalent), or at least every claim's verdict (claims hold); data files are named by SHA-256, "
+        + "not path; timing.json is not compared"
 
     /// Every figure of the outcomes, in document order.
     static func figures(of outcomes: [StudyOutcome]) -> [FigureData] {

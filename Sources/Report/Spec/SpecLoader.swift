@@ -213,7 +213,9 @@ struct SpecValidator {
             if let pixels = declared.pixels, !(pixels >= 0 && pixels <= 1) {
                 fail("\(path).pixels", "expected a pixel tolerance from 0 to 1, got \(formatNumber(pixels))")
             }
-            if declared.reason.trimmingCharacters(in: .whitespaces).isEmpty { fail("\(path).reason", "must not be empty") }
+            if declared.reason.trimmingCharacters(in: .whitespaces).isEmpty {
+                fail("\(path).reason", "must not be empty")
+            }
         }
     }
 

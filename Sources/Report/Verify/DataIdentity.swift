@@ -42,7 +42,8 @@ enum DataIdentity {
         for request in requests {
             for file in try InputDigest.files(of: request) {
                 let found = try record(role: file.role, path: file.path)
-                guard !recorded.contains(where: { $0.role == found.role && $0.sha256 == found.sha256 }) else { continue }
+                let known = recorded.contains { $0.role == found.role && $0.sha256 == found.sha256 }
+                guard !known else { continue }
                 let expected = recorded.filter { $0.role == found.role }
                     .map { "\($0.name), \($0.bytes) bytes, SHA-256 \($0.sha256)" }.joined(separator: " or ")
                 throw ReportError.io(path: file.path, message: "is not the data the report was made from: "

@@ -104,8 +104,7 @@ enum NumberedText {
             var set = Set<[UInt8]>()
             for case .word(let word) in pieces(bytes).pieces {
                 for part in word.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D })
-                    where !ignored.contains(where: { part.starts(with: $0) })
-                        && !(readableOnly && part.contains { $0 < 0x20 || $0 > 0x7E }) {
+                    where !isProvenance(part, ignored) && !(readableOnly && part.contains { $0 < 0x20 || $0 > 0x7E }) {
                     set.insert(Array(part))
                 }
             }
@@ -118,6 +117,20 @@ enum NumberedText {
         guard gone != nil || added != nil else { return nil }
         return [gone.map { "text “\(show($0))” recorded is not in the re-run" },
                 added.map { "“\(show($0))” is only in the re-run" }].compactMap { $0 }.joined(separator: "; ")
+    }
+
+    /// A word that starts with a changed provenance word, or whose letters and digits are a piece of one (a PDF
+    /// splits shown text into kerned pieces: "(Coop)" "(erlak)" "(e,").
+    private static func isProvenance(_ word: ArraySlice<UInt8>, _ provenance: Set<[UInt8]>) -> Bool {
+        guard !provenance.isEmpty else { return false }
+        let core = word.filter { isDigit($0) || isLetter($0) }
+        return provenance.contains { changed in
+            word.starts(with: changed)
+                || (!core.isEmpty && core.count <= changed.count
+                    && (0...(changed.count - core.count)).contains {
+                        changed[$0..<($0 + core.count)].elementsEqual(core)
+                    })
+        }
     }
 
     /// Where two pieces' bytes first differ (0 when either is a number).

@@ -12,9 +12,12 @@ struct ReportFileComparer {
 
     func compare(_ path: String, recorded: Data?, rerun: Data?) -> FileComparison {
         guard let recorded else {
-            return FileComparison(path: path, outcome: .differs, problem: "not in the recorded report (the re-run made it)")
+            return FileComparison(path: path, outcome: .differs,
+                                  problem: "not in the recorded report (the re-run made it)")
         }
-        guard let rerun else { return FileComparison(path: path, outcome: .differs, problem: "missing from the re-run") }
+        guard let rerun else {
+            return FileComparison(path: path, outcome: .differs, problem: "missing from the re-run")
+        }
         if recorded == rerun { return FileComparison(path: path, outcome: .identical) }
         var result: FileComparison
         let declaration = tolerances.declared.first { $0.covers(path) }
@@ -107,7 +110,8 @@ struct ReportFileComparer {
         }
         guard old.width == new.width, old.height == new.height else {
             return FileComparison(path: path, outcome: .differs,
-                                  problem: "\(old.width)×\(old.height) pixels recorded, \(new.width)×\(new.height) in the re-run")
+                                  problem: "\(old.width)×\(old.height) pixels recorded, "
+                                      + "\(new.width)×\(new.height) in the re-run")
         }
         var largest = 0, worstIndex = 0
         for index in old.rgba.indices {
@@ -121,8 +125,9 @@ struct ReportFileComparer {
         if largest > 0 {
             let pixel = worstIndex / 4
             result.largest = Deviation(location: "pixel (\(pixel % old.width), \(pixel / old.width))",
-                                       recorded: Double(old.rgba[worstIndex]) / 255, rerun: Double(new.rgba[worstIndex]) / 255,
-                                       relative: deviation, toleranceUsed: deviation / max(tolerances.pixels(for: path), 1e-300))
+                                       recorded: Double(old.rgba[worstIndex]) / 255,
+                                       rerun: Double(new.rgba[worstIndex]) / 255, relative: deviation,
+                                       toleranceUsed: deviation / max(tolerances.pixels(for: path), 1e-300))
         }
         return result
     }
