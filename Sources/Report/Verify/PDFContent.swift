@@ -41,13 +41,16 @@ enum PDFContent {
         return withoutLayoutNumbers(output)
     }
 
-    /// Drops `/Length N`, the xref table and `startxref N`: they change whenever any stream's length does.
+    /// Drops `/Length N`, the xref table and `startxref N` (they change whenever any stream's length does) and the
+    /// subset tag of font names (`/ABCDEF+CMUSerif-Roman` → `/CMUSerif-Roman`: it names which glyphs the document
+    /// uses, which changes with the shown provenance; the font's name is compared).
     private static func withoutLayoutNumbers(_ bytes: [UInt8]) -> [UInt8] {
         // Latin-1 maps every byte to one character, so binary data (font programs) keep their differences.
         var text = String(data: Data(bytes), encoding: .isoLatin1) ?? ""
         for (pattern, replacement) in [("/Length [0-9]+( 0 R)?", "/Length"),
                                        ("\nxref\n[0-9 nf\r\n]*trailer", "\ntrailer"),
-                                       ("startxref\\s*[0-9]+", "startxref")] {
+                                       ("startxref\\s*[0-9]+", "startxref"),
+                                       ("/[A-Z]{6}\\+", "/")] {
             text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
         }
         return Array(text.utf8)
