@@ -59,7 +59,7 @@ struct TrainCommand: ParsableCommand {
                                     damping: damping ?? defaults.damping, loss: loss,
                                     huberDelta: huberDelta ?? defaults.huberDelta,
                                     linearized: linearized, steps: steps, stopTolerance: stopTolerance, recordOutputs: recordOutputs,
-                                    recordWeights: recordWeights, data: request)
+                                    recordWeights: recordWeights, data: request, depth: model.depth)
         try config.validate()   // before loading data: bad options fail fast
         let inputs = CommandOutput.inputs(of: request)
         try CommandOutput.check(out, inputs: inputs)
