@@ -32,6 +32,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Time only these operations \"gram,ngd_step,…\" (a short run: GEMM-rate probes skipped).")
     var operations: String?
 
+    @Option(help: "Hidden layers L; L ≥ 2 times whole deep NGD, K-FAC and GD steps (default size 1024,784,2048).")
+    var depth: Int = 1
+
     @Option(name: .customLong("dump-dir"), help: "Write each size's X, Y, W, A in the numpy peer's format to DIR/n<n>-d<d>-m<m>.")
     var dumpDir: String?
 
@@ -42,6 +45,7 @@ struct BenchCommand: ParsableCommand {
         guard learningRate > 0, learningRate.isFinite else {
             throw NGDError("--lr", "expected a positive finite step size, got \(learningRate)", usage: true)
         }
+        guard depth == 1 else { return try runDeep() }
         let list = try sizes.map { try BenchmarkSize.parseList($0) } ?? BenchmarkSize.defaults
         let threadCounts = try threads.map { try ThreadScaling.parseList($0) }
         let selection = try operations.map { try Benchmark.parseOperations($0) }

@@ -13,14 +13,15 @@ public struct DeepUpdate: Sendable {
         self.damping = damping
     }
 
-    /// Δθ and the reports of the solves it needed (NGD: one; K-FAC: two per layer, input side first).
-    public func delta(jacobian: DeepJacobian, gram: Matrix, outputGradient g: Matrix) throws
+    /// Δθ and the reports of the solves it needed (NGD: one; K-FAC: two per layer, output side first, as `KFAC`).
+    /// `gram` is G when the caller has it (NGD builds it otherwise; GD and K-FAC do not need it).
+    public func delta(jacobian: DeepJacobian, gram: Matrix? = nil, outputGradient g: Matrix) throws
         -> (delta: DeepParameters, solves: [SolveReport]) {
         switch optimizer {
         case .gd:
             return (scaled(jacobian.transposeApplied(to: g)), [])
         case .ngd:
-            let (alpha, report) = try gram.solvingSymmetric(g.asColumn, damping: damping,
+            let (alpha, report) = try (gram ?? jacobian.gram()).solvingSymmetric(g.asColumn, damping: damping,
                                                             source: "natural gradient solve")
             let direction = jacobian.transposeApplied(to: alpha.reshaped(rows: g.rows, columns: g.columns))
             return (scaled(direction), [report])
@@ -67,5 +68,15 @@ public struct DeepUpdate: Sendable {
             solves += [outputReport, inputReport]
         }
         return (delta, solves)
+    }
+
+    /// One whole step of the squared loss from θ on (X, y): forward pass, Jacobian factors, the update (and G for
+    /// NGD). What `ngd bench --depth` times and the numpy peer computes.
+    public func step(from parameters: DeepParameters, model: DeepReLU, inputs: Matrix, targets: Matrix) throws
+        -> DeepParameters {
+        let forward = model.forward(inputs, parameters: parameters)
+        let jacobian = DeepJacobian(forward: forward, parameters: parameters, includesOutputLayer: false)
+        let residuals = forward.outputs.subtracting(targets)
+        return parameters.adding(try delta(jacobian: jacobian, outputGradient: residuals).delta)
     }
 }
