@@ -152,6 +152,7 @@ public struct ClaimEvaluator {
         let run = member.run
         switch parameter {
         case .width: return Double(run.model.width)
+        case .depth: return Double(run.model.layers)
         case .lr:
             if case .fixed(let value) = run.optimizer.learningRate { return value }
             return results[member.key]?.scalars["learning_rate"]

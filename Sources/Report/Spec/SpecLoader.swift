@@ -279,6 +279,9 @@ struct SpecValidator {
 
     mutating func validate(_ model: ModelSpec, at path: String) {
         if model.width <= 0 { fail("\(path).width", "expected a positive width, got \(model.width)") }
+        if let depth = model.depth, !(1...ResourceLimits.maximumDepth).contains(depth) {
+            fail("\(path).depth", "expected 1 to \(ResourceLimits.maximumDepth) hidden layers, got \(depth)")
+        }
         if let outputs = model.outputs, outputs <= 0 { fail("\(path).outputs", "expected a positive number of outputs, got \(outputs)") }
         if let scale = model.initScale, !(scale > 0 && scale.isFinite) {
             fail("\(path).init_scale", "expected a finite scale > 0, got \(formatNumber(scale))")
@@ -317,7 +320,7 @@ extension SweepParameter {
                 return "c/lambda_max is a GD step size; \(optimizer.rawValue) takes a number"
             }
             return nil
-        case .width, .n, .d, .perClass:
+        case .width, .n, .d, .perClass, .depth:
             guard case .number(let number) = value, number == number.rounded(), number > 0, number < 1e12 else {
                 return "expected a positive integer, got \(value)"
             }
