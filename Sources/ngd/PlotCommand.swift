@@ -55,7 +55,8 @@ struct PlotCommand: ParsableCommand {
                 throw NGDError(path, "is not a run written by `ngd train --format json` (\(Self.reason(error)))")
             }
         }
-        let figure = try RunComparisonPlot(runs: loaded, metric: metric, showsTheory: theory, directLabels: directLabels)
+        let figure = try RunComparisonPlot(runs: loaded, metric: metric, showsTheory: theory,
+            directLabels: directLabels)
             .figure(size: size.size(), theme: theme.theme)
         let url = URL(fileURLWithPath: out)
         do { try figure.write(to: url, dpi: dpi) } catch { throw NGDError(out, "cannot write the figure: \(error)") }

@@ -16,7 +16,8 @@ import Testing
         for (p, pl) in zip(figure.panels, layout.panels) {
             for case .line(let l) in p.layers {
                 for (x, y) in zip(l.x, l.y) {
-                    if let q = pl.mapping.point(x, y), box.outsetBy(figure.theme.lineWidth / 2).contains(q) { count += 1 }
+                    if let q = pl.mapping.point(x, y),
+                        box.outsetBy(figure.theme.lineWidth / 2).contains(q) { count += 1 }
                 }
             }
         }
@@ -46,7 +47,8 @@ import Testing
     }
 
     @Test func directLabelsNameEachLineAtItsEndWithoutOverlap() throws {
-        let figure = Figure(size: .inches(4, 3), panels: [Panel(x: .linear("x"), y: .log10("y"), directLabels: true, layers: [
+        let figure = Figure(size: .inches(4, 3), panels: [Panel(x: .linear("x"), y: .log10("y"), directLabels: true,
+            layers: [
             .line(line({ pow(10, -3 * $0) }, label: "NGD η = 0.5")),
             .line(line({ pow(10, -3 * $0) * 1.05 }, label: "K-FAC η = 1")),
             .line(line({ pow(10, -$0) }, label: "GD")),
@@ -70,7 +72,8 @@ import Testing
         ])])
         let legend = try #require(FigureLayout(figure).panels[0].legend)
         #expect(legend.entries.map(\.markup) == ["NGD", "measured", "theory"])
-        #expect(legend.entries[2].sample == .line(.black, .dashed, width: figure.theme.lineWidth, marker: nil, band: nil))
+        #expect(legend.entries[2].sample == .line(.black, .dashed, width: figure.theme.lineWidth, marker: nil,
+            band: nil))
     }
 
     @Test func logTickLabelsGiveWayBeforeTheyCrowd() throws {
@@ -78,7 +81,8 @@ import Testing
         let figure = Figure(size: .inches(5.5, 3.4), panels: [Panel(x: .log10("λ₀"), y: .linear("steps"), layers: [
             .scatter(Scatter(x: [0.0165, 0.085], y: [10, 30])),
         ])])
-        let labels = try figure.layoutReport().items.filter { $0.group == "p1.x" }.sorted { $0.rect.minX < $1.rect.minX }
+        let labels = try figure.layoutReport().items.filter { $0.group == "p1.x" }
+            .sorted { $0.rect.minX < $1.rect.minX }
         #expect(labels.compactMap(\.text).contains("0.02") && labels.compactMap(\.text).contains("0.05"))
         for k in labels.indices.dropFirst() {
             let gap = labels[k].rect.minX - labels[k - 1].rect.maxX

@@ -65,7 +65,8 @@ final class DrawnGeometry: Renderer {
                 for k in 1...16 {
                     let t = Double(k) / 16, s = 1 - t
                     let a = s * s * s, b = 3 * s * s * t, c = 3 * s * t * t, d = t * t * t
-                    current.append(Point(a * p0.x + b * c1.x + c * c2.x + d * p.x, a * p0.y + b * c1.y + c * c2.y + d * p.y))
+                    current.append(Point(a * p0.x + b * c1.x + c * c2.x + d * p.x,
+                        a * p0.y + b * c1.y + c * c2.y + d * p.y))
                 }
             case .close:
                 if let first = current.first { current.append(first) }
@@ -79,7 +80,8 @@ final class DrawnGeometry: Renderer {
         guard var previous = outline.first else { return [] }
         var out = [previous]
         for p in outline.dropFirst() {
-            let length = ((p.x - previous.x) * (p.x - previous.x) + (p.y - previous.y) * (p.y - previous.y)).squareRoot()
+            let dx = p.x - previous.x, dy = p.y - previous.y
+            let length = (dx * dx + dy * dy).squareRoot()
             let n = max(1, Int((length / 0.25).rounded(.up)))
             for k in 1...n {
                 let t = Double(k) / Double(n)

@@ -30,6 +30,10 @@ private enum QuickPaper {
         let drawn = try QuickPaper.drawn()
         #expect(drawn.count >= 25, "the quick paper has \(drawn.count) figures")
         for (data, geometry, layout) in drawn {
+            // the check sees the data: every axes box with lines or markers in it is touched
+            if data.heatmap == nil {
+                #expect(layout.items.filter { $0.kind == .axes }.allSatisfy { geometry.touches($0.rect) }, "\(data.id)")
+            }
             for legend in layout.items where legend.kind == .legend {
                 // the frame's 0.5 pt hairline may touch nothing either: test the box itself
                 #expect(!geometry.touches(legend.rect), "\(data.id): legend \(legend.rect) covers data")
@@ -42,7 +46,8 @@ private enum QuickPaper {
             let ticks = layout.items.filter { $0.kind == .tickLabel }
             for a in ticks.indices {
                 for b in ticks.indices where b > a && ticks[a].rect.overlaps(ticks[b].rect, tolerance: 0) {
-                    Issue.record("\(data.id): tick labels '\(ticks[a].text ?? "")' and '\(ticks[b].text ?? "")' overlap")
+                    let names = "'\(ticks[a].text ?? "")' and '\(ticks[b].text ?? "")'"
+                    Issue.record("\(data.id): tick labels \(names) overlap")
                 }
             }
             #expect(layout.problems.isEmpty, "\(data.id): \(layout.problems.joined(separator: "; "))")
@@ -54,10 +59,12 @@ private enum QuickPaper {
         let boxes = layout.items.filter { $0.kind == .legend }.map(\.rect)
         let entries = geometry.texts.filter { text in boxes.contains { $0.contains(text.point) } }
             .map { LabelMarkup.plainText(fromMarkup: $0.markup) }
-        let methods = data.series.filter { $0.role == .measured }.map { LabelMarkup.plainText(fromMarkup: LabelMarkup.markup(from: $0.label)) }
+        let methods = data.series.filter { $0.role == .measured }
+            .map { LabelMarkup.plainText(fromMarkup: LabelMarkup.markup(from: $0.label)) }
         #expect(methods.count >= 5)
         for method in methods { #expect(entries.filter { $0 == method }.count == 1, "\(method) in \(entries)") }
-        #expect(entries.filter { $0 == "measured" }.count == 1 && entries.filter { $0 == "theory" }.count == 1, "\(entries)")
+        #expect(entries.filter { $0 == "measured" }.count == 1 && entries.filter { $0 == "theory" }.count == 1,
+            "\(entries)")
         // theory curves of a method are named by its colour and the dashed key, not by entries of their own
         #expect(entries.count == methods.count + 3, "\(entries)")     // + the K-FAC bound, measured, theory
     }
@@ -69,8 +76,11 @@ private enum QuickPaper {
             #expect(figure.panels.map(\.title) == ["NGD", "GD"], "\(id)")
             #expect(figure.sharesX && figure.sharesY)
             let axes = try figure.layoutReport().items.filter { $0.kind == .axes }.map(\.rect)
-            #expect(axes.count == 2 && abs(axes[0].height - axes[1].height) < 0.01 && abs(axes[0].minY - axes[1].minY) < 0.01)
-            let arrowsPerPanel = figure.panels.map { $0.layers.filter { if case .arrows = $0 { return true } else { return false } }.count }
+            #expect(axes.count == 2)
+            #expect(abs(axes[0].height - axes[1].height) < 0.01 && abs(axes[0].minY - axes[1].minY) < 0.01)
+            let arrowsPerPanel = figure.panels.map { panel in
+                panel.layers.filter { if case .arrows = $0 { return true } else { return false } }.count
+            }
             #expect(arrowsPerPanel == [1, 1], "\(id): one method's arrows per panel")
         }
     }

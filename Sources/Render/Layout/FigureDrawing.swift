@@ -2,7 +2,8 @@ import Foundation
 
 /// One drawn box, for layout checks: every text, legend, axes and colour-bar box with what it is.
 public struct LayoutItem: Hashable, Sendable {
-    public enum Kind: String, Sendable { case tickLabel, axisLabel, title, panelLabel, legend, colorBarLabel, multiplier, annotation, axes, colorBar
+    public enum Kind: String, Sendable { case tickLabel, axisLabel, title, panelLabel, legend, colorBarLabel,
+        multiplier, annotation, axes, colorBar
         case directLabel
     }
     public var kind: Kind
@@ -154,7 +155,8 @@ struct FigureDrawer {
         renderer.clip(to: nil)
         for (k, layer) in panel.layers.enumerated() {
             if case .text(let t) = layer, let p = m.point(t.position.x, t.position.y) {
-                text(LabelMarkup.markup(from: t.text), metrics.style(t.size ?? theme.legendSize, color: pl.styles[k].color),
+                text(LabelMarkup.markup(from: t.text), metrics.style(t.size ?? theme.legendSize,
+                    color: pl.styles[k].color),
                      at: p, t.anchor, kind: .annotation, group: g)
             }
         }
@@ -435,7 +437,8 @@ struct FigureDrawer {
         for (entry, origin) in zip(lg.entries, lg.entryOrigins) {
             let cy = origin.y + lg.rowHeight / 2
             drawSample(entry.sample, from: origin.x, to: origin.x + metrics.legendSample, y: cy)
-            renderer.text(entry.markup, style: metrics.legendStyle, at: Point(origin.x + metrics.legendSample + metrics.legendSampleGap, cy),
+            renderer.text(entry.markup, style: metrics.legendStyle,
+                at: Point(origin.x + metrics.legendSample + metrics.legendSampleGap, cy),
                           anchor: TextAnchor(.left, .middle), angle: 0)
         }
     }
@@ -445,9 +448,11 @@ struct FigureDrawer {
         case .line(let color, let style, let w, let marker, let band):
             if let band { renderer.fill(.rect(Rect(x: x0, y: cy - 3, width: x1 - x0, height: 6)), color: band) }
             if let style {
-                renderer.stroke(.polyline([Point(x0, cy), Point(x1, cy)]), style: StrokeStyle(color: color, width: w, dashes: style.dashes(lineWidth: w), roundCaps: style == .dotted))
+                renderer.stroke(.polyline([Point(x0, cy), Point(x1, cy)]), style: StrokeStyle(color: color, width: w,
+                    dashes: style.dashes(lineWidth: w), roundCaps: style == .dotted))
             }
-            if let marker { drawMarker(marker, at: Point((x0 + x1) / 2, cy), color: color, filled: true, size: theme.markerSize) }
+            if let marker { drawMarker(marker, at: Point((x0 + x1) / 2, cy), color: color, filled: true,
+                size: theme.markerSize) }
         case .marker(let shape, let color, let filled, let size):
             drawMarker(shape, at: Point((x0 + x1) / 2, cy), color: color, filled: filled, size: size)
         case .band(let color):
@@ -457,7 +462,8 @@ struct FigureDrawer {
         case .arrow(let color, let w):
             var tmp = Path(); tmp.move(to: Point(x0, cy)); tmp.line(to: Point(x1 - 3, cy))
             renderer.stroke(tmp, style: StrokeStyle(color: color, width: w))
-            renderer.fill(.polyline([Point(x1, cy), Point(x1 - 4.5, cy - 1.8), Point(x1 - 3.5, cy), Point(x1 - 4.5, cy + 1.8)], closed: true), color: color)
+            renderer.fill(.polyline([Point(x1, cy), Point(x1 - 4.5, cy - 1.8), Point(x1 - 3.5, cy), Point(x1 - 4.5,
+                cy + 1.8)], closed: true), color: color)
         }
     }
 }

@@ -136,7 +136,9 @@ struct FigureLayout {
         // Inside legends that found no free spot in the final boxes go outside; that moves the boxes, so redo
         // the grid (ticks stay frozen). Each round only moves legends outside, so it ends.
         for _ in figure.panels.indices {
-            let crowded = panels.filter { $0.legend == nil && legendPlacements[$0.index] == .best && hasLegend($0.index) }
+            let crowded = panels.filter {
+                $0.legend == nil && legendPlacements[$0.index] == .best && hasLegend($0.index)
+            }
             guard !crowded.isEmpty else { break }
             for pl in crowded { legendPlacements[pl.index] = outsidePlacement(pl.index, box: pl.mapping.box) ?? .best }
             // twice: the second pass measures the outside legend (its columns) against the boxes it made
@@ -244,13 +246,17 @@ struct FigureLayout {
             var colorBar: ColorBarLayout?
             if let h = p.heatmap, let b = s.colorBarBoxes[i] {
                 let r = h.valueRange
-                colorBar = ColorBarLayout(box: b, range: r, ticks: makeTicks(.linear, (r.lowerBound, r.upperBound), length: b.height,
+                colorBar = ColorBarLayout(box: b, range: r, ticks: makeTicks(.linear, (r.lowerBound, r.upperBound),
+                    length: b.height,
                                                                               horizontal: false, showLabels: true),
                                           label: h.colorBarLabel)
             }
-            let xt = dropCollidingLabels(s.xTicks[i], scale: p.x.scale, lim: s.xLim[i], length: s.boxes[i].width, horizontal: true)
-            let yt = dropCollidingLabels(s.yTicks[i], scale: p.y.scale, lim: s.yLim[i], length: s.boxes[i].height, horizontal: false)
-            var pl = PanelLayout(index: i, row: s.positions[i].0, column: s.positions[i].1, cell: s.cells[i], mapping: mapping,
+            let xt = dropCollidingLabels(s.xTicks[i], scale: p.x.scale, lim: s.xLim[i], length: s.boxes[i].width,
+                horizontal: true)
+            let yt = dropCollidingLabels(s.yTicks[i], scale: p.y.scale, lim: s.yLim[i], length: s.boxes[i].height,
+                horizontal: false)
+            var pl = PanelLayout(index: i, row: s.positions[i].0, column: s.positions[i].1, cell: s.cells[i],
+                mapping: mapping,
                                  xTicks: xt, yTicks: yt, showsXTickLabels: s.showX[i], showsYTickLabels: s.showY[i],
                                  styles: styles[i], colorBar: colorBar, legend: nil)
             pl.directLabels = directLabels(pl)
@@ -415,7 +421,8 @@ struct FigureLayout {
     /// 2×, 3×, …; linear: in order) — every label that would come closer to a kept one than `fits` allows, or on
     /// a log axis closer than its own width (0.07 0.08 0.09 read as a smear). The ticks stay as marks. Run on the
     /// final boxes, so labels never collide even when a box shrank late.
-    func dropCollidingLabels(_ t: TickSet, scale: AxisScale, lim: (Double, Double), length: Double, horizontal: Bool) -> TickSet {
+    func dropCollidingLabels(_ t: TickSet, scale: AxisScale, lim: (Double, Double), length: Double,
+        horizontal: Bool) -> TickSet {
         let gap = horizontal ? metrics.theme.tickLabelSize * 0.6 : metrics.theme.tickLabelSize * 0.15
         func priority(_ v: Double) -> Int {
             guard scale == .log10, v > 0 else { return 0 }
@@ -427,13 +434,18 @@ struct FigureLayout {
             (priority(t.ticks[$0].value), $0) < (priority(t.ticks[$1].value), $1)
         }
         for k in order {
-            guard let label = t.ticks[k].label, scale.isValid(t.ticks[k].value) else { out.ticks[k].label = nil; continue }
+            guard let label = t.ticks[k].label,
+                scale.isValid(t.ticks[k].value) else { out.ticks[k].label = nil; continue }
             let pos = (scale.transform(t.ticks[k].value) - lim.0) / (lim.1 - lim.0) * length
             let e = TextMeasurer.measure(label, style: metrics.tickStyle)
             let half = (horizontal ? e.width : e.height) / 2
             let gap = horizontal && scale == .log10 ? max(gap, e.width) : gap
             let collides = kept.contains { pos - half < $0.1 + gap && $0.0 < pos + half + gap }
-            if collides || pos < -0.5 || pos > length + 0.5 { out.ticks[k].label = nil } else { kept.append((pos - half, pos + half)) }
+            if collides || pos < -0.5 || pos > length + 0.5 {
+                out.ticks[k].label = nil
+            } else {
+                kept.append((pos - half, pos + half))
+            }
         }
         return out
     }
@@ -448,7 +460,8 @@ struct FigureLayout {
 
     // MARK: margins and grid
 
-    private func measureMargins(_ i: Int, xTicks: TickSet?, yTicks: TickSet?, box: Rect, xLim: (Double, Double), yLim: (Double, Double)) -> Margins {
+    private func measureMargins(_ i: Int, xTicks: TickSet?, yTicks: TickSet?, box: Rect, xLim: (Double, Double),
+        yLim: (Double, Double)) -> Margins {
         let p = figure.panels[i]
         var m = Margins()
         let ts = metrics.tickStyle

@@ -16,7 +16,8 @@ extension FigureLayout {
             return entry(label, sample)
         }
         for key in p.legendKeys where !key.label.isEmpty {
-            entries.append(entry(key.label, .line(key.color, key.style, width: metrics.theme.lineWidth, marker: key.marker, band: nil)))
+            entries.append(entry(key.label, .line(key.color, key.style, width: metrics.theme.lineWidth,
+                marker: key.marker, band: nil)))
         }
         return entries
     }
@@ -79,11 +80,13 @@ extension FigureLayout {
     }
 
     /// Entries laid out in rows of `columns`, starting at the top-left of `box`.
-    private func legend(_ entries: [LegendEntry], in box: Rect, columns: Int, placement: LegendPlacement) -> LegendLayout {
+    private func legend(_ entries: [LegendEntry], in box: Rect, columns: Int,
+        placement: LegendPlacement) -> LegendLayout {
         let rowH = max(legendRowHeight, entries.map(\.extent.height).max() ?? 0)
         let colW = entryWidth(entries) + metrics.legendSampleGap * 2
         let origins = entries.indices.map { k in
-            Point(box.minX + metrics.legendPad + Double(k % columns) * colW, box.minY + metrics.legendPad + Double(k / columns) * rowH)
+            Point(box.minX + metrics.legendPad + Double(k % columns) * colW,
+                box.minY + metrics.legendPad + Double(k / columns) * rowH)
         }
         return LegendLayout(box: box, entries: entries, entryOrigins: origins, rowHeight: rowH, placement: placement)
     }
@@ -95,7 +98,8 @@ extension FigureLayout {
         guard !entries.isEmpty else { return nil }
         let columns = legendColumns(entries, width: canvas.width - 2 * metrics.outerPad)
         let size = legendSize(entries, columns: columns)
-        let box = Rect(x: canvas.midX - size.width / 2, y: canvas.maxY - metrics.outerPad - size.height, width: size.width, height: size.height)
+        let box = Rect(x: canvas.midX - size.width / 2, y: canvas.maxY - metrics.outerPad - size.height,
+            width: size.width, height: size.height)
         return (legend(entries, in: box, columns: columns, placement: .below), size.height + metrics.gapY)
     }
 
@@ -110,7 +114,8 @@ extension FigureLayout {
         if p.legend == .below || p.legend == .outsideRight { return p.legend }
         let size = legendSize(legendEntries(i), columns: 1)
         let box = s.boxes[i]
-        if size.height > box.height * 0.9 || size.width > box.width * 0.9 { return outsidePlacement(i, box: box) ?? .best }
+        if size.height > box.height * 0.9 || size.width > box.width * 0.9 { return outsidePlacement(i,
+            box: box) ?? .best }
         guard p.legend == .best else { return p.legend }
         let inside = insideSpot(size, in: provisionalPanel(i, mapping: mapping(i, s)))
         return inside.free ? .best : outsidePlacement(i, box: box) ?? .best
@@ -131,11 +136,14 @@ extension FigureLayout {
 
     /// The first inside spot (corners, then edge centres, matplotlib's order) whose box, grown by 1 pt, touches
     /// nothing the data pass draws; when every spot touches something, the one touching fewest marks.
-    func insideSpot(_ size: (width: Double, height: Double), in pl: PanelLayout) -> (placement: LegendPlacement, free: Bool) {
+    func insideSpot(_ size: (width: Double, height: Double), in pl: PanelLayout) -> (placement: LegendPlacement,
+        free: Bool) {
         let obstacles = dataObstacles(pl)
-        let candidates: [LegendPlacement] = [.upperRight, .upperLeft, .lowerLeft, .lowerRight, .centerRight, .centerLeft,
+        let candidates: [LegendPlacement] = [.upperRight, .upperLeft, .lowerLeft, .lowerRight, .centerRight,
+            .centerLeft,
                                              .lowerCenter, .upperCenter]
-        let covered = candidates.map { obstacles.touchCount(legendRect($0, size: size, panel: pl, xTickHeight: 0).outsetBy(1)) }
+        let covered = candidates.map { obstacles.touchCount(legendRect($0, size: size, panel: pl,
+            xTickHeight: 0).outsetBy(1)) }
         let least = covered.indices.min { covered[$0] < covered[$1] } ?? 0
         return (candidates[least], covered[least] == 0)
     }
@@ -152,7 +160,8 @@ extension FigureLayout {
     private func provisionalPanel(_ i: Int, mapping: AxisMapping) -> PanelLayout {
         let none = TickSet(ticks: [], multiplier: nil)
         return PanelLayout(index: i, row: 0, column: 0, cell: mapping.box, mapping: mapping, xTicks: none, yTicks: none,
-                           showsXTickLabels: false, showsYTickLabels: false, styles: styles[i], colorBar: nil, legend: nil)
+                           showsXTickLabels: false, showsYTickLabels: false, styles: styles[i], colorBar: nil,
+                               legend: nil)
     }
 
     func legendRect(_ placement: LegendPlacement, size: (width: Double, height: Double), panel pl: PanelLayout,
@@ -173,7 +182,8 @@ extension FigureLayout {
         case .below:
             var y = box.maxY + metrics.tickPad + xTickHeight + metrics.labelPad
             if let xl = xLabel(pl.index) {
-                y += metrics.labelPad + TextMeasurer.measure(LabelMarkup.markup(from: xl), style: metrics.labelStyle).height
+                y += metrics.labelPad + TextMeasurer.measure(LabelMarkup.markup(from: xl),
+                    style: metrics.labelStyle).height
             }
             if let mult = pl.xTicks.multiplier, pl.showsXTickLabels {
                 y += 1 + TextMeasurer.measure(mult, style: metrics.tickStyle).height
@@ -188,7 +198,8 @@ extension FigureLayout {
     func legendLayout(_ pl: PanelLayout, xTickHeight: Double) -> LegendLayout? {
         guard hasLegend(pl.index) else { return nil }
         let entries = legendEntries(pl.index)
-        var placement = legendPlacements.indices.contains(pl.index) ? legendPlacements[pl.index] : figure.panels[pl.index].legend
+        var placement = legendPlacements.indices.contains(pl.index)
+            ? legendPlacements[pl.index] : figure.panels[pl.index].legend
         let columns = placement == .below ? legendColumns(entries, width: pl.mapping.box.width) : 1
         let size = legendSize(entries, columns: columns)
         if placement == .best {

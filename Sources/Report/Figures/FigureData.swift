@@ -64,7 +64,9 @@ public struct FigureData: Codable, Hashable, Sendable {
     /// The panels of a faceted figure, in order of first appearance; empty = one panel.
     public var panelNames: [String] {
         var names: [String] = []
-        for name in series.compactMap(\.panel) + arrows.compactMap(\.panel) where !names.contains(name) { names.append(name) }
+        for name in series.compactMap(\.panel) + arrows.compactMap(\.panel) where !names.contains(name) {
+            names.append(name)
+        }
         return names
     }
 
@@ -74,7 +76,8 @@ public struct FigureData: Codable, Hashable, Sendable {
         if !series.isEmpty {
             let categories = xAxis.categories
             let faceted = !panelNames.isEmpty
-            lines.append("series,role,style,\(categories == nil ? "x" : "category"),y,low,high" + (faceted ? ",panel" : ""))
+            let xColumn = categories == nil ? "x" : "category"
+            lines.append("series,role,style,\(xColumn),y,low,high" + (faceted ? ",panel" : ""))
             for item in series {
                 for index in item.y.indices {
                     let x = index < item.x.count ? item.x[index] : Double(index)
@@ -87,7 +90,8 @@ public struct FigureData: Codable, Hashable, Sendable {
                     let low = item.low.map { csvNumber($0[index]) } ?? ""
                     let high = item.high.map { csvNumber($0[index]) } ?? ""
                     let panel = faceted ? "," + csvField(item.panel ?? "") : ""
-                    lines.append("\(csvField(item.label)),\(item.role.rawValue),\(item.style.rawValue),\(xText),\(csvNumber(item.y[index])),\(low),\(high)\(panel)")
+                    lines.append("\(csvField(item.label)),\(item.role.rawValue),\(item.style.rawValue),\(xText),"
+                        + "\(csvNumber(item.y[index])),\(low),\(high)\(panel)")
                 }
             }
         }
@@ -106,7 +110,8 @@ public struct FigureData: Codable, Hashable, Sendable {
             lines.append("group,x0,y0,x1,y1" + (faceted ? ",panel" : ""))
             for arrow in arrows {
                 let panel = faceted ? "," + csvField(arrow.panel ?? "") : ""
-                lines.append("\(csvField(arrow.group)),\(csvNumber(arrow.x0)),\(csvNumber(arrow.y0)),\(csvNumber(arrow.x1)),\(csvNumber(arrow.y1))\(panel)")
+                lines.append("\(csvField(arrow.group)),\(csvNumber(arrow.x0)),\(csvNumber(arrow.y0)),"
+                    + "\(csvNumber(arrow.x1)),\(csvNumber(arrow.y1))\(panel)")
             }
         }
         return lines.joined(separator: "\n") + "\n"

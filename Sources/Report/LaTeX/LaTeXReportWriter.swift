@@ -49,6 +49,7 @@ struct LaTeXReportWriter {
 extension ReportConfiguration {
     /// The LaTeX writer for this configuration, or nil without `--latex`.
     var latexWriter: LaTeXReportWriter? {
-        latex.map { LaTeXReportWriter(options: $0, renderer: (renderer as? CairoFigureRenderer) ?? CairoFigureRenderer()) }
+        latex.map { LaTeXReportWriter(options: $0,
+            renderer: (renderer as? CairoFigureRenderer) ?? CairoFigureRenderer()) }
     }
 }

@@ -193,8 +193,10 @@ public struct Figure1Study: PaperStudy {
             Self.arrows(result, method, steps: step ?? 1)
         }
 
-        var updates = scatter(id: "figure1", caption: "One update at initialisation in output space (\(sizes)), NGD (left, "
-            + "η = 0.5) and GD (right, η = 1/λ_max(G₀) = \(formatMeasure(result.gd.learningRate, significantDigits: 3))), "
+        var updates = scatter(id: "figure1",
+            caption: "One update at initialisation in output space (\(sizes)), NGD (left, "
+            + "η = 0.5) and GD (right, η = 1/λ_max(G₀) = "
+            + "\(formatMeasure(result.gd.learningRate, significantDigits: 3))), "
             + "from the same outputs. Dots: outputs u_i by class; stars: targets y_i = onehot − 0.5 + 0.3·N(0, I₂); "
             + "arrows: Δu_i = u₁ − u₀ of the real network. Shared, equal axis scales.")
         updates.heightInches = 3
@@ -202,8 +204,8 @@ public struct Figure1Study: PaperStudy {
         let steps = result.ngd.trajectory.count - 1
         var trajectories = scatter(id: "figure1-trajectories", caption: "Extension: \(steps) updates of each method from the "
             + "same initialisation (\(sizes)); each arrow is one update of one example's output. NGD (η = 0.5) walks "
-            + "straight to the targets, halving the distance per step (left); GD (η = 1/λ_max(G₀)) follows the eigenmodes of "
-            + "G₀ (right).")
+            + "straight to the targets, halving the distance per step (left); GD (η = 1/λ_max(G₀)) follows the "
+            + "eigenmodes of G₀ (right).")
         trajectories.heightInches = 3
         trajectories.arrows = arrows(result.ngd, step: steps) + arrows(result.gd, step: steps)
 

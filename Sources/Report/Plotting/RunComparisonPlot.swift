@@ -15,7 +15,8 @@ public struct RunComparisonPlot {
     /// Lines named at their right ends instead of in a legend.
     public var directLabels: Bool
 
-    public init(runs: [(label: String, run: TrainingRun)], metric: String, showsTheory: Bool, directLabels: Bool = false) {
+    public init(runs: [(label: String, run: TrainingRun)], metric: String, showsTheory: Bool,
+        directLabels: Bool = false) {
         self.runs = runs
         self.metric = metric
         self.showsTheory = showsTheory

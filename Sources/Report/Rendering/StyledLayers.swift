@@ -47,10 +47,13 @@ struct StyledLayers {
                                                         style: isTheory ? .dashed : .solid))))
             case .points:
                 defer { markerIndex += 1 }
-                layers.append((series.panel, .scatter(Scatter(x: series.x, y: series.y, label: series.label, color: colour,
-                                                              marker: markers[markerIndex % markers.count], filled: !isTheory))))
+                layers.append((series.panel, .scatter(Scatter(x: series.x, y: series.y, label: series.label,
+                    color: colour,
+                                                              marker: markers[markerIndex % markers.count],
+                                                                  filled: !isTheory))))
             case .star:
-                layers.append((series.panel, .scatter(Scatter(x: series.x, y: series.y, label: series.label, color: colour,
+                layers.append((series.panel, .scatter(Scatter(x: series.x, y: series.y, label: series.label,
+                    color: colour,
                                                               marker: .star, filled: true))))
             case .bars:
                 let edges = series.edges ?? Self.edges(centres: series.x)
@@ -68,7 +71,8 @@ struct StyledLayers {
     }
 
     /// One arrows layer per group (and panel), in the colour of the series of the same name when there is one.
-    private mutating func addArrows(_ arrows: [FigureData.Arrow], colourOfLabel: [String: Color], freshColour: () -> Color) {
+    private mutating func addArrows(_ arrows: [FigureData.Arrow], colourOfLabel: [String: Color],
+        freshColour: () -> Color) {
         var groups: [(group: String, panel: String?)] = []
         for arrow in arrows where !groups.contains(where: { $0.group == arrow.group && $0.panel == arrow.panel }) {
             groups.append((arrow.group, arrow.panel))
@@ -78,7 +82,8 @@ struct StyledLayers {
             let members = arrows.filter { $0.group == group && $0.panel == panel }
             let colour = colourOfGroup[group] ?? freshColour()
             colourOfGroup[group] = colour
-            layers.append((panel, .arrows(Arrows(from: members.map { Point($0.x0, $0.y0) }, to: members.map { Point($0.x1, $0.y1) },
+            layers.append((panel, .arrows(Arrows(from: members.map { Point($0.x0, $0.y0) },
+                to: members.map { Point($0.x1, $0.y1) },
                                                  label: group, color: colour))))
         }
     }
