@@ -29,6 +29,9 @@ struct Figure1Command: ParsableCommand {
     @Option(help: "Hidden units m.")
     var width: Int = TrainingConfig.defaultWidth
 
+    @Option(help: "Hidden layers L (1 = the paper's two-layer network; docs/DEEP.md).")
+    var depth: Int = 1
+
     @Option(help: "Seed of the network initialisation and of the data draw.")
     var seed: UInt64 = 0
 
@@ -56,6 +59,7 @@ struct Figure1Command: ParsableCommand {
     func checkOptions() throws {
         guard perClass > 0 else { throw NGDError("--per-class", "expected a positive number, got \(perClass)", usage: true) }
         guard width > 0 else { throw NGDError("--width", "expected a positive width, got \(width)", usage: true) }
+        try TrainingConfig(width: width, depth: depth).validate()
         guard steps >= 1 else { throw NGDError("--steps", "expected at least one step, got \(steps)", usage: true) }
         try ResourceLimits.checkLimit(perClass, option: "--per-class", maximum: ResourceLimits.maximumExamples / 2,
                                       what: "examples per class")
@@ -72,7 +76,7 @@ struct Figure1Command: ParsableCommand {
 
     /// The memory of one of the figure's runs (NGD and GD run one after the other), recording the outputs at every step.
     private func checkMemory(examples: Int, dimension: Int) throws {
-        let config = TrainingConfig(width: width, outputs: 2, steps: steps, recordOutputs: true)
+        let config = TrainingConfig(width: width, outputs: 2, steps: steps, recordOutputs: true, depth: depth)
         let shape = ResourceLimits.RunShape(
             config: config, examples: examples, dimension: dimension,
             examplesCause: .init(source: "--per-class", subject: "\(examples) examples (2 × --per-class)"))
@@ -119,7 +123,7 @@ struct Figure1Command: ParsableCommand {
             try OutputLocation.checkSidecar(csvPath, of: out, header: Self.csvHeader, inputs: inputs)
         }
         let request = Figure1Request(data: data, width: width, seed: seed, ngdLearningRate: ngdLearningRate,
-                                     gdLearningRate: gdLearningRate, steps: steps)
+                                     gdLearningRate: gdLearningRate, steps: steps, depth: depth)
         try checkMemory(examples: 2 * perClass, dimension: dataset == .synthetic ? 16 : dataset == .mnist ? 784 : 64)
         let context = StudyContext(settings: PaperSettings(), cacheDirectory: nil)
         let result = try Figure1Computation.compute(request, in: context)

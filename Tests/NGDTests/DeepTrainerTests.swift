@@ -78,3 +78,22 @@ import Testing
         }
     }
 }
+
+/// `ngd analyze --depth L` against the closed form.
+@Suite struct DeepAnalysisTests {
+    @Test(arguments: [(2, 1.0), (3, 0.7)])
+    func lambda0IsTheClosedFormOfTheInputs(depth: Int, initScale: Double) throws {
+        let text = "y,a,b,c\n" + (0..<9).map { i in "\(i % 3),\(sin(Double(i))),\(cos(Double(2 * i))),\(i)\n" }.joined()
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("deep-analysis-\(depth).csv")
+        try Data(text.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let data = try DatasetRequest(kind: .csv, path: url.path).load()
+        let config = TrainingConfig(width: 256, initScale: initScale, depth: depth)
+        let analysis = try DeepAnalysis(dataset: data, config: config)
+        let expected = try DeepLimitGram.lambda0(of: data.inputs, depth: depth, inputVariance: initScale * initScale)
+        #expect(abs(analysis.lambda0 - expected) <= 1e-6 * expected)
+        let run = try Trainer(config: TrainingConfig(width: 256, initScale: initScale, steps: 0, depth: depth),
+                              dataset: data).run()
+        #expect(run.summary.lambda0 == expected && run.summary.gramInitLambdaMin == analysis.gramInitLambdaMin)
+    }
+}

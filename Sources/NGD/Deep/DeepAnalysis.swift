@@ -13,9 +13,9 @@ public struct DeepAnalysis: Codable, Equatable, Sendable {
     /// λ_min / λ_max of the empirical G₀ = Σₗ (InˡInˡᵀ) ∘ (BkˡBkˡᵀ) (nk×nk).
     public var gramInitLambdaMin: Double
     public var gramInitLambdaMax: Double
-    /// The deep λ₀ = λ_min(Θ) and ‖G₀ − Θ ⊗ I_k‖₂ (nil while the closed form is not available).
-    public var lambda0: Double?
-    public var gramInitGap: Double?
+    /// The deep λ₀ = λ_min(Θ) (`DeepLimitGram`, input variance ν²) and ‖G₀ − Θ ⊗ I_k‖₂.
+    public var lambda0: Double
+    public var gramInitGap: Double
     /// ‖J₀‖_F and ‖Jˡ₀‖_F per hidden layer.
     public var jacobianInitNorm: Double
     public var layerJacobianInitNorms: [Double]
@@ -35,6 +35,17 @@ public struct DeepAnalysis: Codable, Equatable, Sendable {
         guard let extremes = gram.extremeSymmetricEigenvalues() else {
             throw NGDError("analysis", "eigenvalue computation of G₀ failed (non-finite inputs?)")
         }
+        let limit = try DeepLimitGram.closedForm(dataset.inputs, depth: config.depth,
+                                                 inputVariance: config.initScale * config.initScale,
+                                                 outputs: config.outputs)
+        var difference = gram
+        difference.addScaled(limit, -1)
+        guard let limitExtremes = limit.extremeSymmetricEigenvalues(),
+              let gap = difference.extremeSymmetricEigenvalues() else {
+            throw NGDError("analysis", "eigenvalue computation of Θ or G₀ − Θ failed")
+        }
+        lambda0 = limitExtremes.min
+        gramInitGap = max(abs(gap.min), abs(gap.max))
         let r0 = forward.outputs.subtracting(dataset.targets)
         let (solved, _) = try gram.solvingSymmetric(r0.asColumn, source: "G₀ solve")
         self.dataset = DatasetDescription(dataset)

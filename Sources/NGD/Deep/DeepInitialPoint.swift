@@ -14,8 +14,11 @@ struct DeepInitialPoint {
         limit = Self.limitGram(of: dataset.inputs, depth: config.depth, initScale: config.initScale)
     }
 
-    /// The deep Θ of the inputs for the network's ν (nil while the closed form is not in this build).
-    static func limitGram(of inputs: Matrix, depth: Int, initScale: Double) -> Matrix? { nil }
+    /// The deep Θ (`DeepLimitGram`) of the inputs for the network's ν (input variance ν²); nil when it cannot be
+    /// computed (e.g. a zero input row).
+    static func limitGram(of inputs: Matrix, depth: Int, initScale: Double) -> Matrix? {
+        try? DeepLimitGram.closedForm(inputs, depth: depth, inputVariance: initScale * initScale)
+    }
 
     /// √(2·Σ_c y_cᵀΘ⁻¹y_c / n), the deep analogue of `LimitGram.generalizationBound` (NaN without Θ).
     func generalizationBound(targets: Matrix) -> Double {

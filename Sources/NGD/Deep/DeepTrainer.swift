@@ -88,7 +88,7 @@ struct DeepTrainer {
         var summary = TrainingSummary(
             finalLoss: last.loss, initialResidualNorm: initialResidual, finalResidualNorm: last.residualNorm,
             learningRate: eta, stepsCompleted: step, diverged: diverged, divergedAtStep: divergedAt,
-            lambda0: Self.limitLambda0(of: dataset.inputs, depth: config.depth),
+            lambda0: Self.limitLambda0(of: dataset.inputs, depth: config.depth, initScale: config.initScale),
             gramInitLambdaMin: extremes.min, gramInitLambdaMax: extremes.max,
             solverFallbacks: fallbackSteps.count, solverFallbackSteps: fallbackSteps, solverMaxCutoff: maxCutoff,
             damping: config.damping)
@@ -104,8 +104,10 @@ struct DeepTrainer {
                                initialGramEigenvalues: keepingInitialGram ? initial.gram.symmetricEigenvalues() : nil)
     }
 
-    /// The deep λ₀ = λ_min(Θ) of the inputs (NaN until the closed form is available to the trainer).
-    static func limitLambda0(of inputs: Matrix, depth: Int) -> Double { .nan }
+    /// The deep λ₀ = λ_min(Θ) of the inputs for ν (NaN when Θ cannot be computed).
+    static func limitLambda0(of inputs: Matrix, depth: Int, initScale: Double) -> Double {
+        (try? DeepLimitGram.lambda0(of: inputs, depth: depth, inputVariance: initScale * initScale)) ?? .nan
+    }
 
     /// Evaluates θ; the linearised model keeps J₀ and G₀ and moves u = u₀ + J₀(θ − θ₀).
     private func evaluate(model: DeepReLU, parameters: DeepParameters, reference: Point?) -> Point {

@@ -18,9 +18,11 @@ public struct Figure1Request: Codable, Hashable, Sendable {
     public var gdLearningRate: Double?
     /// Updates of the trajectories (1 = the paper's single step at initialisation).
     public var steps: Int
+    /// Hidden layers L when ≥ 2 (docs/DEEP.md); nil for the paper's two-layer network (and its encoding).
+    public var depth: Int?
 
     public init(data: DatasetRequest, width: Int = 4096, seed: UInt64 = 0, initScale: Double = 1,
-                ngdLearningRate: Double = 0.5, gdLearningRate: Double? = nil, steps: Int = 1) {
+                ngdLearningRate: Double = 0.5, gdLearningRate: Double? = nil, steps: Int = 1, depth: Int = 1) {
         self.data = data
         self.width = width
         self.seed = seed
@@ -28,6 +30,7 @@ public struct Figure1Request: Codable, Hashable, Sendable {
         self.ngdLearningRate = ngdLearningRate
         self.gdLearningRate = gdLearningRate
         self.steps = steps
+        self.depth = depth == 1 ? nil : depth
     }
 
     /// The default data of Figure 1: 4 vs 9, `perClass` images of each, targets onehot − 0.5 + 0.3·N(0, I₂).
@@ -114,7 +117,7 @@ public enum Figure1Computation {
         func config(_ optimizer: NGD.OptimizerKind, _ eta: Double?) -> TrainingConfig {
             TrainingConfig(width: request.width, outputs: 2, initScale: request.initScale, seed: request.seed,
                            optimizer: optimizer, learningRate: eta.map(LearningRate.fixed), steps: request.steps,
-                           recordOutputs: true)
+                           recordOutputs: true, depth: request.depth ?? 1)
         }
         let ngdRun = try context.train(config(.ngd, request.ngdLearningRate), on: request.data,
                                        label: "Figure 1: NGD η=\(request.ngdLearningRate), m=\(request.width)")
