@@ -37,7 +37,7 @@ struct PaperCommand: ParsableCommand {
     var studiesOnly = false
 
     @OptionGroup(title: "Shards")
-    var sharding: PaperShardOptions
+    var sharding: ShardOptions
 
     @OptionGroup(title: "Slurm")
     var cluster: SlurmOptions

@@ -20,27 +20,19 @@ struct PlotCommand: ParsableCommand {
     @Flag(help: "Draw the rate the theory predicts for each run as a dashed line.")
     var theory = false
 
-    @Option(help: "Figure size: a preset (height = its aspect × width) or WxH in inches.")
-    var size: FigureSizeChoice = .preset(.neurips)
-
-    @Option(help: "Theme.")
-    var theme: Theme.Name = .paper
+    @OptionGroup var figureOptions: FigureOptions
 
     @Option(help: "PNG resolution in dots per inch.")
     var dpi: Double = 300
 
-    @Option(help: "Output file: .pdf, .svg, .png or .pgf.")
-    var out: String
-
     func run() throws {
-        guard ["pdf", "svg", "png", "pgf"].contains((out as NSString).pathExtension.lowercased()) else {
-            throw NGDError("--out", "expected a .pdf, .svg, .png or .pgf file, got '\(out)'", usage: true)
-        }
+        _ = try figureOptions.format()
+        let out = figureOptions.out
         // Checked before any run is read. The CSV beside the figure is replaced only when ngd wrote it: its first
         // line is the figure-data header.
         try CommandOutput.check(out, inputs: runs)
         try CommandErrors.translating {
-            try OutputLocation.checkSidecar((out as NSString).deletingPathExtension + ".csv", of: out,
+            try OutputLocation.checkSidecar(figureOptions.csvPath, of: out,
                                             header: CSVExport.header, inputs: runs)
         }
         let loaded = try runs.map { path -> (label: String, run: TrainingRun) in
@@ -53,7 +45,7 @@ struct PlotCommand: ParsableCommand {
             }
         }
         let figure = try RunComparisonPlot(runs: loaded, metric: metric, showsTheory: theory)
-            .figure(size: size.size(), theme: theme.theme)
+            .figure(size: figureOptions.size.size(), theme: figureOptions.theme.theme)
         let url = URL(fileURLWithPath: out)
         do { try figure.write(to: url, dpi: dpi) } catch { throw NGDError(out, "cannot write the figure: \(error)") }
     }

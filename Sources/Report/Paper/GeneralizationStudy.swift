@@ -6,7 +6,7 @@ import NGD
 /// Measured: ‖W_NGD − W_GD‖_F/‖W_GD − W₀‖_F and the largest prediction gap on random test inputs against m; test
 /// error of both on held-out UCI digits 4 vs 9; and Arora et al.'s quantity √(2yᵀ(H∞)⁻¹y/n) for true vs permuted
 /// labels (smaller for true labels, but above 1 — vacuous — at these n).
-public struct GeneralizationStudy: PaperStudy {
+public struct GeneralizationStudy: MeasuredStudy {
     public struct Sizes: Hashable, Sendable {
         public var count: Int
         public var dimension: Int
@@ -92,10 +92,17 @@ public struct GeneralizationStudy: PaperStudy {
     public init(sizes: Sizes? = nil) { self.sizes = sizes }
     public var id: String { "generalization" }
 
-    public func run(in context: StudyContext) throws -> StudyOutcome {
+    public struct Measurements {
+        var sizes: Sizes
+        var quick: Bool
+        var points: [WidthPoint] = []
+        var digits: Digits
+        var bounds: [Bound] = []
+    }
+
+    public func measure(in context: StudyContext) throws -> Measurements {
         let s = sizes ?? context.settings.size(full: .full, quick: .quick)
         let request = DatasetRequest(kind: .synthetic, count: s.count, dimension: s.dimension, seed: s.dataSeed)
-        let dataset = try context.dataset(request)
         let test = PaperAnalysis.unitInputs(count: s.testInputs, dimension: s.dimension, seed: s.dataSeed + 1000)
         var points: [WidthPoint] = []
         for m in s.widths {
@@ -103,32 +110,40 @@ public struct GeneralizationStudy: PaperStudy {
                                                        learningRate: .fixed(s.ngdLearningRate), steps: s.ngdSteps,
                                                        recordWeights: true),
                                         on: request, label: "generalization: NGD m = \(m)")
+            // GD's budget comes from G₀'s spectrum, which the NGD run on the same network and data recorded.
+            let initial = (min: ngd.summary.gramInitLambdaMin, max: ngd.summary.gramInitLambdaMax)
+            let predicted = PaperAnalysis.predictedSteps(factor: 1 - initial.min / initial.max,
+                                                         tolerance: s.gdTolerance)
             var gdConfig = TrainingConfig(width: m, seed: s.initSeed, optimizer: .gd, recordWeights: true)
-            guard let initial = PaperAnalysis.initialGram(gdConfig, on: dataset).extremeSymmetricEigenvalues() else {
-                throw NGDError("generalization", "could not compute the eigenvalues of G₀")
-            }
-            let predicted = PaperAnalysis.predictedSteps(factor: 1 - initial.min / initial.max, tolerance: s.gdTolerance)
             gdConfig.steps = min(s.gdStepCap, Int((s.gdBudgetFactor * predicted).rounded(.up)))
-            let gd = try context.train(gdConfig, on: request, label: "generalization: GD m = \(m), \(gdConfig.steps) steps")
+            let gd = try context.train(gdConfig, on: request,
+                                       label: "generalization: GD m = \(m), \(gdConfig.steps) steps")
             points.append(try Self.compare(ngd: ngd, gd: gd, dimension: s.dimension, test: test, initSeed: s.initSeed))
         }
-        let digits = try digitsComparison(s, context: context)
-        let bounds = try s.boundCounts.map { try bound(count: $0, sizes: s, context: context) }
+        return Measurements(sizes: s, quick: context.settings.quick, points: points,
+                            digits: try digitsComparison(s, context: context),
+                            bounds: try s.boundCounts.map { try bound(count: $0, sizes: s, context: context) })
+    }
+
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] {
+        Self.evaluate(points: m.points, digits: m.digits, bounds: m.bounds, quick: m.quick)
+    }
+
+    public func write(_ m: Measurements) -> StudyOutcome {
+        let (s, digits, bounds) = (m.sizes, m.digits, m.bounds)
         var outcome = StudyOutcome(id: id, title: "Generalization: NGD and GD reach the same function at large width",
-                            blocks: blocks(s, points: points, digits: digits, bounds: bounds),
-                            claims: Self.evaluate(points: points, digits: digits, bounds: bounds,
-                                                  quick: context.settings.quick),
-                            settings: settings(s, digits: digits))
-        let vacuous = bounds.allSatisfy { $0.trueLabels > 1 }
+                                   blocks: blocks(s, points: m.points, digits: digits, bounds: bounds),
+                                   settings: settings(s, digits: digits))
         outcome.caveats = [
-            "Generalization: GD on the digits (\(s.digitsGDSteps) steps at η = 1/λ_max(G₀)) ends at training ‖r‖/‖r₀‖ = "
-                + "\(formatMeasure(digits.gdTrainResidual)), NGD (\(s.digitsNGDSteps) steps) at "
+            "Generalization: GD on the digits (\(s.digitsGDSteps) steps at η = 1/λ_max(G₀)) ends at training "
+                + "‖r‖/‖r₀‖ = \(formatMeasure(digits.gdTrainResidual)), NGD (\(s.digitsNGDSteps) steps) at "
                 + "\(formatMeasure(digits.ngdTrainResidual)).",
         ]
-        if vacuous {
+        if bounds.allSatisfy({ $0.trueLabels > 1 }) {
             outcome.caveats.append("Generalization: √(2yᵀ(H^∞)⁻¹y/n) exceeds 1 at n = "
-                + "\(bounds.map { String($0.count) }.joined(separator: ", ")) (\(formatMeasures(bounds.map(\.trueLabels))) "
-                + "for true labels), so the bound is vacuous at these sizes.")
+                + "\(bounds.map { String($0.count) }.joined(separator: ", ")) "
+                + "(\(formatMeasures(bounds.map(\.trueLabels))) for true labels), so the bound is vacuous at these "
+                + "sizes.")
         }
         return outcome
     }

@@ -5,7 +5,7 @@ import NGD
 /// J(A⊗S)⁺Jᵀ = diag(h_i), the leverage scores h_i = x_iᵀ(XᵀX)⁺x_i. So each example's residual contracts by
 /// 1 − ηh_i; the worst mode by ≤ 1 − η/λ_max(XᵀX); with n ≤ d every h_i = 1 and K-FAC equals NGD in output space;
 /// and K-FAC's rate follows the input conditioning κ(XᵀX), not λ₀.
-public struct KFACStudy: PaperStudy {
+public struct KFACStudy: MeasuredStudy {
     public struct Sizes: Sendable {
         /// The operator checks: n > d and n ≤ d data, at `operatorWidth`.
         public var operatorWidth: Int
@@ -103,13 +103,16 @@ public struct KFACStudy: PaperStudy {
         public var tolerance: Double
         /// The sweeps' K-FAC budget: this many times the leverage prediction, + 10 steps.
         public var budgetFactor: Double = Sizes.full.budgetFactor
+        /// The sizes the study ran at, and whether they were the quick ones (claims then note what they need).
+        public var sizes: Sizes = .full
+        public var quick = false
     }
 
     public var sizes: Sizes?
     public init(sizes: Sizes? = nil) { self.sizes = sizes }
     public var id: String { "kfac" }
 
-    public func run(in context: StudyContext) throws -> StudyOutcome {
+    public func measure(in context: StudyContext) throws -> Measurements {
         let s = sizes ?? context.settings.size(full: .full, quick: .quick)
         let tall = try context.dataset(DatasetRequest(kind: .synthetic, count: s.tallShape.count,
                                                       dimension: s.tallShape.dimension, seed: s.dataSeed))
@@ -124,59 +127,73 @@ public struct KFACStudy: PaperStudy {
         // Per-example contraction on the network.
         let request = DatasetRequest(kind: .synthetic, count: s.tallShape.count, dimension: s.tallShape.dimension,
                                      seed: s.dataSeed)
-        let run = try context.train(TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .kfac,
-                                                   learningRate: .fixed(s.learningRate), steps: s.contractionSteps,
-                                                   recordOutputs: true),
-                                    on: request, label: "K-FAC per-example contraction")
+        let config = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .kfac,
+                                    learningRate: .fixed(s.learningRate), steps: s.contractionSteps,
+                                    recordOutputs: true)
+        let run = try context.train(config, on: request, label: "K-FAC per-example contraction")
         let residuals = PaperAnalysis.residuals(run, targets: tall.targets)
         let contraction = (0..<tall.count).map { i in
             Fitting.geometricFactor(residuals.map { $0[i] }) ?? .nan
         }
         let inputSpectrum = tall.inputs.gram(transposing: true).symmetricEigenvalues() ?? []
+        return Measurements(operatorError: tallError, wideOperatorError: wideError, leverage: leverage,
+                            contraction: contraction, predictedContraction: leverage.map { 1 - s.learningRate * $0 },
+                            inputGramMax: inputSpectrum.last ?? .nan, learningRate: s.learningRate,
+                            conditioning: try conditioningSweep(s, in: context),
+                            lambdaSweep: try lambdaSweep(s, in: context), tolerance: s.tolerance,
+                            budgetFactor: s.budgetFactor, sizes: s, quick: context.settings.quick)
+    }
 
-        // κ(XᵀX) sweep and λ₀ sweep.
-        var conditioning: [SweepPoint] = []
-        for ratio in s.anisotropies {
+    /// K-FAC and NGD on anisotropic inputs of growing κ(XᵀX).
+    private func conditioningSweep(_ s: Sizes, in context: StudyContext) throws -> [SweepPoint] {
+        try s.anisotropies.map { ratio in
             let data = Self.anisotropicData(count: s.sweepShape.count, dimension: s.sweepShape.dimension, ratio: ratio,
                                             seed: s.dataSeed)
             let identity = "anisotropic(n=\(data.count),d=\(data.dimension),ratio=\(ratio),seed=\(s.dataSeed),v1)"
-            conditioning.append(try sweepPoint(parameter: ratio, data: data, width: s.sweepWidth, sizes: s,
-                                               context: context) { config, label in
+            return try sweepPoint(parameter: ratio, data: data, width: s.sweepWidth, sizes: s,
+                                  context: context) { config, label in
                 try context.train(config, on: data, identity: identity, label: label)
-            })
+            }
         }
-        var lambdaSweep: [SweepPoint] = []
+    }
+
+    /// K-FAC and NGD on near-duplicate pairs of shrinking angle ε (so shrinking λ₀), at each of the sweep's widths.
+    private func lambdaSweep(_ s: Sizes, in context: StudyContext) throws -> [SweepPoint] {
+        var points: [SweepPoint] = []
         for width in s.lambdaWidths {
             for epsilon in s.epsilons {
                 let request = DatasetRequest(kind: .lambda0, count: s.tallShape.count, dimension: s.tallShape.dimension,
                                              seed: s.dataSeed, epsilon: epsilon, pairs: 1)
                 let data = try context.dataset(request)
-                lambdaSweep.append(try sweepPoint(parameter: epsilon, data: data, width: width, sizes: s, context: context,
-                                                  twins: true) { config, label in
+                points.append(try sweepPoint(parameter: epsilon, data: data, width: width, sizes: s, context: context,
+                                             twins: true) { config, label in
                     try context.train(config, on: request, label: label)
                 })
             }
         }
-        let m = Measurements(operatorError: tallError, wideOperatorError: wideError, leverage: leverage,
-                             contraction: contraction, predictedContraction: leverage.map { 1 - s.learningRate * $0 },
-                             inputGramMax: inputSpectrum.last ?? .nan, learningRate: s.learningRate,
-                             conditioning: conditioning, lambdaSweep: lambdaSweep, tolerance: s.tolerance,
-                             budgetFactor: s.budgetFactor)
+        return points
+    }
+
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] { Self.evaluate(m, quick: m.quick) }
+
+    public func write(_ m: Measurements) -> StudyOutcome {
+        let s = m.sizes
         var outcome = StudyOutcome(id: id, title: "K-FAC: per-example rates set by leverage scores and κ(XᵀX)",
-                            blocks: blocks(s, m), claims: Self.evaluate(m, quick: context.settings.quick),
-                            settings: settings(s))
-        let stalled = lambdaSweep.filter { $0.kfacSteps == nil }
+                                   blocks: blocks(s, m), settings: settings(s))
+        let stalled = m.lambdaSweep.filter { $0.kfacSteps == nil }
         outcome.caveats = [
-            "K-FAC is undamped with pseudo-inverse factors (our reading of the theory); summed factors A = XᵀX, S = G_mG_mᵀ.",
+            "K-FAC is undamped with pseudo-inverse factors (our reading of the theory); summed factors A = XᵀX, "
+                + "S = G_mG_mᵀ.",
         ]
         if !stalled.isEmpty {
+            let widest = s.lambdaWidths.max()
             outcome.caveats.insert("K-FAC's width requirement grows as λ₀ falls: on near-duplicate pairs it stalled at "
                 + stalled.map { p in
                     "ε = \(formatMeasure(p.parameter)), m = \(p.width) (units separating the twins "
                         + (p.twinSeparatingUnits.map { "\($0.initial) → \($0.final)" } ?? "n/a") + ")"
                 }.joined(separator: "; ")
-                + ". The λ₀ claim is checked at the widest width, m = \(s.lambdaWidths.max() ?? 0)"
-                + (stalled.contains { $0.width == s.lambdaWidths.max() } ? ", where K-FAC still stalls." : ", where no pair stalls."),
+                + ". The λ₀ claim is checked at the widest width, m = \(widest ?? 0)"
+                + (stalled.contains { $0.width == widest } ? ", where K-FAC still stalls." : ", where no pair stalls."),
                 at: 0)
         }
         return outcome
@@ -304,6 +321,12 @@ public struct KFACStudy: PaperStudy {
             source: source, expression: "max_i fitted factor_i", measured: worst, bound: bound,
             tolerance: 0, detail: "λ_max(XᵀX) = \(formatMeasure(m.inputGramMax)); linear theory's worst mode 1 − η·min h = "
                 + "\(formatMeasure(1 - m.learningRate * (m.leverage.min() ?? .nan))).")
+        return [operatorClaim, wideClaim, contractionClaim, worstClaim] + sweepClaims(m, quick: quick)
+    }
+
+    /// The claims of the κ(XᵀX) and λ₀ sweeps.
+    static func sweepClaims(_ m: Measurements, quick: Bool) -> [ClaimOutcome] {
+        let source = "Zhang et al. §5 (K-FAC in output space); docs/CLAIMS.md claim 14"
 
         // κ sweep: K-FAC slows with κ(XᵀX) (steps at the largest κ ≥ 2× those at the smallest), NGD does not.
         let c = m.conditioning.sorted { $0.inputConditioning < $1.inputConditioning }
@@ -356,7 +379,7 @@ public struct KFACStudy: PaperStudy {
                 + "their budget (\(formatMeasure(m.budgetFactor))× the leverage prediction + 10), so here the "
                 + "steps do depend on λ₀."
         }
-        return [operatorClaim, wideClaim, contractionClaim, worstClaim, kappaClaim, ngdFlat, lambdaClaim]
+        return [kappaClaim, ngdFlat, lambdaClaim]
     }
 
     /// "ε=0.4: λ₀=…, min h=…, K-FAC 31 (predicted …, …)" for each point of a λ₀ sweep at one width.

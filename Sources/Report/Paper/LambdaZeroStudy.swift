@@ -9,7 +9,7 @@ import NGD
 /// its steps grow ∝ λ_max/λ_min(G). At finite width λ_min(G_k) collapses along GD (the few units that separate
 /// the twins flip), so the right G is the one GD ends at, not G₀ — the study shows both predictions and
 /// λ_min(G_k) along GD.
-public struct LambdaZeroStudy: PaperStudy {
+public struct LambdaZeroStudy: MeasuredStudy {
     public struct Sizes: Hashable, Sendable {
         public var count: Int
         public var dimension: Int
@@ -78,14 +78,26 @@ public struct LambdaZeroStudy: PaperStudy {
     public init(sizes: Sizes? = nil) { self.sizes = sizes }
     public var id: String { "lambda0" }
 
-    public func run(in context: StudyContext) throws -> StudyOutcome {
-        let s = sizes ?? context.settings.size(full: .full, quick: .quick)
+    /// λ_min(G_k) along one GD run, at about 240 log-spaced steps.
+    struct GramTrace {
+        var epsilon: Double
+        var steps: [Double]
+        var lambdaMin: [Double]
+    }
+
+    public struct Measurements {
+        var sizes: Sizes
+        var quick: Bool
         var points: [Point] = []
-        var gdTraces: [(epsilon: Double, steps: [Double], lambdaMin: [Double])] = []
+        var gdTraces: [GramTrace] = []
+    }
+
+    public func measure(in context: StudyContext) throws -> Measurements {
+        let s = sizes ?? context.settings.size(full: .full, quick: .quick)
+        var m = Measurements(sizes: s, quick: context.settings.quick)
         for epsilon in s.epsilons {
             let request = DatasetRequest(kind: .lambda0, count: s.count, dimension: s.dimension, seed: s.dataSeed,
                                          epsilon: epsilon, pairs: s.pairs)
-            let dataset = try context.dataset(request)
             let tol = s.tolerance
             func ngdRun(width: Int) throws -> TrainingRun {
                 try context.train(TrainingConfig(width: width, seed: s.initSeed, optimizer: .ngd,
@@ -94,17 +106,17 @@ public struct LambdaZeroStudy: PaperStudy {
             }
             let ngd = try ngdRun(width: s.width)
             let ngdLarge = try ngdRun(width: s.ngdLargeWidth)
-            var gdConfig = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .gd)
-            guard let initial = PaperAnalysis.initialGram(gdConfig, on: dataset).extremeSymmetricEigenvalues() else {
-                throw NGDError("lambda0", "could not compute the eigenvalues of G₀")
-            }
+            // GD's budget comes from G₀'s spectrum, which the NGD run on the same network and data recorded.
+            let initial = (min: ngd.summary.gramInitLambdaMin, max: ngd.summary.gramInitLambdaMax)
             let predicted = PaperAnalysis.predictedSteps(factor: 1 - initial.min / initial.max, tolerance: tol)
+            var gdConfig = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .gd)
             gdConfig.steps = min(s.gdStepCap, Int((s.gdBudgetFactor * predicted).rounded(.up)))
-            let gd = try context.train(gdConfig, on: request, label: "λ₀ study: GD, ε = \(epsilon), \(gdConfig.steps) steps")
+            let gd = try context.train(gdConfig, on: request,
+                                       label: "λ₀ study: GD, ε = \(epsilon), \(gdConfig.steps) steps")
             let gdSteps = PaperAnalysis.stepsToReach(gd, relativeTolerance: tol)
             let end = gd.steps[min(gdSteps ?? gd.steps.count - 1, gd.steps.count - 1)]
             let gMin = gd.summary.gramInitLambdaMin, gMax = gd.summary.gramInitLambdaMax
-            points.append(Point(
+            m.points.append(Point(
                 epsilon: epsilon, lambda0: gd.summary.lambda0, gramMin: gMin, gramMax: gMax,
                 ngdSteps: PaperAnalysis.stepsToReach(ngd, relativeTolerance: tol),
                 ngdLargeSteps: PaperAnalysis.stepsToReach(ngdLarge, relativeTolerance: tol),
@@ -112,22 +124,33 @@ public struct LambdaZeroStudy: PaperStudy {
                 gdPredictedFromInit: PaperAnalysis.predictedSteps(factor: 1 - gMin / gMax, tolerance: tol),
                 gdPredictedFromEnd: PaperAnalysis.predictedSteps(factor: 1 - end.gramLambdaMin / gMax, tolerance: tol)))
             let sample = Self.logSpacedSteps(count: gd.steps.count, points: 240)
-            gdTraces.append((epsilon, sample.map(Double.init), sample.map { gd.steps[$0].gramLambdaMin }))
+            m.gdTraces.append(GramTrace(epsilon: epsilon, steps: sample.map(Double.init),
+                                        lambdaMin: sample.map { gd.steps[$0].gramLambdaMin }))
         }
-        let claims = Self.evaluate(points, sizes: s, quick: context.settings.quick)
+        return m
+    }
+
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] {
+        Self.evaluate(m.points, sizes: m.sizes, quick: m.quick)
+    }
+
+    public func write(_ m: Measurements) -> StudyOutcome {
+        let (s, points) = (m.sizes, m.points)
         var outcome = StudyOutcome(id: id, title: "NGD's rate does not depend on λ₀; GD's follows λ_max/λ_min(G)",
-                            blocks: blocks(points, traces: gdTraces, sizes: s), claims: claims,
-                            settings: settings(s, points: points))
+                                   blocks: blocks(points, traces: m.gdTraces, sizes: s),
+                                   settings: settings(s, points: points))
         let gdReached = points.filter { $0.gdSteps != nil }
-        let initSlope = Fitting.logLogSlope(x: gdReached.map { $0.gramMax / $0.gramMin }, y: gdReached.map { Double($0.gdSteps ?? 0) })
+        let initSlope = Fitting.logLogSlope(x: gdReached.map { $0.gramMax / $0.gramMin },
+                                            y: gdReached.map { Double($0.gdSteps ?? 0) })
         outcome.caveats = [
             "λ₀ study: λ_min(G_k) collapses along GD on near-duplicate data ("
-                + points.map { "\(formatMeasure($0.gramMin)) → \(formatMeasure($0.gdFinalGramMin))" }.joined(separator: ", ")
+                + points.map { "\(formatMeasure($0.gramMin)) → \(formatMeasure($0.gdFinalGramMin))" }
+                    .joined(separator: ", ")
                 + " at m = \(s.width)), so GD's steps grow faster than the G₀ prediction (log-log slope "
                 + "\(initSlope.map { formatMeasure($0.slope) } ?? "n/a") instead of 1); they follow λ_max/λ_min(G_end).",
-            "λ₀ study: GD runs get at most \(formatMeasure(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) steps) "
-                + "and ε stops at \(formatMeasure(s.epsilons.min() ?? .nan)) to bound the cost; GD and NGD are compared at "
-                + "m = \(s.width), NGD alone also at m = \(s.ngdLargeWidth).",
+            "λ₀ study: GD runs get at most \(formatMeasure(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) "
+                + "steps) and ε stops at \(formatMeasure(s.epsilons.min() ?? .nan)) to bound the cost; GD and NGD are "
+                + "compared at m = \(s.width), NGD alone also at m = \(s.ngdLargeWidth).",
         ]
         return outcome
     }
@@ -204,8 +227,8 @@ public struct LambdaZeroStudy: PaperStudy {
 
     // MARK: Report blocks
 
-    private func blocks(_ points: [Point], traces: [(epsilon: Double, steps: [Double], lambdaMin: [Double])],
-                        sizes s: Sizes) -> [StudyBlock] {
+    /// The steps-to-tolerance figure (measured and linear-theory predictions against 1/λ₀).
+    private func stepsFigure(_ points: [Point], sizes s: Sizes) -> FigureData {
         let ngdPredicted = PaperAnalysis.predictedSteps(factor: 1 - s.ngdLearningRate, tolerance: s.tolerance)
         let inverse = points.map { 1 / $0.lambda0 }
         let gdReached = points.filter { $0.gdSteps != nil }
@@ -228,7 +251,7 @@ public struct LambdaZeroStudy: PaperStudy {
             series.append(PaperAnalysis.measured("GD censored at its budget (lower bound)", x: censored.map { 1 / $0.lambda0 },
                                                  y: censored.map { Double($0.gdBudget) }, style: .star))
         }
-        let stepsFigure = PaperAnalysis.figure(
+        return PaperAnalysis.figure(
             id: "lambda0-steps", title: "Steps to reach ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ against 1/λ₀",
             caption: "Steps until ‖u_k − y‖ ≤ \(formatMeasure(s.tolerance))·‖u₀ − y‖ against 1/λ₀ = 1/λ_min(H^∞), on "
                 + "data sets of n = \(s.count) unit points in R^\(s.dimension) with \(s.pairs) near-duplicate pair(s) at "
@@ -238,7 +261,10 @@ public struct LambdaZeroStudy: PaperStudy {
                 + "and ≤ \(s.gdStepCap) steps). Dashed: linear-theory predictions — NGD log(tol)/log(1 − η); GD "
                 + "log(tol)/log(1 − λ_min/λ_max) with λ_min from G₀ and from the Gram matrix G_end where GD stopped.",
             x: "1/λ₀", xScale: .log10, y: "steps", yScale: .log10, series: series)
+    }
 
+    private func blocks(_ points: [Point], traces: [GramTrace], sizes s: Sizes) -> [StudyBlock] {
+        let ngdPredicted = PaperAnalysis.predictedSteps(factor: 1 - s.ngdLearningRate, tolerance: s.tolerance)
         let lines = traces.map { trace in
             PaperAnalysis.measured("λ_min(G_k), ε = \(formatMeasure(trace.epsilon))", x: trace.steps.map { max($0, 1) },
                                    y: trace.lambdaMin)
@@ -271,7 +297,7 @@ public struct LambdaZeroStudy: PaperStudy {
                 + "contracts the slowest mode by 1 − ηλ_min(G); with the step η = 1/λ_max(G₀) the steps grow "
                 + "∝ λ_max/λ_min(G). We shrink λ₀ by moving the two members of a pair of inputs towards each other "
                 + "(angle ε) and count steps."),
-            .figure(stepsFigure),
+            .figure(stepsFigure(points, sizes: s)),
             .paragraph("Finite-width effect. Along GD, λ_min(G_k) does not stay at its initial value: the few hidden units "
                 + "whose hyperplanes separate the two near-duplicate inputs flip, and λ_min(G) collapses (here "
                 + "\(collapse), from G₀ to where GD stopped). GD therefore needs more steps than the G₀ prediction, and "

@@ -6,7 +6,7 @@ import NGD
 /// growth of the top G₀ mode over the first step. Beside it, the finite-width "catapult": above the threshold
 /// the residual first grows, λ_max(G) falls until η·λ_max(G) < 2, and training then converges.
 /// (NGD's side of claim 9 — stable for η ∈ (0, 1], and in the linear theory up to η < 2 — is in `StepSizeStudy`.)
-public struct LinearTheoryStudy: PaperStudy {
+public struct LinearTheoryStudy: MeasuredStudy {
     public struct Sizes: Hashable, Sendable {
         public var count: Int
         public var dimension: Int
@@ -83,9 +83,23 @@ public struct LinearTheoryStudy: PaperStudy {
     public init(sizes: Sizes? = nil) { self.sizes = sizes }
     public var id: String { "linear-theory" }
 
-    public func run(in context: StudyContext) throws -> StudyOutcome {
+    public struct Measurements {
+        var sizes: Sizes
+        var quick: Bool
+        /// GD's η = 1/λ_max(G₀) as the trainer resolved it, and G₀'s eigen-decomposition.
+        var eta: Double
+        var lambdaMax: Double
+        var eigen: SymmetricEigendecomposition
+        var modes: [Mode], linearModes: [Mode]
+        /// v_iᵀr_k of the real network's GD run, per step (rows) and mode (columns).
+        var projections: [[Double]]
+        var growth: [Growth], catapults: [Catapult]
+    }
+
+    public func measure(in context: StudyContext) throws -> Measurements {
         let s = sizes ?? context.settings.size(full: .full, quick: .quick)
         let dataset = try context.dataset(s.request)
+        // The modes need G₀'s eigenvectors, which no run records: G₀ is built here once.
         let base = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .gd, recordOutputs: true)
         let gram = PaperAnalysis.initialGram(base, on: dataset)
         guard let eigen = SymmetricEigendecomposition(gram), let lambdaMax = eigen.values.last else {
@@ -117,22 +131,32 @@ public struct LinearTheoryStudy: PaperStudy {
                                            maximumSteps: s.modeSteps),
                  fittedOverRun: nil)
         }
-        let growth = try Self.growthTest(s, lambdaMax: lambdaMax, eigen: eigen, dataset: dataset, context: context)
-        let catapults = try Self.catapultRuns(s, lambdaMax: lambdaMax, context: context)
+        return Measurements(
+            sizes: s, quick: context.settings.quick, eta: eta, lambdaMax: lambdaMax, eigen: eigen, modes: modes,
+            linearModes: linearModes, projections: realProjections,
+            growth: try Self.growthTest(s, lambdaMax: lambdaMax, eigen: eigen, dataset: dataset, context: context),
+            catapults: try Self.catapultRuns(s, lambdaMax: lambdaMax, context: context))
+    }
 
-        let claims = Self.evaluate(modes: modes, linearModes: linearModes, growth: growth, catapults: catapults,
-                                   quick: context.settings.quick)
-        var outcome = StudyOutcome(id: id, title: "GD in output space: per-mode decay, the 2/λ_max threshold and the catapult",
-                            blocks: blocks(s, eta: eta, modes: modes, projections: realProjections, eigen: eigen,
-                                           growth: growth, catapults: catapults),
-                            claims: claims, settings: settings(s, eta: eta, lambdaMax: lambdaMax))
-        let runWorst = modes.compactMap { m in m.fittedOverRun.map { abs($0 - m.predicted) } }.max() ?? .nan
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] {
+        Self.evaluate(modes: m.modes, linearModes: m.linearModes, growth: m.growth, catapults: m.catapults,
+                      quick: m.quick)
+    }
+
+    public func write(_ m: Measurements) -> StudyOutcome {
+        let s = m.sizes
+        var outcome = StudyOutcome(
+            id: id, title: "GD in output space: per-mode decay, the 2/λ_max threshold and the catapult",
+            blocks: blocks(s, eta: m.eta, modes: m.modes, projections: m.projections, eigen: m.eigen,
+                           growth: m.growth, catapults: m.catapults),
+            settings: settings(s, eta: m.eta, lambdaMax: m.lambdaMax))
+        let runWorst = m.modes.compactMap { mode in mode.fittedOverRun.map { abs($0 - mode.predicted) } }.max() ?? .nan
         outcome.caveats = [
             "Linear theory: fitted over the whole GD run, per-mode factors deviate from 1 − ηλ_i by up to "
                 + "\(formatMeasure(runWorst)) (m = \(s.width)) because G_k drifts from G₀; the claim fits each mode "
                 + "only while it dominates its own projection.",
             "Catapult: GD above 2/λ_max(G₀) does not simply diverge at finite width — "
-                + catapults.map { "c = \(formatMeasure($0.multiple)): peak \(formatMeasure($0.peak))·‖r₀‖, \($0.outcome)" }
+                + m.catapults.map { "c = \(formatMeasure($0.multiple)): peak \(formatMeasure($0.peak))·‖r₀‖, \($0.outcome)" }
                     .joined(separator: "; ") + ".",
         ]
         return outcome
@@ -280,9 +304,9 @@ public struct LinearTheoryStudy: PaperStudy {
 
     // MARK: Report blocks
 
-    private func blocks(_ s: Sizes, eta: Double, modes: [Mode], projections: [[Double]],
-                        eigen: SymmetricEigendecomposition, growth: [Growth], catapults: [Catapult]) -> [StudyBlock] {
-        let failedMultiples = catapults.filter { !$0.converged }.map(\.multiple)
+    /// Per-mode factors against 1 − ηλ_i, and four modes' projections along the run.
+    private func modeFigures(_ s: Sizes, eta: Double, modes: [Mode], projections: [[Double]],
+                             eigen: SymmetricEigendecomposition) -> [FigureData] {
         let fitted = modes.filter { $0.fitted != nil }
         let modeFigure = PaperAnalysis.figure(
             id: "linear-modes", title: "Per-mode decay factor of GD against 1 − ηλ_i",
@@ -317,18 +341,11 @@ public struct LinearTheoryStudy: PaperStudy {
             caption: "The residual's projection on four eigenvectors of G₀ along the GD run of the previous figure "
                 + "(solid), with the linear theory |1 − ηλ_i|^k (dashed).",
             x: "step k", y: "relative projection", yScale: .log10, series: traceSeries)
+        return [modeFigure, traceFigure]
+    }
 
-        let growthFigure = PaperAnalysis.figure(
-            id: "linear-growth", title: "Growth of the top G₀ mode over the first GD step",
-            caption: "|v_maxᵀr₁|/|v_maxᵀr₀| for GD at η = c/λ_max(G₀), same data and network (m = \(s.width)). Dashed: the "
-                + "linear theory |1 − c|; the mode grows (factor > 1) exactly when c > 2.",
-            x: "c = η·λ_max(G₀)", y: "first-step factor of the top mode",
-            series: [
-                PaperAnalysis.measured("measured", x: growth.map(\.multiple), y: growth.map(\.factor), style: .points),
-                PaperAnalysis.theory("|1 − c|", x: growth.map(\.multiple), y: growth.map { abs(1 - $0.multiple) }),
-                PaperAnalysis.theory("stability limit 1", x: growth.map(\.multiple), y: growth.map { _ in 1 }),
-            ])
-
+    /// The residual and η·λ_max(G_k) along the long GD runs above the threshold.
+    private func catapultFigures(_ s: Sizes, catapults: [Catapult]) -> [FigureData] {
         let catapultFigure = PaperAnalysis.figure(
             id: "linear-catapult", title: "GD above 2/λ_max(G₀): the catapult",
             caption: "‖r_k‖/‖r₀‖ for GD at η = c/λ_max(G₀), c ∈ {\(formatMeasures(catapults.map(\.multiple)))}, "
@@ -348,14 +365,32 @@ public struct LinearTheoryStudy: PaperStudy {
                 PaperAnalysis.measured("c = \(formatMeasure(c.multiple))", x: c.sharpness.indices.map(Double.init),
                                        y: c.sharpness)
             } + [PaperAnalysis.theory("2", x: [0, Double(s.catapultSteps)], y: [2, 2])])
+        return [catapultFigure, sharpnessFigure]
+    }
+
+    private func blocks(_ s: Sizes, eta: Double, modes: [Mode], projections: [[Double]],
+                        eigen: SymmetricEigendecomposition, growth: [Growth], catapults: [Catapult]) -> [StudyBlock] {
+        let failedMultiples = catapults.filter { !$0.converged }.map(\.multiple)
+        let modeFigures = modeFigures(s, eta: eta, modes: modes, projections: projections, eigen: eigen)
+        let catapultFigures = catapultFigures(s, catapults: catapults)
+        let growthFigure = PaperAnalysis.figure(
+            id: "linear-growth", title: "Growth of the top G₀ mode over the first GD step",
+            caption: "|v_maxᵀr₁|/|v_maxᵀr₀| for GD at η = c/λ_max(G₀), same data and network (m = \(s.width)). Dashed: the "
+                + "linear theory |1 − c|; the mode grows (factor > 1) exactly when c > 2.",
+            x: "c = η·λ_max(G₀)", y: "first-step factor of the top mode",
+            series: [
+                PaperAnalysis.measured("measured", x: growth.map(\.multiple), y: growth.map(\.factor), style: .points),
+                PaperAnalysis.theory("|1 − c|", x: growth.map(\.multiple), y: growth.map { abs(1 - $0.multiple) }),
+                PaperAnalysis.theory("stability limit 1", x: growth.map(\.multiple), y: growth.map { _ in 1 }),
+            ])
 
         let crossing = Self.threshold(growth)
         return [
             .paragraph("Linearising the network around θ₀, one GD step moves the outputs by −ηG₀(u − y), so "
                 + "r_{k+1} ≈ (I − ηG₀) r_k: on each eigenvector v_i of G₀ the residual shrinks by the factor 1 − ηλ_i. We "
                 + "project the GD residuals on G₀'s eigenvectors and fit one factor per mode."),
-            .figure(modeFigure),
-            .figure(traceFigure),
+            .figure(modeFigures[0]),
+            .figure(modeFigures[1]),
             .paragraph("The same recursion is unstable once |1 − ηλ_max| > 1, i.e. η > 2/λ_max(G₀). A long run is the "
                 + "wrong test of this threshold at finite width (see below), so we measure it by the growth of the top mode "
                 + "over the first step: it crosses 1 at c = \(crossing.map(formatMeasure) ?? "n/a") (theory 2)."),
@@ -367,8 +402,8 @@ public struct LinearTheoryStudy: PaperStudy {
                 + (failedMultiples.isEmpty ? "" : " (c = \(formatMeasures(failedMultiples)) here)")
                 + ". This is why 'does a long run converge?' puts the threshold "
                 + "\(StepSizeStudy.longRunThresholdText(catapults)) rather than at 2/λ_max."),
-            .figure(catapultFigure),
-            .figure(sharpnessFigure),
+            .figure(catapultFigures[0]),
+            .figure(catapultFigures[1]),
         ]
     }
 

@@ -7,7 +7,7 @@ import NGD
 /// exact output-space recursion r ← r − η∇ℓ(r), and with the linear rate L_k ≤ (1 − ημ)^k L₀ of a μ-strongly
 /// convex, 1-smooth loss (μ of pseudo-Huber on |r| ≤ R: (1 + R²/δ²)^(−3/2)). The paper's statement of this
 /// extension could not be confirmed (docs/CLAIMS.md); this is the derivation's prediction.
-public struct PseudoHuberStudy: PaperStudy {
+public struct PseudoHuberStudy: MeasuredStudy {
     public struct Sizes: Hashable, Sendable {
         public var count: Int
         public var dimension: Int
@@ -47,30 +47,43 @@ public struct PseudoHuberStudy: PaperStudy {
         public var oneStepPredicted: [Double]
         /// Per step k: μ_k = (1 + R_k²/δ²)^(−3/2), the strong convexity on |r| ≤ R_k = max_i |r_i(k)|.
         public var strongConvexity: [Double]
+        /// The sizes the run used, and whether they were the quick ones (a claim then notes what it needs).
+        public var sizes = Sizes.full
+        public var quick = false
     }
 
     public var sizes: Sizes?
     public init(sizes: Sizes? = nil) { self.sizes = sizes }
     public var id: String { "pseudo-huber" }
 
-    public func run(in context: StudyContext) throws -> StudyOutcome {
+    public func measure(in context: StudyContext) throws -> Measurements {
         let s = sizes ?? context.settings.size(full: .full, quick: .quick)
         let request = DatasetRequest(kind: .synthetic, count: s.count, dimension: s.dimension, seed: s.dataSeed)
         let dataset = try context.dataset(request)
-        let run = try context.train(TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .ngd,
-                                                   learningRate: .fixed(s.learningRate), loss: .pseudoHuber, huberDelta: s.delta,
-                                                   steps: s.steps, recordOutputs: true),
-                                    on: request, label: "pseudo-Huber: NGD")
-        let m = try Self.measure(run, targets: dataset.targets, learningRate: s.learningRate, delta: s.delta)
-        var outcome = StudyOutcome(id: id, title: "General losses: NGD on pseudo-Huber is gradient descent in output space",
-                            blocks: blocks(s, m), claims: Self.evaluate(m, quick: context.settings.quick),
-                            settings: [
-                                ("data", "synthetic n = \(s.count), d = \(s.dimension), y ~ N(0, 1), data seed \(s.dataSeed)"),
-                                ("width m, ν, init seed", "\(s.width), 1, \(s.initSeed)"),
-                                ("loss", "pseudo-Huber Σ δ²(√(1 + (r/δ)²) − 1), δ = \(formatMeasure(s.delta))"),
-                                ("NGD", "θ ← θ − ηJᵀ(JJᵀ)⁻¹∇_uL, η = \(formatMeasure(s.learningRate)) (given), "
-                                    + "undamped, \(s.steps) steps"),
-                            ])
+        let config = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .ngd,
+                                    learningRate: .fixed(s.learningRate), loss: .pseudoHuber, huberDelta: s.delta,
+                                    steps: s.steps, recordOutputs: true)
+        let run = try context.train(config, on: request, label: "pseudo-Huber: NGD")
+        var m = try Self.measure(run, targets: dataset.targets, learningRate: s.learningRate, delta: s.delta)
+        m.sizes = s
+        m.quick = context.settings.quick
+        return m
+    }
+
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] { Self.evaluate(m, quick: m.quick) }
+
+    public func write(_ m: Measurements) -> StudyOutcome {
+        let s = m.sizes
+        var outcome = StudyOutcome(
+            id: id, title: "General losses: NGD on pseudo-Huber is gradient descent in output space",
+            blocks: blocks(s, m),
+            settings: [
+                ("data", "synthetic n = \(s.count), d = \(s.dimension), y ~ N(0, 1), data seed \(s.dataSeed)"),
+                ("width m, ν, init seed", "\(s.width), 1, \(s.initSeed)"),
+                ("loss", "pseudo-Huber Σ δ²(√(1 + (r/δ)²) − 1), δ = \(formatMeasure(s.delta))"),
+                ("NGD", "θ ← θ − ηJᵀ(JJᵀ)⁻¹∇_uL, η = \(formatMeasure(s.learningRate)) (given), "
+                    + "undamped, \(s.steps) steps"),
+            ])
         outcome.caveats = [
             "General losses: the paper's general-loss theorem could not be confirmed (docs/CLAIMS.md); the pseudo-Huber "
                 + "study checks the derivation of variant (a), Δu ≈ −η∇_uL, with δ = \(formatMeasure(s.delta)).",

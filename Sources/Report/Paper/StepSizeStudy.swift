@@ -5,7 +5,7 @@ import NGD
 /// ρ ≈ 1 − η (and, in the linear theory, any η < 2 with ρ = |1 − η|), whereas GD's linear stability threshold is
 /// 2/λ_max(G₀) — measured by the growth test of `LinearTheoryStudy` (whose runs it shares), not by whether a long
 /// run converges (which, because of the catapult, suggests 3–5/λ_max).
-public struct StepSizeStudy: PaperStudy {
+public struct StepSizeStudy: MeasuredStudy {
     public struct Sizes: Hashable, Sendable {
         public var linear: LinearTheoryStudy.Sizes
         /// Width of the NGD runs (NGD is cheap, and ρ → 1 − η needs width).
@@ -43,37 +43,60 @@ public struct StepSizeStudy: PaperStudy {
     public init(sizes: Sizes? = nil) { self.sizes = sizes }
     public var id: String { "step-size" }
 
-    public func run(in context: StudyContext) throws -> StudyOutcome {
+    public struct Measurements {
+        var sizes: Sizes
+        var quick: Bool
+        /// NGD on the network, and on the linearised model, per η.
+        var rates: [Rate] = [], linearRates: [Rate] = []
+        var lambdaMax = Double.nan
+        /// GD's growth test and long runs, shared with `LinearTheoryStudy` through the run cache.
+        var growth: [LinearTheoryStudy.Growth] = []
+        var longRuns: [LinearTheoryStudy.Catapult] = []
+    }
+
+    public func measure(in context: StudyContext) throws -> Measurements {
         let s = sizes ?? context.settings.size(full: .full, quick: .quick)
+        var m = Measurements(sizes: s, quick: context.settings.quick)
         let request = s.linear.request
         func rate(_ eta: Double, linearized: Bool) throws -> Rate {
-            let config = TrainingConfig(width: s.ngdWidth, seed: s.linear.initSeed, optimizer: .ngd, learningRate: .fixed(eta),
-                                        linearized: linearized, steps: s.steps)
+            let config = TrainingConfig(width: s.ngdWidth, seed: s.linear.initSeed, optimizer: .ngd,
+                                        learningRate: .fixed(eta), linearized: linearized, steps: s.steps)
             let run = try context.train(config, on: request,
                                         label: "step size: \(linearized ? "linearised " : "")NGD η = \(eta)")
             return Self.rate(of: run, learningRate: eta, linearized: linearized)
         }
-        let rates = try s.learningRates.map { try rate($0, linearized: false) }
-        let linearRates = try s.linearLearningRates.map { try rate($0, linearized: true) }
+        m.rates = try s.learningRates.map { try rate($0, linearized: false) }
+        m.linearRates = try s.linearLearningRates.map { try rate($0, linearized: true) }
 
+        // The growth test needs G₀'s eigenvectors, which no run records: G₀ is built here once.
         let dataset = try context.dataset(request)
         let base = TrainingConfig(width: s.linear.width, seed: s.linear.initSeed, optimizer: .gd)
         let gram = PaperAnalysis.initialGram(base, on: dataset)
         guard let eigen = SymmetricEigendecomposition(gram), let lambdaMax = eigen.values.last else {
             throw NGDError("step-size", "eigen-decomposition of G₀ failed")
         }
-        let growth = try LinearTheoryStudy.growthTest(s.linear, lambdaMax: lambdaMax, eigen: eigen, dataset: dataset,
-                                                      context: context)
-        let longRuns = try LinearTheoryStudy.catapultRuns(s.linear, lambdaMax: lambdaMax, context: context)
-        let claims = Self.evaluate(rates: rates, linearRates: linearRates, growth: growth, longRuns: longRuns,
-                                   quick: context.settings.quick)
-        var outcome = StudyOutcome(id: id, title: "Step-size tolerance: NGD for any η ∈ (0, 1], GD below 2/λ_max(G₀)",
-                            blocks: blocks(s, rates: rates, linearRates: linearRates, growth: growth, longRuns: longRuns,
-                                           lambdaMax: lambdaMax),
-                            claims: claims, settings: settings(s, lambdaMax: lambdaMax))
+        m.lambdaMax = lambdaMax
+        m.growth = try LinearTheoryStudy.growthTest(s.linear, lambdaMax: lambdaMax, eigen: eigen, dataset: dataset,
+                                                    context: context)
+        m.longRuns = try LinearTheoryStudy.catapultRuns(s.linear, lambdaMax: lambdaMax, context: context)
+        return m
+    }
+
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] {
+        Self.evaluate(rates: m.rates, linearRates: m.linearRates, growth: m.growth, longRuns: m.longRuns,
+                      quick: m.quick)
+    }
+
+    public func write(_ m: Measurements) -> StudyOutcome {
+        var outcome = StudyOutcome(
+            id: id, title: "Step-size tolerance: NGD for any η ∈ (0, 1], GD below 2/λ_max(G₀)",
+            blocks: blocks(m.sizes, rates: m.rates, linearRates: m.linearRates, growth: m.growth,
+                           longRuns: m.longRuns, lambdaMax: m.lambdaMax),
+            settings: settings(m.sizes, lambdaMax: m.lambdaMax))
         outcome.caveats = [
             "Step size: judged by whether a long run converges, GD's threshold would look like "
-                + "\(Self.longRunThresholdText(longRuns)) (catapult); the linear threshold is measured by the growth test.",
+                + "\(Self.longRunThresholdText(m.longRuns)) (catapult); the linear threshold is measured by the growth "
+                + "test.",
         ]
         return outcome
     }

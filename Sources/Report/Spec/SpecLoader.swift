@@ -111,6 +111,14 @@ struct SpecValidator {
         for (name, model) in spec.models.sorted(by: { $0.key < $1.key }) { validate(model, at: "models.\(name)") }
         for (name, optimizer) in spec.optimizers.sorted(by: { $0.key < $1.key }) { validate(optimizer, at: "optimizers.\(name)") }
 
+        let runIDs = validateRuns()
+        checkRunCount()
+        validateFigures(runIDs: runIDs)
+        validateClaims(runIDs: runIDs)
+    }
+
+    /// Checks the runs and sweeps; returns their ids, each with the path of its definition.
+    mutating func validateRuns() -> [String: String] {
         var runIDs: [String: String] = [:]   // id → path of its definition
         for (index, run) in (spec.runs ?? []).enumerated() {
             let path = "runs[\(index)]"
@@ -143,8 +151,10 @@ struct SpecValidator {
                 }
             }
         }
-        checkRunCount()
+        return runIDs
+    }
 
+    mutating func validateFigures(runIDs: [String: String]) {
         var figureIDs = Set<String>()
         for (index, figure) in (spec.figures ?? []).enumerated() {
             let path = "figures[\(index)]"
@@ -172,7 +182,9 @@ struct SpecValidator {
                                    + "got \(formatNumber(width)) × \(formatNumber(height))")
             }
         }
+    }
 
+    mutating func validateClaims(runIDs: [String: String]) {
         var claimIDs = Set<String>()
         for (index, claim) in (spec.claims ?? []).enumerated() {
             let path = "claims[\(index)]"
