@@ -44,12 +44,14 @@ struct Figure1Command: ParsableCommand {
     @OptionGroup var figureOptions: FigureOptions
 
     func checkOptions() throws {
-        guard perClass > 0 else { throw NGDError("--per-class", "expected a positive number, got \(perClass)", usage: true) }
+        guard perClass > 0 else { throw NGDError("--per-class", "expected a positive number, got "
+            + "\(perClass)", usage: true) }
         guard width > 0 else { throw NGDError("--width", "expected a positive width, got \(width)", usage: true) }
         guard steps >= 1 else { throw NGDError("--steps", "expected at least one step, got \(steps)", usage: true) }
         try ResourceLimits.checkLimit(perClass, option: "--per-class", maximum: ResourceLimits.maximumExamples / 2,
                                       what: "examples per class")
-        try ResourceLimits.checkLimit(width, option: "--width", maximum: ResourceLimits.maximumWidth, what: "hidden units")
+        try ResourceLimits.checkLimit(width, option: "--width", maximum: ResourceLimits.maximumWidth, what: "hidden "
+            + "units")
         try ResourceLimits.checkLimit(steps, option: "--steps", maximum: ResourceLimits.maximumFigure1Steps, what: "steps")
         guard ngdLearningRate > 0, ngdLearningRate.isFinite else {
             throw NGDError("--lr-ngd", "expected a positive step size, got \(ngdLearningRate)", usage: true)

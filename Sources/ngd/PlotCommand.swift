@@ -8,8 +8,10 @@ import Report
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Overlay saved `ngd train --format json` runs on a log-y axis, with --theory the predicted rates (dashed).",
-        discussion: "The format comes from the extension of --out (.pdf, .svg, .png, or .pgf for LaTeX: text set by the document); FILE.csv beside it holds the data.")
+        abstract: "Overlay saved `ngd train --format json` runs on a log-y axis, with --theory the predicted rates "
+            + "(dashed).",
+        discussion: "The format comes from the extension of --out (.pdf, .svg, .png, or .pgf for LaTeX: text set by "
+            + "the document); FILE.csv beside it holds the data.")
 
     @Argument(help: "Runs written by `ngd train --format json`.")
     var runs: [String]
@@ -36,7 +38,8 @@ struct PlotCommand: ParsableCommand {
                                             header: CSVExport.header, inputs: runs)
         }
         let loaded = try runs.map { path -> (label: String, run: TrainingRun) in
-            guard let data = FileManager.default.contents(atPath: path) else { throw NGDError(path, "cannot read the run file") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw NGDError(path, "cannot read the "
+                + "run file") }
             do {
                 let run = try TrainingRun.makeDecoder().decode(TrainingRun.self, from: data)
                 return (Self.label(for: run), run)
@@ -53,7 +56,8 @@ struct PlotCommand: ParsableCommand {
     /// "NGD, η = 0.5, m = 4096" (+ ", linearised").
     static func label(for run: TrainingRun) -> String {
         let eta = String(format: "%.3g", run.summary.learningRate)
-        return "\(run.config.optimizer.displayName), η = \(eta), m = \(run.config.width)" + (run.config.linearized ? ", linearised" : "")
+        return "\(run.config.optimizer.displayName), η = \(eta), m = "
+            + "\(run.config.width)" + (run.config.linearized ? ", linearised" : "")
     }
 
     static func reason(_ error: Error) -> String {

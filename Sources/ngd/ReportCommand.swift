@@ -80,7 +80,8 @@ struct ReportCommand: ParsableCommand {
         }
         if let finishedShards { try cluster.writeClusterRecord(finishedShards, into: summary.outputDirectory) }
         guard summary.assembled else {
-            if !quiet { print("shard \(sharding.shard ?? ""): \(summary.runsTrained) trained, \(summary.runsCached) cached in \(summary.outputDirectory)/runs") }
+            if !quiet { print("shard \(sharding.shard ?? ""): \(summary.runsTrained) trained, \(summary.runsCached) "
+                + "cached in \(summary.outputDirectory)/runs") }
             return
         }
         if !quiet {

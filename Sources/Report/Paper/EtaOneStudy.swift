@@ -65,7 +65,8 @@ public struct EtaOneStudy: MeasuredStudy {
         }
         let meanFactors = analysis.meanFactors.prefix(4).map { formatMeasure($0, significantDigits: 2) }
         let blocks: [StudyBlock] = [
-            .paragraph("With η = 1 the NGD step is the Gauss–Newton step: on the linearised model it reaches the targets "
+            .paragraph("With η = 1 the NGD step is the Gauss–Newton step: on the linearised model it reaches the "
+                + "targets "
                 + "in one step (r₁ = 0). On the real network the activation pattern changes during the step, and the "
                 + "residual left after step k is that change's error, which shrinks faster than the step itself — the "
                 + "per-step factors decrease: \(meanFactors.joined(separator: ", ")) "
@@ -74,7 +75,8 @@ public struct EtaOneStudy: MeasuredStudy {
             .paragraph("The first step is the least accurate one: its factor is "
                 + zip(m.widths, m.firstFactors)
                     .map { "\(formatMeasure($0.1, significantDigits: 2)) at m = \($0.0)" }.joined(separator: ", ")
-                + " — it shrinks with m (slope \(formatMeasure(firstSlope, significantDigits: 3))), so the fall per step "
+                + " — it shrinks with m (slope \(formatMeasure(firstSlope, significantDigits: 3))), so the fall per "
+                    + "step "
                 + "(“orders of magnitude”, reference 1.2, 1.8, 2.8 decades) depends on the width; at m = \(width) the "
                 + "first three steps fall by at least "
                 + "\(formatMeasure(analysis.minimumDecadesFirstSteps, significantDigits: 2)) decades on every seed."),
@@ -173,17 +175,22 @@ public struct EtaOneStudy: MeasuredStudy {
 
     static func claims(_ analysis: Decay, firstStepSlope: Double) -> [ClaimOutcome] {
         [
-            Claim.atMost(id: "7a", statement: "η = 1: the fall is super-linear — the per-step factor ‖r_{k+1}‖/‖r_k‖ decreases with k on "
-                                + "every seed until the rounding floor (the error left by each step is second order in it)",
+            Claim.atMost(id: "7a", statement: "η = 1: the fall is super-linear — the per-step factor ‖r_{k+1}‖/‖r_k‖ "
+                + "decreases with k on "
+                                + "every seed until the rounding floor (the error left by each step is second order in "
+                                    + "it)",
                               expression: "number of seeds whose factors do not decrease",
                               measured: Double(analysis.nonAccelerating), bound: 0,
                               note: "mean factors " + analysis.meanFactors.map(formatMeasure).joined(separator: ", ")),
-            Claim.atMost(id: "7b", statement: "η = 1: near one-step convergence — every seed reaches the rounding floor ‖r_k‖ ≤ 10⁻¹²‖r₀‖ "
-                                + "within \(floorSteps) steps (reference: 4 steps; a linear rate would need a factor ≤ 0.004 per step)",
+            Claim.atMost(id: "7b", statement: "η = 1: near one-step convergence — every seed reaches the rounding "
+                + "floor ‖r_k‖ ≤ 10⁻¹²‖r₀‖ "
+                                + "within \(floorSteps) steps (reference: 4 steps; a linear rate would need a factor ≤ "
+                                    + "0.004 per step)",
                               expression: "max over seeds of the first k with ‖r_k‖ ≤ 1e-12 ‖r_0‖",
                               measured: analysis.stepsToFloor, bound: Double(floorSteps),
                               note: "‖r₄‖/‖r₀‖ ≤ \(formatMeasure(analysis.worstAfterFour)) on every seed"),
-            Claim.atMost(id: "7c", statement: "η = 1: the first step's factor ‖r₁‖/‖r₀‖ — zero in the linear theory — shrinks as m grows "
+            Claim.atMost(id: "7c", statement: "η = 1: the first step's factor ‖r₁‖/‖r₀‖ — zero in the linear theory — "
+                + "shrinks as m grows "
                                 + "(log–log slope < 0)",
                               expression: "slope of log ‖r_1‖/‖r_0‖ vs log m", measured: firstStepSlope, bound: 0),
         ]

@@ -160,14 +160,17 @@ public struct Figure1Study: MeasuredStudy {
     static func claims(ngdCosines: [Double], gdCosines: [Double], width: Int) -> [ClaimOutcome] {
         let ngd = stats(ngdCosines), gd = stats(gdCosines)
         return [
-            Claim.atLeast(id: "15a", statement: "NGD's one-step output change points at each example's own target: median "
+            Claim.atLeast(id: "15a", statement: "NGD's one-step output change points at each example's own target: "
+                + "median "
                                 + "cos∠(Δu_i, y_i − u_i) > 0.99 (m = \(width))",
                                expression: "median_i cos∠(Δu_i^NGD, y_i − u_i)", measured: ngd.median,
                                bound: cosineThreshold, note: "min \(formatMeasure(ngd.min))"),
-            Claim.atLeast(id: "15b", statement: "GD's one-step output changes are spread out in direction: the interquartile range "
+            Claim.atLeast(id: "15b", statement: "GD's one-step output changes are spread out in direction: the "
+                + "interquartile range "
                                 + "of cos∠(Δu_i, y_i − u_i) exceeds \(gdSpreadThreshold) (our threshold for “spread”)",
                                expression: "IQR_i cos∠(Δu_i^GD, y_i − u_i)", measured: gd.iqr, bound: gdSpreadThreshold,
-                               note: "GD min \(formatMeasure(gd.min)), median \(formatMeasure(gd.median)); NGD IQR \(formatMeasure(ngd.iqr))"),
+                               note: "GD min \(formatMeasure(gd.min)), median \(formatMeasure(gd.median)); NGD IQR "
+                                   + "\(formatMeasure(ngd.iqr))"),
         ]
     }
 
@@ -176,9 +179,12 @@ public struct Figure1Study: MeasuredStudy {
     public static func combinedFigure(_ result: Figure1Result, widthInches: Double = 5.5, heightInches: Double = 4.2) -> FigureData {
         let steps = result.ngd.trajectory.count - 1
         var figure = scatter(result, id: "figure1", caption: "\(steps == 1 ? "One NGD and one GD update" : "\(steps) NGD and GD updates") "
-            + "at initialisation in output space (\(result.datasetName), m = \(result.request.width), ν = \(formatMeasure(result.request.initScale, significantDigits: 3))). "
-            + "Dots: outputs u_i by class; stars: targets y_i = onehot − 0.5 + 0.3·N(0, I₂); arrows: the real network's "
-            + "output changes, NGD η = \(formatMeasure(result.ngd.learningRate, significantDigits: 3)), GD η = \(formatMeasure(result.gd.learningRate, significantDigits: 3)) "
+            + "at initialisation in output space (\(result.datasetName), m = \(result.request.width), ν = "
+                + "\(formatMeasure(result.request.initScale, significantDigits: 3))). "
+            + "Dots: outputs u_i by class; stars: targets y_i = onehot − 0.5 + 0.3·N(0, I₂); arrows: the real "
+                + "network's "
+            + "output changes, NGD η = \(formatMeasure(result.ngd.learningRate, significantDigits: 3)), GD η = "
+                + "\(formatMeasure(result.gd.learningRate, significantDigits: 3)) "
             + "(\(result.gd.learningRateRule == "given" ? "given" : "1/λ_max(G₀)")).")
         figure.widthInches = widthInches
         figure.heightInches = heightInches
@@ -192,7 +198,8 @@ public struct Figure1Study: MeasuredStudy {
         let labelled = result.classes != nil && names.count == 2
         var figure = FigureData.panel(id: id, kind: .outputSpace, caption: caption,
                                       x: labelled ? "output u₁ (class \(names[0]) axis)" : "output u₁",
-                                      y: labelled ? "output u₂ (class \(names[1]) axis)" : "output u₂", width: 5.5, height: 4.2)
+                                      y: labelled ? "output u₂ (class \(names[1]) axis)" : "output "
+                                          + "u₂", width: 5.5, height: 4.2)
         figure.equalAspect = true
         for name in Array(Set(classes)).sorted() {
             let members = classes.indices.filter { classes[$0] == name }
@@ -226,36 +233,46 @@ public struct Figure1Study: MeasuredStudy {
             Self.arrows(result, method, steps: step ?? 1)
         }
 
-        var ngd = scatter(id: "figure1-ngd", caption: "One NGD update at initialisation in output space (\(sizes)). Dots: "
-            + "outputs u_i by class; stars: targets y_i = onehot − 0.5 + 0.3·N(0, I₂); arrows: Δu_i = u₁ − u₀ of the real "
+        var ngd = scatter(id: "figure1-ngd", caption: "One NGD update at initialisation in output space (\(sizes)). "
+            + "Dots: "
+            + "outputs u_i by class; stars: targets y_i = onehot − 0.5 + 0.3·N(0, I₂); arrows: Δu_i = u₁ − u₀ of the "
+                + "real "
             + "network with η = 0.5. Equal axis scales.")
         ngd.arrows = arrows(result.ngd)
         var gd = scatter(id: "figure1-gd", caption: "One GD update at initialisation in output space (\(sizes)), η = "
-            + "1/λ_max(G₀) = \(formatMeasure(result.gd.learningRate, significantDigits: 3)). Same outputs and targets as the NGD panel; arrows: "
+            + "1/λ_max(G₀) = \(formatMeasure(result.gd.learningRate, significantDigits: 3)). Same outputs and targets "
+                + "as the NGD panel; arrows: "
             + "Δu_i = u₁ − u₀. Equal axis scales.")
         gd.arrows = arrows(result.gd)
         let steps = result.ngd.trajectory.count - 1
-        var trajectories = scatter(id: "figure1-trajectories", caption: "Extension: \(steps) updates of each method from the "
+        var trajectories = scatter(id: "figure1-trajectories", caption: "Extension: \(steps) updates of each method "
+            + "from the "
             + "same initialisation (\(sizes)); each arrow is one update of one example's output. NGD (η = 0.5) walks "
-            + "straight to the targets, halving the distance per step; GD (η = 1/λ_max(G₀)) follows the eigenmodes of G₀.")
+            + "straight to the targets, halving the distance per step; GD (η = 1/λ_max(G₀)) follows the eigenmodes of "
+                + "G₀.")
         trajectories.arrows = arrows(result.ngd, step: steps) + arrows(result.gd, step: steps)
 
         var histogram = FigureData.panel(id: "figure1-cosines", kind: .histogram,
-                                         caption: "Histogram of cos∠(Δu_i, y_i − u_i) over the \(result.outputs.count) examples for "
-                                            + "one update at initialisation (\(sizes)); 20 bins on [−1, 1]. NGD's cosines "
+                                         caption: "Histogram of cos∠(Δu_i, y_i − u_i) over the \(result.outputs.count) "
+                                             + "examples for "
+                                            + "one update at initialisation (\(sizes)); 20 bins on [−1, 1]. NGD's "
+                                                + "cosines "
                                             + "sit in the last bin; GD's are spread.",
                                          x: "cos∠(Δu_i, y_i − u_i)", y: "examples", width: 5.5, height: 3)
         for method in [result.ngd, result.gd] {
             let bins = HistogramBins(method.cosines, bins: 20, lower: -1, upper: 1)
-            histogram.add("\(method.name) (η = \(formatMeasure(method.learningRate, significantDigits: 3)))", .measured, .bars,
+            histogram.add("\(method.name) (η = "
+                + "\(formatMeasure(method.learningRate, significantDigits: 3)))", .measured, .bars,
                           x: bins.centres, y: bins.counts, edges: bins.edges)
         }
 
         var sweep = FigureData.panel(id: "figure1-width", kind: .widthSweep,
                                      caption: "Median over the examples of 1 − cos∠(Δu_i, y_i − u_i) for one update at "
-                                        + "initialisation vs width m (same data and seed). NGD's gap to perfect alignment "
+                                        + "initialisation vs width m (same data and seed). NGD's gap to perfect "
+                                            + "alignment "
                                         + "shrinks with m; GD's stays O(1).",
-                                     x: "width m", xScale: .log10, y: "1 − median cos", yScale: .log10, width: 5.5, height: 3)
+                                     x: "width m", xScale: .log10, y: "1 − median "
+                                         + "cos", yScale: .log10, width: 5.5, height: 3)
         let xs = sweepWidths.map(Double.init)
         sweep.add("NGD (η = 0.5)", .measured, .line, x: xs, y: sweepMedians.map { max(1 - $0, 1e-16) })
         sweep.add("GD (η = 1/λ_max(G₀))", .measured, .line, x: xs, y: sweepGD.map { max(1 - $0, 1e-16) })

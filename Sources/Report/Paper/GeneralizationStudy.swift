@@ -183,7 +183,8 @@ public struct GeneralizationStudy: MeasuredStudy {
         }
         train.sort()
         test.sort()
-        let trainSet = Dataset(name: "UCI digits 4 vs 9, train (n=\(train.count))", inputs: all.inputs.selectingRows(train),
+        let trainSet = Dataset(name: "UCI digits 4 vs 9, train "
+            + "(n=\(train.count))", inputs: all.inputs.selectingRows(train),
                                targets: all.targets.selectingRows(train), labels: train.map { labels[$0] })
         let identity = "uci-digits-4v9-train(perClass=\(s.digitsPerClass),seed=\(s.dataSeed),v1)"
         let ngd = try context.train(TrainingConfig(width: s.digitsWidth, seed: s.initSeed, optimizer: .ngd,
@@ -240,7 +241,8 @@ public struct GeneralizationStudy: MeasuredStudy {
             id: "12-weights", statement: "‖W_NGD − W_GD‖_F/‖W_GD − W₀‖_F shrinks as the width m grows",
             source: source, expression: "log-log slope of the ratio against m (and each larger m smaller)",
             measured: weightSlope?.slope ?? .nan, bound: 0,
-            tolerance: 0, detail: "m = \(widths): \(formatMeasures(sorted.map(\.weightGap))) (reference 0.19, 0.14, 0.061). Final "
+            tolerance: 0, detail: "m = \(widths): \(formatMeasures(sorted.map(\.weightGap))) (reference 0.19, 0.14, "
+                + "0.061). Final "
                 + "‖r‖/‖r₀‖: NGD \(formatMeasures(sorted.map(\.ngdFinalResidual))), GD "
                 + "\(formatMeasures(sorted.map(\.gdFinalResidual))).")
         if !shrinking(sorted.map(\.weightGap)) || sorted.count < 2 {
@@ -249,10 +251,13 @@ public struct GeneralizationStudy: MeasuredStudy {
         }
         weightClaim = Claim.noteQuickSize(weightClaim, quick: quick, needs: "m up to \(Sizes.full.widths.last ?? 0)")
         var predictionClaim = Claim.atMost(
-            id: "12-predictions", statement: "The largest NGD–GD prediction gap on random unit test inputs shrinks as m grows",
-            source: source, expression: "log-log slope of max_x |f_NGD(x) − f_GD(x)| against m (and each larger m smaller)",
+            id: "12-predictions", statement: "The largest NGD–GD prediction gap on random unit test inputs shrinks as "
+                + "m grows",
+            source: source, expression: "log-log slope of max_x |f_NGD(x) − f_GD(x)| against m (and each larger m "
+                + "smaller)",
             measured: predictionSlope?.slope ?? .nan, bound: 0,
-            tolerance: 0, detail: "m = \(widths): \(formatMeasures(sorted.map(\.predictionGap))) (reference 0.061, 0.016, 0.0038).")
+            tolerance: 0, detail: "m = \(widths): \(formatMeasures(sorted.map(\.predictionGap))) (reference 0.061, "
+                + "0.016, 0.0038).")
         if !shrinking(sorted.map(\.predictionGap)) || sorted.count < 2 {
             predictionClaim.passed = false
             predictionClaim.detail += " Not decreasing at every width."
@@ -261,10 +266,12 @@ public struct GeneralizationStudy: MeasuredStudy {
                                                       needs: "m up to \(Sizes.full.widths.last ?? 0)")
 
         let testClaim = Claim.atMost(
-            id: "13-test-error", statement: "NGD and GD have the same test error at large width (held-out digits 4 vs 9)",
+            id: "13-test-error", statement: "NGD and GD have the same test error at large width (held-out digits 4 vs "
+                + "9)",
             source: "Zhang et al. §6; docs/CLAIMS.md claim 13", expression: "|test error NGD − test error GD|",
             measured: abs(digits.ngdTestError - digits.gdTestError), bound: 2 / Double(max(digits.testCount, 1)),
-            tolerance: 0, detail: "NGD \(formatMeasure(digits.ngdTestError)) vs GD \(formatMeasure(digits.gdTestError)) on "
+            tolerance: 0, detail: "NGD \(formatMeasure(digits.ngdTestError)) vs GD "
+                + "\(formatMeasure(digits.gdTestError)) on "
                 + "\(digits.testCount) held-out images (bound: 2 images); training ‖r‖/‖r₀‖ NGD "
                 + "\(formatMeasure(digits.ngdTrainResidual)), GD \(formatMeasure(digits.gdTrainResidual)).")
 
@@ -274,9 +281,11 @@ public struct GeneralizationStudy: MeasuredStudy {
         let vacuous = bounds.allSatisfy { $0.trueLabels > 1 }
         let boundClaim = Claim.atMost(
             id: "13-bound", statement: "Arora et al.'s √(2yᵀ(H^∞)⁻¹y/n) is smaller for true than for random labels",
-            source: "Zhang et al. §6; Arora et al. 2019, Thm 5.1", expression: "max_n (true-label value / random-label value)",
+            source: "Zhang et al. §6; Arora et al. 2019, Thm 5.1", expression: "max_n (true-label value / random-label "
+                + "value)",
             measured: worstRatio, bound: 1,
-            tolerance: 0, detail: boundText + (vacuous ? ". Both exceed 1, so the bound is vacuous for a [0, 1] loss at these n."
+            tolerance: 0, detail: boundText + (vacuous ? ". Both exceed 1, so the bound is vacuous for a [0, 1] loss "
+                + "at these n."
                                  : ". (Reference: 1.89 vs 3.05 at n=50, 2.61 vs 4.33 at n=200.)"))
         return [weightClaim, predictionClaim, testClaim, boundClaim]
     }
@@ -288,14 +297,19 @@ public struct GeneralizationStudy: MeasuredStudy {
         let figure = PaperAnalysis.figure(
             id: "generalization-width", title: "NGD and GD solutions against width",
             caption: "NGD (η = \(formatMeasure(s.ngdLearningRate)), \(s.ngdSteps) steps) vs GD (η = 1/λ_max(G₀), "
-                + "\(points.map { String($0.gdSteps) }.joined(separator: ", ")) steps) on n = \(s.count) unit points in R^\(s.dimension), ν = 1, m ∈ "
-                + "{\(s.widths.map(String.init).joined(separator: ", "))}: ‖W_NGD − W_GD‖_F/‖W_GD − W₀‖_F and the largest "
+                + "\(points.map { String($0.gdSteps) }.joined(separator: ", ")) steps) on n = \(s.count) unit points "
+                    + "in R^\(s.dimension), ν = 1, m ∈ "
+                + "{\(s.widths.map(String.init).joined(separator: ", "))}: ‖W_NGD − W_GD‖_F/‖W_GD − W₀‖_F and the "
+                    + "largest "
                 + "|f_NGD(x) − f_GD(x)| over \(s.testInputs) random unit inputs. Dashed: least-squares log-log fits.",
             x: "width m", xScale: .log10, y: "gap", yScale: .log10,
             series: [
-                PaperAnalysis.measured("‖W_NGD − W_GD‖/‖W_GD − W₀‖", x: widths, y: points.map(\.weightGap), style: .points),
-                PaperAnalysis.measured("max test-prediction gap", x: widths, y: points.map(\.predictionGap), style: .points),
-            ] + [(points.map(\.weightGap), "fit (weights)"), (points.map(\.predictionGap), "fit (predictions)")].compactMap { ys, label in
+                PaperAnalysis.measured("‖W_NGD − W_GD‖/‖W_GD − "
+                    + "W₀‖", x: widths, y: points.map(\.weightGap), style: .points),
+                PaperAnalysis.measured("max test-prediction "
+                    + "gap", x: widths, y: points.map(\.predictionGap), style: .points),
+            ] + [(points.map(\.weightGap), "fit (weights)"), (points.map(\.predictionGap), "fit "
+                + "(predictions)")].compactMap { ys, label in
                 Fitting.logLogSlope(x: widths, y: ys).map {
                     PaperAnalysis.theory("\(label), slope \(formatMeasure($0.slope))", x: widths,
                                          y: Fitting.logLogLine($0, at: widths))
@@ -317,13 +331,16 @@ public struct GeneralizationStudy: MeasuredStudy {
             header: ["n", "true labels", "random labels", "ratio"],
             rows: bounds.map { [String($0.count), formatMeasure($0.trueLabels), formatMeasure($0.randomLabels),
                                 formatMeasure($0.trueLabels / $0.randomLabels)] })
-        let costNote = "GD was given \(points.map { String($0.gdSteps) }.joined(separator: ", ")) steps (\(formatMeasure(s.gdBudgetFactor))× "
+        let costNote = "GD was given \(points.map { String($0.gdSteps) }.joined(separator: ", ")) steps "
+            + "(\(formatMeasure(s.gdBudgetFactor))× "
             + "the linear theory's count to \(formatMeasure(s.gdTolerance))·‖r₀‖) against NGD's \(s.ngdSteps)"
         return [
             .paragraph("To first order both methods move θ only within the row space of J₀: NGD's path is "
-                + "J₀ᵀ(J₀J₀ᵀ)⁻¹(y − u₀)(1 − (1 − η)^k), which tends to the minimum-norm interpolant — GD's limit too. So at "
+                + "J₀ᵀ(J₀J₀ᵀ)⁻¹(y − u₀)(1 − (1 − η)^k), which tends to the minimum-norm interpolant — GD's limit too. "
+                    + "So at "
                 + "large width both should end at the same weights and the same function, and NGD inherits GD's "
-                + "generalization guarantees. \(costNote) to reach comparable training error; the final residuals are in "
+                + "generalization guarantees. \(costNote) to reach comparable training error; the final residuals are "
+                    + "in "
                 + "the table."),
             .figure(figure),
             .table(table),
@@ -336,9 +353,11 @@ public struct GeneralizationStudy: MeasuredStudy {
                 + "training loss: the GD residual after its budget is printed here rather than assumed."),
             .paragraph("Arora et al.'s data-dependent bound has the leading term √(2yᵀ(H^∞)⁻¹y/n). "
                 + (bounds.allSatisfy { $0.trueLabels < $0.randomLabels }
-                    ? "It separates true from random labels (table)" : "It does not separate true from random labels at every n (table)")
+                    ? "It separates true from random labels (table)" : "It does not separate true from random labels "
+                        + "at every n (table)")
                 + (bounds.allSatisfy { $0.trueLabels > 1 }
-                    ? ", but at these n its value exceeds 1, so for a loss bounded in [0, 1] the bound says nothing; it "
+                    ? ", but at these n its value exceeds 1, so for a loss bounded in [0, 1] the bound says nothing; "
+                        + "it "
                         + "becomes informative only for larger n."
                     : "; where its value is below 1 it bounds the test error of a [0, 1] loss.")),
             .table(boundTable),
@@ -347,7 +366,8 @@ public struct GeneralizationStudy: MeasuredStudy {
 
     private func settings(_ s: Sizes, digits: Digits) -> [(String, String)] {
         [
-            ("data (width sweep)", "synthetic n = \(s.count), d = \(s.dimension), y ~ N(0, 1), data seed \(s.dataSeed); "
+            ("data (width sweep)", "synthetic n = \(s.count), d = \(s.dimension), y ~ N(0, 1), data seed "
+                + "\(s.dataSeed); "
                 + "\(s.testInputs) random unit test inputs (seed \(s.dataSeed + 1000))"),
             ("widths, ν, init seed", "\(s.widths.map(String.init).joined(separator: ", ")), 1, \(s.initSeed)"),
             ("NGD", "η = \(formatMeasure(s.ngdLearningRate)) (given), \(s.ngdSteps) steps, undamped"),

@@ -294,7 +294,8 @@ public struct KFACStudy: MeasuredStudy {
             id: "14-operator", statement: "K-FAC's output-space operator J(A⊗S)⁺Jᵀ equals diag(h_i), h_i the leverage "
                 + "scores x_iᵀ(XᵀX)⁻¹x_i (n > d)",
             source: source, expression: "max_ij |J(A⊗S)⁺Jᵀ − diag(h)|", measured: m.operatorError, bound: 1e-10,
-            tolerance: 0, detail: "h ∈ [\(formatMeasure(m.leverage.min() ?? .nan)), \(formatMeasure(m.leverage.max() ?? .nan))], "
+            tolerance: 0, detail: "h ∈ [\(formatMeasure(m.leverage.min() ?? .nan)), "
+                + "\(formatMeasure(m.leverage.max() ?? .nan))], "
                 + "Σh = \(formatMeasure(m.leverage.reduce(0, +))) (= d).")
         let wideClaim = Claim.atMost(
             id: "14-ngd-equivalence", statement: "With n ≤ d, K-FAC equals NGD in output space: J(A⊗S)⁺Jᵀ = I",
@@ -306,7 +307,8 @@ public struct KFACStudy: MeasuredStudy {
         var contractionClaim = Claim.atMost(
             id: "14-per-example", statement: "Each example's residual contracts by 1 − ηh_i per K-FAC step",
             source: source, expression: "max_i |fitted factor_i − (1 − ηh_i)|", measured: deviation, bound: 0.02,
-            tolerance: 0, detail: "η = \(formatMeasure(m.learningRate)); fitted \(formatMeasures(m.contraction)) vs predicted "
+            tolerance: 0, detail: "η = \(formatMeasure(m.learningRate)); fitted \(formatMeasures(m.contraction)) vs "
+                + "predicted "
                 + "\(formatMeasures(m.predictedContraction)).")
         if pairs.count < m.contraction.count {
             contractionClaim.passed = false
@@ -319,7 +321,8 @@ public struct KFACStudy: MeasuredStudy {
         let worstClaim = Claim.atMost(
             id: "14-worst-mode", statement: "K-FAC's worst per-example factor is at most 1 − η/λ_max(XᵀX)",
             source: source, expression: "max_i fitted factor_i", measured: worst, bound: bound,
-            tolerance: 0, detail: "λ_max(XᵀX) = \(formatMeasure(m.inputGramMax)); linear theory's worst mode 1 − η·min h = "
+            tolerance: 0, detail: "λ_max(XᵀX) = \(formatMeasure(m.inputGramMax)); linear theory's worst mode 1 − η·min "
+                + "h = "
                 + "\(formatMeasure(1 - m.learningRate * (m.leverage.min() ?? .nan))).")
         return [operatorClaim, wideClaim, contractionClaim, worstClaim] + sweepClaims(m, quick: quick)
     }
@@ -338,7 +341,8 @@ public struct KFACStudy: MeasuredStudy {
         let ngdSpread = ngdSteps.isEmpty ? .nan : (ngdSteps.max() ?? .nan) / (ngdSteps.min() ?? .nan)
         let sweepText = c.map { p in
             "κ(XᵀX)=\(formatMeasure(p.inputConditioning)): min h=\(formatMeasure(p.minimumLeverage)), K-FAC "
-                + "\(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted \(formatMeasure(p.kfacPredicted))), "
+                + "\(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted "
+                    + "\(formatMeasure(p.kfacPredicted))), "
                 + "NGD \(p.ngdSteps.map(String.init) ?? "n/a")"
         }.joined(separator: "; ")
         let predictedRatio = (c.last?.kfacPredicted ?? .nan) / (c.first?.kfacPredicted ?? .nan)
@@ -347,11 +351,13 @@ public struct KFACStudy: MeasuredStudy {
                 + "slowest example predicts (1 − η·min h_i per step)",
             source: source, expression: "K-FAC steps at the largest κ / at the smallest κ",
             measured: kfacLast / kfacFirst, bound: predictedRatio,
-            tolerance: 0, detail: "Steps to ‖r‖ ≤ \(formatMeasure(m.tolerance))·‖r₀‖: \(sweepText). A run that did not reach the "
+            tolerance: 0, detail: "Steps to ‖r‖ ≤ \(formatMeasure(m.tolerance))·‖r₀‖: \(sweepText). A run that did not "
+                + "reach the "
                 + "tolerance counts with its budget (a lower bound).")
         var ngdFlat = Claim.atMost(
             id: "14-ngd-kappa", statement: "NGD's steps do not depend on κ(XᵀX)",
-            source: "Zhang et al. (output-space updates); docs/CLAIMS.md claim 14", expression: "max/min of NGD steps over the κ sweep",
+            source: "Zhang et al. (output-space updates); docs/CLAIMS.md claim 14", expression: "max/min of NGD steps "
+                + "over the κ sweep",
             measured: ngdSpread, bound: 1.2, tolerance: 0, detail: "NGD steps \(ngdSteps.map { String(Int($0)) }.joined(separator: ", ")).")
         ngdFlat = Claim.noteQuickSize(ngdFlat, quick: quick, needs: "m = \(Sizes.full.sweepWidth)")
 
@@ -368,14 +374,18 @@ public struct KFACStudy: MeasuredStudy {
             source: source, expression: "slope of log(K-FAC steps) on log(1/λ₀) at m = \(widest.map(String.init) ?? "—")",
             measured: slope?.slope ?? .nan, predicted: 0, tolerance: 0.15,
             detail: "m = \(widest.map(String.init) ?? "—"): " + lambdaSweepText(l)
-                + (narrower.isEmpty ? "" : ". Finite-width effect, not part of the check: " + Dictionary(grouping: narrower, by: \.width)
-                    .sorted { $0.key < $1.key }.map { "m = \($0.key): " + lambdaSweepText($0.value) }.joined(separator: "; ")
+                + (narrower.isEmpty ? "" : ". Finite-width effect, not part of the "
+                    + "check: " + Dictionary(grouping: narrower, by: \.width)
+                    .sorted { $0.key < $1.key }.map { "m = "
+                        + "\($0.key): " + lambdaSweepText($0.value) }.joined(separator: "; ")
                     + ". A run stalls when K-FAC moves the units that separate the twins past them: G_mᵀG_m turns "
-                    + "(nearly) singular and the twins' different targets can no longer be fitted; the width this needs "
+                    + "(nearly) singular and the twins' different targets can no longer be fitted; the width this "
+                        + "needs "
                     + "grows as the twins approach (roughly ε⁻⁴)") + ".")
         if reached.count < l.count || reached.count < 2 {
             lambdaClaim.passed = false
-            lambdaClaim.detail += " \(l.count - reached.count) run(s) at the widest width did not reach the tolerance within "
+            lambdaClaim.detail += " \(l.count - reached.count) run(s) at the widest width did not reach the tolerance "
+                + "within "
                 + "their budget (\(formatMeasure(m.budgetFactor))× the leverage prediction + 10), so here the "
                 + "steps do depend on λ₀."
         }
@@ -385,8 +395,10 @@ public struct KFACStudy: MeasuredStudy {
     /// "ε=0.4: λ₀=…, min h=…, K-FAC 31 (predicted …, …)" for each point of a λ₀ sweep at one width.
     private static func lambdaSweepText(_ points: [SweepPoint]) -> String {
         points.map { p in
-            "ε=\(formatMeasure(p.parameter)): λ₀=\(formatMeasure(p.lambda0)), min h=\(formatMeasure(p.minimumLeverage)), "
-                + "K-FAC \(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted \(formatMeasure(p.kfacPredicted))"
+            "ε=\(formatMeasure(p.parameter)): λ₀=\(formatMeasure(p.lambda0)), min "
+                + "h=\(formatMeasure(p.minimumLeverage)), "
+                + "K-FAC \(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted "
+                    + "\(formatMeasure(p.kfacPredicted))"
                 + "\(p.kfacFallbacks > 0 ? ", pseudo-inverse fallback at \(p.kfacFallbacks) steps" : "")"
                 + "\(p.twinSeparatingUnits.map { ", units separating the twins \($0.initial) → \($0.final)" } ?? ""))"
         }.joined(separator: "; ")
@@ -440,28 +452,37 @@ public struct KFACStudy: MeasuredStudy {
             header: ["ε", "m", "λ₀", "min h", "K-FAC steps", "K-FAC predicted", "NGD steps"],
             rows: m.lambdaSweep.map { p in [formatMeasure(p.parameter), String(p.width)] + Self.stepCells(p) })
         return [
-            .paragraph("With the summed factors A = XᵀX and S = G_mG_mᵀ and pseudo-inverses, K-FAC's output-space operator "
+            .paragraph("With the summed factors A = XᵀX and S = G_mG_mᵀ and pseudo-inverses, K-FAC's output-space "
+                + "operator "
                 + "is (X(XᵀX)⁻¹Xᵀ) ∘ (G_mᵀ(G_mG_mᵀ)⁺G_m) = P_X ∘ I = diag(h): we measure it column by column through "
                 + "the linearised output change of one K-FAC step on each unit residual direction. Measured error: "
                 + "\(formatMeasure(m.operatorError)) (n = \(s.tallShape.count) > d = \(s.tallShape.dimension)) and, "
                 + "against the identity, \(formatMeasure(m.wideOperatorError)) (n = \(s.wideShape.count) ≤ d = "
                 + "\(s.wideShape.dimension): K-FAC is exactly NGD in output space)."),
             .figure(contractionFigure),
-            .paragraph("Every example contracts at its own rate 1 − ηh_i, so K-FAC's slowest example is the one with the "
+            .paragraph("Every example contracts at its own rate 1 − ηh_i, so K-FAC's slowest example is the one with "
+                + "the "
                 + "smallest leverage — an input lying in a direction crowded with other inputs. Making the inputs "
                 + "anisotropic raises κ(XᵀX), lowers min h and slows K-FAC; NGD's uniform 1 − η is unaffected. λ₀, in "
-                + "contrast, does not enter K-FAC's linear-theory rate: a near-duplicate pair splits one leverage score "
+                + "contrast, does not enter K-FAC's linear-theory rate: a near-duplicate pair splits one leverage "
+                    + "score "
                 + "between its twins but leaves min h nearly unchanged as ε shrinks."),
             .figure(kappaFigure),
             .table(kappaTable),
             .figure(lambdaFigure),
-            .paragraph("Finite-width effect. The diag(h) operator needs G_m, the matrix of the examples' back-propagated "
+            .paragraph("Finite-width effect. The diag(h) operator needs G_m, the matrix of the examples' "
+                + "back-propagated "
                 + "activation patterns, to have full column rank. Near-duplicate twins differ only in the units whose "
-                + "hyperplane passes between them (a fraction ≈ ε/π); to fit the twins' different targets K-FAC moves just "
-                + "those units, by an amount ∝ 1/(ε√m), while their margin is ∝ ε. When the move exceeds the margin the "
-                + "units flip, the twins end up with (almost) the same pattern, G_mᵀG_m turns nearly singular and the run "
-                + "stalls — unlike NGD, whose Gram matrix keeps the input factor x_iᵀx_j inside the Hadamard product. So "
-                + "K-FAC's width requirement grows roughly like ε⁻⁴ as λ₀ (∝ ε here) falls. Units separating the twins, "
+                + "hyperplane passes between them (a fraction ≈ ε/π); to fit the twins' different targets K-FAC moves "
+                    + "just "
+                + "those units, by an amount ∝ 1/(ε√m), while their margin is ∝ ε. When the move exceeds the margin "
+                    + "the "
+                + "units flip, the twins end up with (almost) the same pattern, G_mᵀG_m turns nearly singular and the "
+                    + "run "
+                + "stalls — unlike NGD, whose Gram matrix keeps the input factor x_iᵀx_j inside the Hadamard product. "
+                    + "So "
+                + "K-FAC's width requirement grows roughly like ε⁻⁴ as λ₀ (∝ ε here) falls. Units separating the "
+                    + "twins, "
                 + "initialisation → end of the K-FAC run: "
                 + m.lambdaSweep.map { p in
                     "ε = \(formatMeasure(p.parameter)), m = \(p.width): "
@@ -500,7 +521,8 @@ public struct KFACStudy: MeasuredStudy {
         let wide = m.lambdaSweep.filter { $0.width == widest }
         series.append(PaperAnalysis.theory("K-FAC predicted", x: wide.map(\.lambda0), y: wide.map(\.kfacPredicted)))
         let ngd = wide.filter { $0.ngdSteps != nil }
-        series.append(PaperAnalysis.measured("NGD, m = \(widest)", x: ngd.map(\.lambda0), y: ngd.map { Double($0.ngdSteps ?? 0) },
+        series.append(PaperAnalysis.measured("NGD, m = "
+            + "\(widest)", x: ngd.map(\.lambda0), y: ngd.map { Double($0.ngdSteps ?? 0) },
                                              style: .points))
         series.append(PaperAnalysis.theory("NGD predicted", x: wide.map(\.lambda0), y: wide.map { _ in
             PaperAnalysis.predictedSteps(factor: 1 - s.learningRate, tolerance: s.tolerance)
@@ -508,10 +530,12 @@ public struct KFACStudy: MeasuredStudy {
         return PaperAnalysis.figure(
             id: "kfac-lambda0", title: "K-FAC's steps against λ₀, at two widths",
             caption: "Steps to ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ for K-FAC and NGD (η = "
-                + "\(formatMeasure(s.learningRate))) on n = \(s.tallShape.count) unit points in R^\(s.tallShape.dimension) "
+                + "\(formatMeasure(s.learningRate))) on n = \(s.tallShape.count) unit points in "
+                    + "R^\(s.tallShape.dimension) "
                 + "with one near-duplicate pair at angle ε ∈ {\(formatMeasures(s.epsilons))}, m ∈ "
                 + "{\(s.lambdaWidths.map(String.init).joined(separator: ", "))}. At the widest width K-FAC follows its "
-                + "leverage prediction log(tol)/log(1 − η·min h) whatever λ₀; a run that stalls (drawn at its step budget) "
+                + "leverage prediction log(tol)/log(1 − η·min h) whatever λ₀; a run that stalls (drawn at its step "
+                    + "budget) "
                 + "shows the width K-FAC needs growing as λ₀ falls.",
             x: "λ₀ = λ_min(H^∞)", xScale: .log10, y: "steps", yScale: .log10, series: series)
     }
@@ -519,15 +543,18 @@ public struct KFACStudy: MeasuredStudy {
     private func settings(_ s: Sizes) -> [(String, String)] {
         [
             ("operator check", "synthetic n = \(s.tallShape.count), d = \(s.tallShape.dimension) and n = "
-                + "\(s.wideShape.count), d = \(s.wideShape.dimension); m = \(s.operatorWidth), ν = 1, at initialisation"),
-            ("K-FAC", "undamped, pseudo-inverse factors A = XᵀX, S = G_mG_mᵀ (summed), η = \(formatMeasure(s.learningRate)) "
+                + "\(s.wideShape.count), d = \(s.wideShape.dimension); m = \(s.operatorWidth), ν = 1, at "
+                    + "initialisation"),
+            ("K-FAC", "undamped, pseudo-inverse factors A = XᵀX, S = G_mG_mᵀ (summed), η = "
+                + "\(formatMeasure(s.learningRate)) "
                 + "(given)"),
             ("per-example run", "n = \(s.tallShape.count), d = \(s.tallShape.dimension), m = \(s.width), "
                 + "\(s.contractionSteps) steps, factor fitted geometrically over all steps"),
             ("κ sweep", "n = \(s.sweepShape.count), d = \(s.sweepShape.dimension): x = normalise(√s ∘ z), "
                 + "s_j = r^(−j/(d−1)), r ∈ {\(formatMeasures(s.anisotropies))}, y ~ N(0, 1); m = \(s.sweepWidth); "
                 + "K-FAC and NGD η = \(formatMeasure(s.learningRate)); K-FAC min(\(s.stepCap), "
-                + "⌈\(formatMeasure(s.budgetFactor)) × leverage prediction⌉ + 10) steps, NGD ≤ \(Self.ngdBudget) steps; tolerance "
+                + "⌈\(formatMeasure(s.budgetFactor)) × leverage prediction⌉ + 10) steps, NGD ≤ \(Self.ngdBudget) "
+                    + "steps; tolerance "
                 + "\(formatMeasure(s.tolerance))"),
             ("λ₀ sweep", "lambda0 sets n = \(s.tallShape.count), d = \(s.tallShape.dimension), 1 pair, ε ∈ "
                 + "{\(formatMeasures(s.epsilons))}, m ∈ {\(s.lambdaWidths.map(String.init).joined(separator: ", "))}, "

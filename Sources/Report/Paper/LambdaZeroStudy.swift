@@ -147,7 +147,8 @@ public struct LambdaZeroStudy: MeasuredStudy {
                 + points.map { "\(formatMeasure($0.gramMin)) → \(formatMeasure($0.gdFinalGramMin))" }
                     .joined(separator: ", ")
                 + " at m = \(s.width)), so GD's steps grow faster than the G₀ prediction (log-log slope "
-                + "\(initSlope.map { formatMeasure($0.slope) } ?? "n/a") instead of 1); they follow λ_max/λ_min(G_end).",
+                + "\(initSlope.map { formatMeasure($0.slope) } ?? "n/a") instead of 1); they follow "
+                    + "λ_max/λ_min(G_end).",
             "λ₀ study: GD runs get at most \(formatMeasure(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) "
                 + "steps) and ε stops at \(formatMeasure(s.epsilons.min() ?? .nan)) to bound the cost; GD and NGD are "
                 + "compared at m = \(s.width), NGD alone also at m = \(s.ngdLargeWidth).",
@@ -173,14 +174,16 @@ public struct LambdaZeroStudy: MeasuredStudy {
             + "\(steps($0.ngdLargeSteps, budget: s.ngdSteps)) steps at m=\(s.ngdLargeWidth), "
             + "\(steps($0.ngdSteps, budget: s.ngdSteps)) at m=\(s.width)" }.joined(separator: "; ")
         var ngdClaim = Claim.approximately(
-            id: "8-ngd-flat", statement: "NGD's steps to reach ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ do not depend on "
+            id: "8-ngd-flat", statement: "NGD's steps to reach ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ do not depend "
+                + "on "
                 + "λ₀ (log-log slope of steps against 1/λ₀ ≈ 0; m = \(s.ngdLargeWidth))",
             source: source, expression: "slope of log(NGD steps) on log(1/λ₀)",
             measured: ngdSlope?.slope ?? .nan, predicted: 0, tolerance: 0.1,
             detail: "\(ngdText). Linear theory: log(tol)/log(1 − η) = \(formatMeasure(ngdPredicted)) steps at η = "
                 + "\(formatMeasure(s.ngdLearningRate)). Slope at m = \(s.width): "
                 + "\(smallSlope.map { formatMeasure($0.slope) } ?? "n/a") (finite width)."
-                + (ngdReached.count < points.count ? " Some runs did not reach the tolerance in \(s.ngdSteps) steps." : ""))
+                + (ngdReached.count < points.count ? " Some runs did not reach the tolerance in \(s.ngdSteps) "
+                    + "steps." : ""))
         if ngdReached.count < points.count || ngdReached.count < 2 { ngdClaim.passed = false }
         ngdClaim = Claim.noteQuickSize(ngdClaim, quick: quick, needs: "m = \(Sizes.full.ngdLargeWidth)")
 
@@ -196,19 +199,22 @@ public struct LambdaZeroStudy: MeasuredStudy {
                 + "\(formatMeasure(p.gdPredictedFromEnd)) from G_end (λ_min=\(formatMeasure(p.gdFinalGramMin)))"
         }.joined(separator: "; ")
         var gdClaim = Claim.approximately(
-            id: "8-gd-kappa", statement: "GD's (η = 1/λ_max(G₀)) steps grow ∝ λ_max/λ_min(G), with G the Gram matrix GD "
+            id: "8-gd-kappa", statement: "GD's (η = 1/λ_max(G₀)) steps grow ∝ λ_max/λ_min(G), with G the Gram matrix "
+                + "GD "
                 + "trains with (log-log slope against λ_max(G₀)/λ_min(G_end) ≈ 1; m = \(s.width))",
             source: source, expression: "slope of log(GD steps) on log(λ_max(G₀)/λ_min(G_end))",
             measured: endSlope?.slope ?? .nan, predicted: 1, tolerance: 0.3,
             detail: "\(gdText). Finite-width effect: against the G₀ prediction λ_max/λ_min(G₀) the slope is "
                 + "\(initSlope.map { formatMeasure($0.slope) } ?? "n/a") (linear theory: 1), because λ_min(G_k) "
                 + "collapses during GD."
-                + (gdReached.count < points.count ? " Runs censored at their step budget are left out of the fit." : ""))
+                + (gdReached.count < points.count ? " Runs censored at their step budget are left out of the "
+                    + "fit." : ""))
         if gdReached.count < 2 {
             gdClaim.passed = false
             gdClaim.detail += " Fewer than two GD runs reached the tolerance within their budget."
         }
-        gdClaim = Claim.noteQuickSize(gdClaim, quick: quick, needs: "m = \(Sizes.full.width), cap \(Sizes.full.gdStepCap)")
+        gdClaim = Claim.noteQuickSize(gdClaim, quick: quick, needs: "m = \(Sizes.full.width), cap "
+            + "\(Sizes.full.gdStepCap)")
 
         // The contrast at the smallest λ₀ (same width): GD needs at least the linear theory's multiple of NGD's steps.
         let hardest = points.min { $0.lambda0 < $1.lambda0 }
@@ -221,7 +227,8 @@ public struct LambdaZeroStudy: MeasuredStudy {
             source: source, expression: "GD steps / NGD steps at the smallest λ₀",
             measured: gdHard / ngdHard, bound: predictedRatio, tolerance: 0,
             detail: "GD \(hardest.map { steps($0.gdSteps, budget: $0.gdBudget) } ?? "n/a") vs NGD "
-                + "\(hardest?.ngdSteps.map(String.init) ?? "n/a") steps at λ₀ = \(formatMeasure(hardest?.lambda0 ?? .nan)).")
+                + "\(hardest?.ngdSteps.map(String.init) ?? "n/a") steps at λ₀ = "
+                    + "\(formatMeasure(hardest?.lambda0 ?? .nan)).")
         return [ngdClaim, gdClaim, contrast]
     }
 
@@ -248,13 +255,15 @@ public struct LambdaZeroStudy: MeasuredStudy {
             PaperAnalysis.theory("GD predicted from G_end", x: inverse, y: points.map(\.gdPredictedFromEnd)),
         ]
         if !censored.isEmpty {
-            series.append(PaperAnalysis.measured("GD censored at its budget (lower bound)", x: censored.map { 1 / $0.lambda0 },
+            series.append(PaperAnalysis.measured("GD censored at its budget (lower "
+                + "bound)", x: censored.map { 1 / $0.lambda0 },
                                                  y: censored.map { Double($0.gdBudget) }, style: .star))
         }
         return PaperAnalysis.figure(
             id: "lambda0-steps", title: "Steps to reach ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ against 1/λ₀",
             caption: "Steps until ‖u_k − y‖ ≤ \(formatMeasure(s.tolerance))·‖u₀ − y‖ against 1/λ₀ = 1/λ_min(H^∞), on "
-                + "data sets of n = \(s.count) unit points in R^\(s.dimension) with \(s.pairs) near-duplicate pair(s) at "
+                + "data sets of n = \(s.count) unit points in R^\(s.dimension) with \(s.pairs) near-duplicate pair(s) "
+                    + "at "
                 + "angle ε ∈ {\(formatMeasures(s.epsilons))}, ν = 1. Points: measured NGD (η = "
                 + "\(formatMeasure(s.ngdLearningRate))) at m = \(s.width) and \(s.ngdLargeWidth), and GD (η = "
                 + "1/λ_max(G₀), m = \(s.width), given at most \(formatMeasure(s.gdBudgetFactor))× the G₀ prediction "
@@ -271,8 +280,10 @@ public struct LambdaZeroStudy: MeasuredStudy {
         }
         let lambdaFigure = PaperAnalysis.figure(
             id: "lambda0-gram-min", title: "λ_min(G_k) along GD",
-            caption: "λ_min(G_k) of the Gram matrix along the GD runs of the previous figure (one line per ε; step 0 is "
-                + "plotted at 1; about 240 log-spaced steps). In the linear theory G_k = G₀ and the lines would be flat.",
+            caption: "λ_min(G_k) of the Gram matrix along the GD runs of the previous figure (one line per ε; step 0 "
+                + "is "
+                + "plotted at 1; about 240 log-spaced steps). In the linear theory G_k = G₀ and the lines would be "
+                    + "flat.",
             x: "step k", xScale: .log10, y: "λ_min(G_k)", yScale: .log10, series: lines)
 
         let rows = points.map { p -> [String] in
@@ -292,20 +303,28 @@ public struct LambdaZeroStudy: MeasuredStudy {
         let collapse = points.map { "\(formatMeasure($0.gramMin)) → \(formatMeasure($0.gdFinalGramMin))" }
             .joined(separator: ", ")
         return [
-            .paragraph("NGD's output-space recursion r_{k+1} ≈ (1 − η) r_k contains no eigenvalue of G, so its step count "
-                + "to a tolerance should not change when λ₀ = λ_min(H^∞) shrinks. GD's recursion r_{k+1} ≈ (I − ηG) r_k "
+            .paragraph("NGD's output-space recursion r_{k+1} ≈ (1 − η) r_k contains no eigenvalue of G, so its step "
+                + "count "
+                + "to a tolerance should not change when λ₀ = λ_min(H^∞) shrinks. GD's recursion r_{k+1} ≈ (I − ηG) "
+                    + "r_k "
                 + "contracts the slowest mode by 1 − ηλ_min(G); with the step η = 1/λ_max(G₀) the steps grow "
                 + "∝ λ_max/λ_min(G). We shrink λ₀ by moving the two members of a pair of inputs towards each other "
                 + "(angle ε) and count steps."),
             .figure(stepsFigure(points, sizes: s)),
-            .paragraph("Finite-width effect. Along GD, λ_min(G_k) does not stay at its initial value: the few hidden units "
+            .paragraph("Finite-width effect. Along GD, λ_min(G_k) does not stay at its initial value: the few hidden "
+                + "units "
                 + "whose hyperplanes separate the two near-duplicate inputs flip, and λ_min(G) collapses (here "
-                + "\(collapse), from G₀ to where GD stopped). GD therefore needs more steps than the G₀ prediction, and "
-                + "the excess grows as λ₀ shrinks; against λ_min of the Gram matrix GD actually ends with, the steps follow "
-                + "the linear theory's λ_max/λ_min law. NGD's steps stay near log(tol)/log(1 − η), closer so at the larger "
+                + "\(collapse), from G₀ to where GD stopped). GD therefore needs more steps than the G₀ prediction, "
+                    + "and "
+                + "the excess grows as λ₀ shrinks; against λ_min of the Gram matrix GD actually ends with, the steps "
+                    + "follow "
+                + "the linear theory's λ_max/λ_min law. NGD's steps stay near log(tol)/log(1 − η), closer so at the "
+                    + "larger "
                 + "width. GD is given at most \(formatMeasure(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) "
-                + "steps, each run in full so that the λ_min(G_k) trace covers it, because these long GD runs dominate the "
-                + "cost of the study; a run that did not reach the tolerance is shown as a star at its budget (a lower bound) and left "
+                + "steps, each run in full so that the λ_min(G_k) trace covers it, because these long GD runs dominate "
+                    + "the "
+                + "cost of the study; a run that did not reach the tolerance is shown as a star at its budget (a lower "
+                    + "bound) and left "
                 + "out of the slope fits. The range of ε stops at \(formatMeasure(s.epsilons.min() ?? .nan)) for the "
                 + "same reason (the reference run in docs/CLAIMS.md needed 11561 GD steps at ε = 0.05, m = 10⁴ and "
                 + "tolerance 1e-6)."),
@@ -317,10 +336,12 @@ public struct LambdaZeroStudy: MeasuredStudy {
     private func settings(_ s: Sizes, points: [Point]) -> [(String, String)] {
         [
             ("data", "lambda0 sets: n = \(s.count) unit points in R^\(s.dimension) (x ~ N(0, I) projected), \(s.pairs) "
-                + "near-duplicate pair(s) at angle ε, targets y ~ N(0, 1) (twins get independent targets), data seed \(s.dataSeed)"),
+                + "near-duplicate pair(s) at angle ε, targets y ~ N(0, 1) (twins get independent targets), data seed "
+                    + "\(s.dataSeed)"),
             ("ε", formatMeasures(s.epsilons)),
             ("λ₀ (closed form)", formatMeasures(points.map(\.lambda0))),
-            ("width m, ν, init seed", "GD and NGD \(s.width); NGD also \(s.ngdLargeWidth); ν = 1; init seed \(s.initSeed)"),
+            ("width m, ν, init seed", "GD and NGD \(s.width); NGD also \(s.ngdLargeWidth); ν = 1; init seed "
+                + "\(s.initSeed)"),
             ("NGD", "η = \(formatMeasure(s.ngdLearningRate)) (given), undamped, \(s.ngdSteps) steps"),
             ("GD", "η = 1/λ_max(G₀) per data set (\(formatMeasures(points.map { 1 / $0.gramMax }))); steps "
                 + "min(\(s.gdStepCap), ⌈\(formatMeasure(s.gdBudgetFactor)) × G₀ prediction⌉) = "

@@ -195,19 +195,25 @@ public struct LimitGramStudy: MeasuredStudy {
         let decreasing = zip(lambdas, lambdas.dropFirst()).filter { $1 >= $0 }.count
         let realIncreases = zip(realDeviations, realDeviations.dropFirst()).filter { $1 >= $0 }.count
         return [
-            Claim.atMost(id: "1a", statement: "H^∞ closed form matches Monte Carlo with N = \(samples) draws to O(N^(−1/2)) (≈ 10⁻³): "
+            Claim.atMost(id: "1a", statement: "H^∞ closed form matches Monte Carlo with N = \(samples) draws to "
+                + "O(N^(−1/2)) (≈ 10⁻³): "
                                 + "largest entry error ≤ 4·0.5/√N",
                               expression: "max_ij |Ĥ_ij − H^∞_ij|", measured: monteCarloError, bound: monteCarloBound),
-            Claim.atMost(id: "1b", statement: "diag(H^∞) = 1/2 exactly (unit inputs)", expression: "max_i |H^∞_ii − 1/2|",
+            Claim.atMost(id: "1b", statement: "diag(H^∞) = 1/2 exactly (unit inputs)", expression: "max_i |H^∞_ii − "
+                + "1/2|",
                               measured: diagonalError, bound: 1e-15),
-            Claim.atLeast(id: "1c", statement: "H^∞ ≻ 0 when no two inputs are parallel (n = 20, d = 10)", expression: "λ₀ = λ_min(H^∞)",
+            Claim.atLeast(id: "1c", statement: "H^∞ ≻ 0 when no two inputs are parallel (n = 20, d = "
+                + "10)", expression: "λ₀ = λ_min(H^∞)",
                                measured: lambda0, bound: 1e-12),
             Claim.atMost(id: "1d", statement: "λ₀ shrinks as two inputs approach: λ₀ strictly decreases along ε = "
                                 + "\(epsilons.map { "\($0)" }.joined(separator: ", "))",
-                              expression: "number of ε steps where λ₀ does not decrease", measured: Double(decreasing), bound: 0,
+                              expression: "number of ε steps where λ₀ does not "
+                                  + "decrease", measured: Double(decreasing), bound: 0,
                               note: "log–log slope over the smallest three ε: \(formatMeasure(epsilonSlope))"),
-            Claim.atMost(id: "4a", statement: "Linearised NGD gives r_k = (1 − η)^k r₀ exactly (η ∈ {0.1, 0.5, 1}, 10 steps)",
-                              expression: "max_{η,k} | ‖r_k‖/‖r_0‖ − (1 − η)^k |", measured: linearDeviation, bound: 1e-12,
+            Claim.atMost(id: "4a", statement: "Linearised NGD gives r_k = (1 − η)^k r₀ exactly (η ∈ {0.1, 0.5, 1}, 10 "
+                + "steps)",
+                              expression: "max_{η,k} | ‖r_k‖/‖r_0‖ − (1 − η)^k "
+                                  + "|", measured: linearDeviation, bound: 1e-12,
                               note: "min cos∠(r_{k+1}, r_k) = \(String(format: "%.15f", linearCosine))"),
             Claim.atMost(id: "4b", statement: "Real network at small η: max_k|ρ_k − (1 − η)|/η decreases as η → 0 (η = "
                                 + "\(smallRates.map { "\($0)" }.joined(separator: ", ")))",

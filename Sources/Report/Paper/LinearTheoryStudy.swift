@@ -156,7 +156,8 @@ public struct LinearTheoryStudy: MeasuredStudy {
                 + "\(formatMeasure(runWorst)) (m = \(s.width)) because G_k drifts from G₀; the claim fits each mode "
                 + "only while it dominates its own projection.",
             "Catapult: GD above 2/λ_max(G₀) does not simply diverge at finite width — "
-                + m.catapults.map { "c = \(formatMeasure($0.multiple)): peak \(formatMeasure($0.peak))·‖r₀‖, \($0.outcome)" }
+                + m.catapults.map { "c = \(formatMeasure($0.multiple)): peak \(formatMeasure($0.peak))·‖r₀‖, "
+                    + "\($0.outcome)" }
                     .joined(separator: "; ") + ".",
         ]
         return outcome
@@ -257,10 +258,12 @@ public struct LinearTheoryStudy: MeasuredStudy {
         let linearWorst = linearModes.compactMap { m in m.fitted.map { abs($0 - m.predicted) } }.max() ?? .nan
         let runWorst = modes.compactMap { m in m.fittedOverRun.map { abs($0 - m.predicted) } }.max() ?? .nan
         var modeClaim = Claim.atMost(
-            id: "9-gd-modes", statement: "GD's residual projected on each eigenvector v_i of G₀ decays by 1 − ηλ_i per step",
+            id: "9-gd-modes", statement: "GD's residual projected on each eigenvector v_i of G₀ decays by 1 − ηλ_i per "
+                + "step",
             source: source, expression: "max_i |factor_i fitted over the first steps − (1 − ηλ_i)|",
             measured: worst, bound: 0.02,
-            tolerance: 0, detail: "\(fitted.count) of \(modes.count) modes checked (\(weak) carry < 10% of an even share of r₀ and are "
+            tolerance: 0, detail: "\(fitted.count) of \(modes.count) modes checked (\(weak) carry < 10% of an even "
+                + "share of r₀ and are "
                 + "left out), each fitted over the steps in which the linear theory keeps it at ≥ 10% of the largest "
                 + "mode (at least one step; one for the top mode, whose factor 1 − ηλ_max is 0): "
                 + "\(formatMeasures(fitted.map { $0.fitted ?? .nan })) vs predicted "
@@ -274,7 +277,8 @@ public struct LinearTheoryStudy: MeasuredStudy {
         let growthText = growth.map { "c=\(formatMeasure($0.multiple)): \(formatMeasure($0.factor))" }
             .joined(separator: ", ")
         let thresholdClaim = Claim.approximately(
-            id: "9-gd-threshold", statement: "GD's linear stability threshold is η = 2/λ_max(G₀): the top G₀ mode grows over "
+            id: "9-gd-threshold", statement: "GD's linear stability threshold is η = 2/λ_max(G₀): the top G₀ mode "
+                + "grows over "
                 + "the first step exactly when η·λ_max(G₀) > 2",
             source: source, expression: "c where |v_maxᵀr₁|/|v_maxᵀr₀| crosses 1 (η = c/λ_max(G₀))",
             measured: crossing ?? .nan, predicted: 2, tolerance: 0.05,
@@ -294,7 +298,8 @@ public struct LinearTheoryStudy: MeasuredStudy {
         let catapultMeasure = above.isEmpty ? Double.nan
             : above.map { $0.converged && $0.peak > 1 ? $0.finalSharpness : .infinity }.max() ?? .nan
         let catapultClaim = Claim.atMost(
-            id: "9-catapult", statement: "Finite-width effect (catapult): for 2 < c ≤ 3 the residual first grows above ‖r₀‖, "
+            id: "9-catapult", statement: "Finite-width effect (catapult): for 2 < c ≤ 3 the residual first grows above "
+                + "‖r₀‖, "
                 + "then λ_max(G) falls until η·λ_max(G) < 2 and GD converges",
             source: "docs/CLAIMS.md claim 9 (measured caveat); Lewkowycz et al. 2020",
             expression: "max over 2 < c ≤ 3 of η·λ_max(G_end) (∞ if the run did not peak above ‖r₀‖ and converge)",
@@ -311,16 +316,20 @@ public struct LinearTheoryStudy: MeasuredStudy {
         let modeFigure = PaperAnalysis.figure(
             id: "linear-modes", title: "Per-mode decay factor of GD against 1 − ηλ_i",
             caption: "GD (η = 1/λ_max(G₀) = \(formatMeasure(eta))) on n = \(s.count) unit points in R^\(s.dimension), "
-                + "m = \(s.width), ν = 1: the per-step factor of the residual's projection on each eigenvector v_i of G₀, "
-                + "fitted over the steps in which the linear theory keeps the mode at ≥ 10% of the largest one (points) and over "
-                + "the whole run (\(s.modeSteps) steps, while the theory has it fall ≤ 100×; stars), against the eigenvalue "
+                + "m = \(s.width), ν = 1: the per-step factor of the residual's projection on each eigenvector v_i of "
+                    + "G₀, "
+                + "fitted over the steps in which the linear theory keeps the mode at ≥ 10% of the largest one "
+                    + "(points) and over "
+                + "the whole run (\(s.modeSteps) steps, while the theory has it fall ≤ 100×; stars), against the "
+                    + "eigenvalue "
                 + "λ_i. "
                 + "Dashed: the linear theory 1 − ηλ_i.",
             x: "λ_i(G₀)", y: "per-step factor",
             series: [
                 PaperAnalysis.measured("fitted while the mode dominates", x: fitted.map(\.eigenvalue),
                                        y: fitted.map { $0.fitted ?? .nan }, style: .points),
-                PaperAnalysis.measured("fitted over the run", x: modes.filter { $0.fittedOverRun != nil }.map(\.eigenvalue),
+                PaperAnalysis.measured("fitted over the "
+                    + "run", x: modes.filter { $0.fittedOverRun != nil }.map(\.eigenvalue),
                                        y: modes.compactMap(\.fittedOverRun), style: .star),
                 PaperAnalysis.theory("1 − ηλ_i", x: modes.map(\.eigenvalue), y: modes.map(\.predicted)),
             ], kind: .spectrum)
@@ -357,8 +366,10 @@ public struct LinearTheoryStudy: MeasuredStudy {
             })
         let sharpnessFigure = PaperAnalysis.figure(
             id: "linear-sharpness", title: "η·λ_max(G_k) along the same runs",
-            caption: "η·λ_max(G_k) along the GD runs of the previous figure. Dashed: the linear stability limit 2. Above "
-                + "it, the growing residual moves the weights far enough to flip activation patterns and lower λ_max(G) "
+            caption: "η·λ_max(G_k) along the GD runs of the previous figure. Dashed: the linear stability limit 2. "
+                + "Above "
+                + "it, the growing residual moves the weights far enough to flip activation patterns and lower "
+                    + "λ_max(G) "
                 + "until η·λ_max(G) < 2; then GD converges.",
             x: "step k", y: "η·λ_max(G_k)", yScale: .log10,
             series: catapults.map { c in
@@ -375,7 +386,8 @@ public struct LinearTheoryStudy: MeasuredStudy {
         let catapultFigures = catapultFigures(s, catapults: catapults)
         let growthFigure = PaperAnalysis.figure(
             id: "linear-growth", title: "Growth of the top G₀ mode over the first GD step",
-            caption: "|v_maxᵀr₁|/|v_maxᵀr₀| for GD at η = c/λ_max(G₀), same data and network (m = \(s.width)). Dashed: the "
+            caption: "|v_maxᵀr₁|/|v_maxᵀr₀| for GD at η = c/λ_max(G₀), same data and network (m = \(s.width)). Dashed: "
+                + "the "
                 + "linear theory |1 − c|; the mode grows (factor > 1) exactly when c > 2.",
             x: "c = η·λ_max(G₀)", y: "first-step factor of the top mode",
             series: [
@@ -387,16 +399,20 @@ public struct LinearTheoryStudy: MeasuredStudy {
         let crossing = Self.threshold(growth)
         return [
             .paragraph("Linearising the network around θ₀, one GD step moves the outputs by −ηG₀(u − y), so "
-                + "r_{k+1} ≈ (I − ηG₀) r_k: on each eigenvector v_i of G₀ the residual shrinks by the factor 1 − ηλ_i. We "
+                + "r_{k+1} ≈ (I − ηG₀) r_k: on each eigenvector v_i of G₀ the residual shrinks by the factor 1 − ηλ_i. "
+                    + "We "
                 + "project the GD residuals on G₀'s eigenvectors and fit one factor per mode."),
             .figure(modeFigures[0]),
             .figure(modeFigures[1]),
             .paragraph("The same recursion is unstable once |1 − ηλ_max| > 1, i.e. η > 2/λ_max(G₀). A long run is the "
-                + "wrong test of this threshold at finite width (see below), so we measure it by the growth of the top mode "
+                + "wrong test of this threshold at finite width (see below), so we measure it by the growth of the top "
+                    + "mode "
                 + "over the first step: it crosses 1 at c = \(crossing.map(formatMeasure) ?? "n/a") (theory 2)."),
             .figure(growthFigure),
-            .paragraph("Finite-width effect: the catapult. Above the threshold the residual does grow at first, but the "
-                + "network is not its linearisation: the large steps change activation patterns and λ_max(G) falls until "
+            .paragraph("Finite-width effect: the catapult. Above the threshold the residual does grow at first, but "
+                + "the "
+                + "network is not its linearisation: the large steps change activation patterns and λ_max(G) falls "
+                    + "until "
                 + "η·λ_max(G) < 2, after which GD converges from a different, flatter point. Far above the threshold "
                 + "this no longer rescues the run"
                 + (failedMultiples.isEmpty ? "" : " (c = \(formatMeasures(failedMultiples)) here)")

@@ -85,7 +85,8 @@ public struct PseudoHuberStudy: MeasuredStudy {
                     + "undamped, \(s.steps) steps"),
             ])
         outcome.caveats = [
-            "General losses: the paper's general-loss theorem could not be confirmed (docs/CLAIMS.md); the pseudo-Huber "
+            "General losses: the paper's general-loss theorem could not be confirmed (docs/CLAIMS.md); the "
+                + "pseudo-Huber "
                 + "study checks the derivation of variant (a), Δu ≈ −η∇_uL, with δ = \(formatMeasure(s.delta)).",
         ]
         return outcome
@@ -144,7 +145,8 @@ public struct PseudoHuberStudy: MeasuredStudy {
         let steps = min(m.losses.count - 1, m.strongConvexity.count)
         let excess = (0..<steps).map { k in (m.losses[k + 1] / m.losses[k]) / (1 - m.learningRate * m.strongConvexity[k]) }
         let linear = Claim.atMost(
-            id: "huber-linear-rate", statement: "L − L* decreases linearly: L_{k+1} ≤ (1 − ημ_k) L_k, μ_k the strong convexity "
+            id: "huber-linear-rate", statement: "L − L* decreases linearly: L_{k+1} ≤ (1 − ημ_k) L_k, μ_k the strong "
+                + "convexity "
                 + "of pseudo-Huber on |r| ≤ max_i |r_i(k)| (L* = 0)",
             source: source, expression: "max_k (L_{k+1}/L_k) / (1 − ημ_k)", measured: excess.max() ?? .nan, bound: 1,
             tolerance: 0, detail: "μ_k from \(formatMeasure(m.strongConvexity.first ?? .nan)) to "
@@ -158,8 +160,10 @@ public struct PseudoHuberStudy: MeasuredStudy {
                 + "r_k − η∇ℓ(r_k) from the measured r_k",
             source: source, expression: "max_k |L_{k+1} − L(r_k − η∇ℓ(r_k))| / L(r_k − η∇ℓ(r_k))",
             measured: deviations.max() ?? .nan, bound: 0.05,
-            tolerance: 0, detail: "Over \(deviations.count) steps. The recursion run from r₀ alone (dashed in the figure) ends at L_K = "
-                + "\(formatMeasure(m.predictedLosses.last ?? .nan)) vs measured \(formatMeasure(m.losses.last ?? .nan)).")
+            tolerance: 0, detail: "Over \(deviations.count) steps. The recursion run from r₀ alone (dashed in the "
+                + "figure) ends at L_K = "
+                + "\(formatMeasure(m.predictedLosses.last ?? .nan)) vs measured "
+                    + "\(formatMeasure(m.losses.last ?? .nan)).")
         recursion = Claim.noteQuickSize(recursion, quick: quick, needs: "m = \(Sizes.full.width)")
         return [direction, length, linear, recursion]
     }
@@ -171,9 +175,12 @@ public struct PseudoHuberStudy: MeasuredStudy {
         let lossFigure = PaperAnalysis.figure(
             id: "pseudo-huber-loss", title: "NGD on the pseudo-Huber loss",
             caption: "Pseudo-Huber loss L_k (δ = \(formatMeasure(s.delta)); L* = 0) along NGD (η = "
-                + "\(formatMeasure(s.learningRate))) on n = \(s.count) unit points in R^\(s.dimension), m = \(s.width), "
-                + "ν = 1. Dashed: the output-space recursion r ← r − η∇ℓ(r) started from the measured r₀, and the linear "
-                + "bound (1 − ημ₀)^k L₀ with μ₀ = \(formatMeasure(mu0)) on the initial residual range (the claim uses the local "
+                + "\(formatMeasure(s.learningRate))) on n = \(s.count) unit points in R^\(s.dimension), m = "
+                    + "\(s.width), "
+                + "ν = 1. Dashed: the output-space recursion r ← r − η∇ℓ(r) started from the measured r₀, and the "
+                    + "linear "
+                + "bound (1 − ημ₀)^k L₀ with μ₀ = \(formatMeasure(mu0)) on the initial residual range (the claim uses "
+                    + "the local "
                 + "μ_k of each step).",
             x: "step k", y: "L_k", yScale: .log10, series: [
                 PaperAnalysis.measured("NGD (network)", x: ks, y: m.losses),
@@ -194,9 +201,11 @@ public struct PseudoHuberStudy: MeasuredStudy {
             .paragraph("For a loss other than ½‖u − y‖² the natural-gradient step with the Gauss–Newton metric JᵀJ and "
                 + "gradient Jᵀ∇_uL is θ ← θ − ηJᵀ(JJᵀ)⁻¹∇_uL; linearised, the outputs move by Δu = −η∇_uL — gradient "
                 + "descent on L in output space, whatever G is. On a μ-strongly convex, β-smooth loss this converges "
-                + "linearly at a rate set by the loss (1 − ημ for η ≤ 1/β), not by λ₀. Pseudo-Huber is quadratic near 0 "
+                + "linearly at a rate set by the loss (1 − ημ for η ≤ 1/β), not by λ₀. Pseudo-Huber is quadratic near "
+                    + "0 "
                 + "and linear in the tails (β = 1; μ = (1 + R²/δ²)^(−3/2) on |r| ≤ R), so the early steps, with large "
-                + "residuals, are slower than squared-loss NGD and the rate speeds up as the residuals enter the quadratic "
+                + "residuals, are slower than squared-loss NGD and the rate speeds up as the residuals enter the "
+                    + "quadratic "
                 + "zone. The paper's own statement of this extension could not be confirmed; we check the derivation."),
             .figure(lossFigure),
             .figure(directionFigure),

@@ -180,8 +180,10 @@ public struct WidthSweepStudy: MeasuredStudy {
             "The drift exponents are asymptotic, so the claims fit m ≥ \(fitFrom) only. Over all widths the slopes "
                 + "are: Jacobian \(slope(allJacobian)) (vs \(slope(slopes.jacobianDrift)) for m ≥ \(fitFrom)), weights "
                 + "\(slope(allWeights)) (vs \(slope(slopes.weightDrift))), flips \(slope(allFlips)) "
-                + "(vs \(slope(slopes.flipFraction))); at m = \(trained.first?.width ?? 0) the relative weight change is "
-                + "\(formatMeasure(StudyMath.mean(trained.first?.weightDrift ?? []), significantDigits: 3)) — not small, "
+                + "(vs \(slope(slopes.flipFraction))); at m = \(trained.first?.width ?? 0) the relative weight change "
+                    + "is "
+                + "\(formatMeasure(StudyMath.mean(trained.first?.weightDrift ?? []), significantDigits: 3)) — not "
+                    + "small, "
                 + "so the linearisation is only rough there.",
             smallViolations.isEmpty
                 ? "The theorem's bound held at every width, also at η = \(Self.boundEta)."
@@ -216,27 +218,36 @@ public struct WidthSweepStudy: MeasuredStudy {
         let fit = "fit over m ≥ \(fitFrom)"
         let deviationText = zip(widths, deviations).map { "\($0.0): \(formatMeasure($0.1))" }.joined(separator: ", ")
         return [
-            Claim.approximately(id: "2", statement: "Gram concentration at init: ‖G₀ − H^∞‖₂ ∝ m^(−1/2) (log–log slope over all widths)",
+            Claim.approximately(id: "2", statement: "Gram concentration at init: ‖G₀ − H^∞‖₂ ∝ m^(−1/2) (log–log slope "
+                + "over all widths)",
                                      expression: "slope of log ‖G₀ − H^∞‖₂ vs log m", measured: slopes.gramGap,
                                      predicted: -0.5, tolerance: slopeTolerance),
-            Claim.atLeast(id: "3", statement: "Condition 1 holds w.h.p.: λ_min(G₀) ≥ 0.75 λ₀ for every seed at the largest width — "
-                                + "the theory asks for m ≳ n² log n/λ₀² = \(formatMeasure(widthBound, significantDigits: 3)) (without its constant)",
+            Claim.atLeast(id: "3", statement: "Condition 1 holds w.h.p.: λ_min(G₀) ≥ 0.75 λ₀ for every seed at the "
+                + "largest width — "
+                                + "the theory asks for m ≳ n² log n/λ₀² = "
+                                    + "\(formatMeasure(widthBound, significantDigits: 3)) (without its constant)",
                                expression: "fraction of seeds with λ_min(G₀) ≥ 0.75 λ₀ at the largest width",
                                measured: largestFraction, bound: 1,
-                               note: firstAllPass.map { "all seeds pass from m = \($0) on, \(formatMeasure(widthBound / Double($0), significantDigits: 3))× below the bound" }
+                               note: firstAllPass.map { "all seeds pass from m = \($0) on, "
+                                   + "\(formatMeasure(widthBound / Double($0), significantDigits: 3))× below the "
+                                       + "bound" }
                                 ?? "no width where all seeds pass"),
-            Claim.atMost(id: "5", statement: "NGD's per-step ratio approaches 1 − η as m grows: max_k |ρ_k − (1 − η)| decreases with m "
+            Claim.atMost(id: "5", statement: "NGD's per-step ratio approaches 1 − η as m grows: max_k |ρ_k − (1 − η)| "
+                + "decreases with m "
                                 + "(log–log slope < 0); reference 0.062/0.014/0.005 at m = 10²/10³/10⁴",
                               expression: "slope of log max_k|ρ_k − (1−η)| vs log m", measured: slopes.ratioDeviation,
                               bound: 0, note: "measured (seed mean) \(deviationText)"),
-            Claim.atLeast(id: "5b", statement: "NGD preserves the residual's direction at large width: min_k cos∠(r_{k+1}, r_k) ≥ 0.99 "
+            Claim.atLeast(id: "5b", statement: "NGD preserves the residual's direction at large width: min_k "
+                + "cos∠(r_{k+1}, r_k) ≥ 0.99 "
                                 + "at m = \(largestWidth)",
                                expression: "min_{k,seed} cos∠(r_{k+1}, r_k)", measured: minCosineLargest, bound: 0.99),
-            Claim.atMost(id: "6", statement: "Theorem bound ‖r_k‖² ≤ (1 − η)^k ‖r₀‖² holds at the two largest widths for η = "
+            Claim.atMost(id: "6", statement: "Theorem bound ‖r_k‖² ≤ (1 − η)^k ‖r₀‖² holds at the two largest widths "
+                + "for η = "
                                 + "\(eta) and \(boundEta) (all steps, all seeds)",
                               expression: "violations at the two largest widths (η = \(eta), \(boundEta))",
                               measured: Double(violationsLargest.reduce(0, +)), bound: 0,
-                              note: "η = \(eta): \(violationsLargest.first ?? 0), η = \(boundEta): \(violationsLargest.last ?? 0)"),
+                              note: "η = \(eta): \(violationsLargest.first ?? 0), η = \(boundEta): "
+                                  + "\(violationsLargest.last ?? 0)"),
             Claim.approximately(id: "10a", statement: "Jacobian stability: ‖J_end − J₀‖_F/‖J₀‖_F ∝ m^(−1/4) (\(fit))",
                                      expression: "slope of log Jacobian drift vs log m", measured: slopes.jacobianDrift,
                                      predicted: -0.25, tolerance: slopeTolerance),
@@ -244,12 +255,15 @@ public struct WidthSweepStudy: MeasuredStudy {
                                      expression: "slope of log flip fraction vs log m", measured: slopes.flipFraction,
                                      predicted: -0.5, tolerance: slopeTolerance),
             Claim.approximately(id: "10c", statement: "Largest neuron move max_r ‖w_r − w_r(0)‖ ∝ m^(−1/2) (\(fit))",
-                                     expression: "slope of log max neuron move vs log m", measured: slopes.maxNeuronMove,
+                                     expression: "slope of log max neuron move vs log "
+                                         + "m", measured: slopes.maxNeuronMove,
                                      predicted: -0.5, tolerance: slopeTolerance),
-            Claim.approximately(id: "11a", statement: "Relative weight movement ‖W_end − W₀‖_F/‖W₀‖_F ∝ m^(−1/2) (\(fit))",
+            Claim.approximately(id: "11a", statement: "Relative weight movement ‖W_end − W₀‖_F/‖W₀‖_F ∝ m^(−1/2) "
+                + "(\(fit))",
                                      expression: "slope of log weight drift vs log m", measured: slopes.weightDrift,
                                      predicted: -0.5, tolerance: slopeTolerance),
-            Claim.approximately(id: "11b", statement: "The weights travel ‖W_∞ − W₀‖_F = √(r₀ᵀG₀⁻¹r₀) (linear theory) at m = \(largestWidth): "
+            Claim.approximately(id: "11b", statement: "The weights travel ‖W_∞ − W₀‖_F = √(r₀ᵀG₀⁻¹r₀) (linear theory) "
+                + "at m = \(largestWidth): "
                                        + "ratio within 5 %",
                                      expression: "mean over seeds of ‖W_end − W₀‖_F / √(r₀ᵀG₀⁻¹r₀)",
                                      measured: travelRatioLargest, predicted: 1, tolerance: 0.05),
@@ -264,15 +278,18 @@ public struct WidthSweepStudy: MeasuredStudy {
         let holdsAt = trained.filter { ($0.violations[boundEta] ?? 0) == 0 }.map { String($0.width) }
         let violatedAtEta = trained.filter { ($0.violations[eta] ?? 0) > 0 }.map { String($0.width) }
         return [
-            .paragraph("One fixed data set (\(sizes), λ₀ = λ_min(H^∞) = \(formatMeasure(m.lambda0, significantDigits: 3))) "
+            .paragraph("One fixed data set (\(sizes), λ₀ = λ_min(H^∞) = "
+                + "\(formatMeasure(m.lambda0, significantDigits: 3))) "
                 + "and several random initialisations per width. The theory's width requirement for Condition 1 "
-                + "(Lemma 3.1, without its constant) is n² log n/λ₀² ≈ \(formatMeasure(m.widthBound, significantDigits: 3)); "
+                + "(Lemma 3.1, without its constant) is n² log n/λ₀² ≈ "
+                    + "\(formatMeasure(m.widthBound, significantDigits: 3)); "
                 + "in practice all \(m.conditionSeeds) initialisations pass from m = "
                 + "\(m.firstAllPass.map(String.init) ?? "— (none)") on — the bound is far larger than needed. NGD's "
                 + "theorem needs m = Ω(n⁴/(ν²λ₀⁴δ³)), larger still."),
             .figure(figures[0]), .figure(figures[1]),
             .paragraph("During NGD the network moves less as m grows: the weights by m^(−1/2) relative to their size, "
-                + "the Jacobian only by m^(−1/4), because its change comes from activation flips (a fraction ∝ m^(−1/2)) "
+                + "the Jacobian only by m^(−1/4), because its change comes from activation flips (a fraction ∝ "
+                    + "m^(−1/2)) "
                 + "and the norm is their square root. Fitted slopes (m ≥ \(fitFrom)): Jacobian "
                 + "\(slope(slopes.jacobianDrift)), weights \(slope(slopes.weightDrift)), flips "
                 + "\(slope(slopes.flipFraction)), largest neuron move "
