@@ -419,25 +419,7 @@ public struct KFACStudy: MeasuredStudy {
                 PaperAnalysis.theory("1 − η/λ_max(XᵀX)", x: [0, 1],
                                      y: [1 - s.learningRate / m.inputGramMax, 1 - s.learningRate / m.inputGramMax]),
             ], kind: .spectrum)
-        let c = m.conditioning
-        let reachedK = c.filter { $0.kfacSteps != nil }
-        let kappaFigure = PaperAnalysis.figure(
-            id: "kfac-kappa", title: "Steps against the input conditioning κ(XᵀX)",
-            caption: "Steps to ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ for K-FAC and NGD (both η = "
-                + "\(formatMeasure(s.learningRate))) on anisotropic inputs x = normalise(√s ∘ z), s geometric with "
-                + "s_max/s_min ∈ {\(formatMeasures(s.anisotropies))}, n = \(s.sweepShape.count), d = "
-                + "\(s.sweepShape.dimension), m = \(s.sweepWidth). Dashed: K-FAC's leverage prediction "
-                + "log(tol)/log(1 − η·min h) and NGD's log(tol)/log(1 − η). K-FAC runs get "
-                + "\(formatMeasure(s.budgetFactor))× the prediction + 10 steps (≤ \(s.stepCap)).",
-            x: "κ(XᵀX)", xScale: .log10, y: "steps", yScale: .log10, series: [
-                PaperAnalysis.measured("K-FAC", x: reachedK.map(\.inputConditioning), y: reachedK.map { Double($0.kfacSteps ?? 0) },
-                                       style: .points),
-                PaperAnalysis.theory("K-FAC predicted", x: c.map(\.inputConditioning), y: c.map(\.kfacPredicted)),
-                PaperAnalysis.measured("NGD", x: c.filter { $0.ngdSteps != nil }.map(\.inputConditioning),
-                                       y: c.compactMap { $0.ngdSteps.map(Double.init) }, style: .points),
-                PaperAnalysis.theory("NGD predicted", x: c.map(\.inputConditioning),
-                                     y: c.map { _ in PaperAnalysis.predictedSteps(factor: 1 - s.learningRate, tolerance: s.tolerance) }),
-            ])
+        let kappaFigure = Self.kappaFigure(s, m)
         let lambdaFigure = Self.lambdaFigure(s, m)
         let kappaTable = PaperAnalysis.table(
             caption: "K-FAC and NGD steps to ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ in the κ(XᵀX) sweep "
@@ -461,29 +443,21 @@ public struct KFACStudy: MeasuredStudy {
                 + "\(s.wideShape.dimension): K-FAC is exactly NGD in output space)."),
             .figure(contractionFigure),
             .paragraph("Every example contracts at its own rate 1 − ηh_i, so K-FAC's slowest example is the one with "
-                + "the "
-                + "smallest leverage — an input lying in a direction crowded with other inputs. Making the inputs "
-                + "anisotropic raises κ(XᵀX), lowers min h and slows K-FAC; NGD's uniform 1 − η is unaffected. λ₀, in "
-                + "contrast, does not enter K-FAC's linear-theory rate: a near-duplicate pair splits one leverage "
-                    + "score "
-                + "between its twins but leaves min h nearly unchanged as ε shrinks."),
+                + "the smallest leverage — an input lying in a direction crowded with other inputs. Making the "
+                + "inputs anisotropic raises κ(XᵀX), lowers min h and slows K-FAC; NGD's uniform 1 − η is unaffected. "
+                + "λ₀, in contrast, does not enter K-FAC's linear-theory rate: a near-duplicate pair splits one "
+                + "leverage score between its twins but leaves min h nearly unchanged as ε shrinks."),
             .figure(kappaFigure),
             .table(kappaTable),
             .figure(lambdaFigure),
             .paragraph("Finite-width effect. The diag(h) operator needs G_m, the matrix of the examples' "
-                + "back-propagated "
-                + "activation patterns, to have full column rank. Near-duplicate twins differ only in the units whose "
-                + "hyperplane passes between them (a fraction ≈ ε/π); to fit the twins' different targets K-FAC moves "
-                    + "just "
-                + "those units, by an amount ∝ 1/(ε√m), while their margin is ∝ ε. When the move exceeds the margin "
-                    + "the "
-                + "units flip, the twins end up with (almost) the same pattern, G_mᵀG_m turns nearly singular and the "
-                    + "run "
-                + "stalls — unlike NGD, whose Gram matrix keeps the input factor x_iᵀx_j inside the Hadamard product. "
-                    + "So "
-                + "K-FAC's width requirement grows roughly like ε⁻⁴ as λ₀ (∝ ε here) falls. Units separating the "
-                    + "twins, "
-                + "initialisation → end of the K-FAC run: "
+                + "back-propagated activation patterns, to have full column rank. Near-duplicate twins differ only in "
+                + "the units whose hyperplane passes between them (a fraction ≈ ε/π); to fit the twins' different "
+                + "targets K-FAC moves just those units, by an amount ∝ 1/(ε√m), while their margin is ∝ ε. When the "
+                + "move exceeds the margin the units flip, the twins end up with (almost) the same pattern, G_mᵀG_m "
+                + "turns nearly singular and the run stalls — unlike NGD, whose Gram matrix keeps the input factor "
+                + "x_iᵀx_j inside the Hadamard product. So K-FAC's width requirement grows roughly like ε⁻⁴ as λ₀ (∝ ε "
+                + "here) falls. Units separating the twins, initialisation → end of the K-FAC run: "
                 + m.lambdaSweep.map { p in
                     "ε = \(formatMeasure(p.parameter)), m = \(p.width): "
                         + (p.twinSeparatingUnits.map { "\($0.initial) → \($0.final)" } ?? "n/a")
@@ -492,6 +466,29 @@ public struct KFACStudy: MeasuredStudy {
                 + ". The λ₀ claim is checked at the widest width, m = \(s.lambdaWidths.max() ?? 0)."),
             .table(lambdaTable),
         ]
+    }
+
+    /// K-FAC's and NGD's steps against the input conditioning, with their linear-theory predictions.
+    private static func kappaFigure(_ s: Sizes, _ m: Measurements) -> FigureData {
+        let c = m.conditioning
+        let reachedK = c.filter { $0.kfacSteps != nil }
+        let ngdPredicted = PaperAnalysis.predictedSteps(factor: 1 - s.learningRate, tolerance: s.tolerance)
+        return PaperAnalysis.figure(
+            id: "kfac-kappa", title: "Steps against the input conditioning κ(XᵀX)",
+            caption: "Steps to ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ for K-FAC and NGD (both η = "
+                + "\(formatMeasure(s.learningRate))) on anisotropic inputs x = normalise(√s ∘ z), s geometric with "
+                + "s_max/s_min ∈ {\(formatMeasures(s.anisotropies))}, n = \(s.sweepShape.count), d = "
+                + "\(s.sweepShape.dimension), m = \(s.sweepWidth). Dashed: K-FAC's leverage prediction "
+                + "log(tol)/log(1 − η·min h) and NGD's log(tol)/log(1 − η). K-FAC runs get "
+                + "\(formatMeasure(s.budgetFactor))× the prediction + 10 steps (≤ \(s.stepCap)).",
+            x: "κ(XᵀX)", xScale: .log10, y: "steps", yScale: .log10, series: [
+                PaperAnalysis.measured("K-FAC", x: reachedK.map(\.inputConditioning),
+                                       y: reachedK.map { Double($0.kfacSteps ?? 0) }, style: .points),
+                PaperAnalysis.theory("K-FAC predicted", x: c.map(\.inputConditioning), y: c.map(\.kfacPredicted)),
+                PaperAnalysis.measured("NGD", x: c.filter { $0.ngdSteps != nil }.map(\.inputConditioning),
+                                       y: c.compactMap { $0.ngdSteps.map(Double.init) }, style: .points),
+                PaperAnalysis.theory("NGD predicted", x: c.map(\.inputConditioning), y: c.map { _ in ngdPredicted }),
+            ])
     }
 
     /// λ₀, min h, K-FAC steps (or "> budget"), the leverage prediction and NGD steps of one sweep point.
