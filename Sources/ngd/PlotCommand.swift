@@ -22,6 +22,9 @@ struct PlotCommand: ParsableCommand {
     @Flag(help: "Draw the rate the theory predicts for each run as a dashed line.")
     var theory = false
 
+    @Flag(help: "Name each line at its right end (direct labels) instead of in a legend.")
+    var directLabels = false
+
     @OptionGroup var figureOptions: FigureOptions
 
     @Option(help: "PNG resolution in dots per inch.")
@@ -47,7 +50,8 @@ struct PlotCommand: ParsableCommand {
                 throw NGDError(path, "is not a run written by `ngd train --format json` (\(Self.reason(error)))")
             }
         }
-        let figure = try RunComparisonPlot(runs: loaded, metric: metric, showsTheory: theory)
+        let figure = try RunComparisonPlot(runs: loaded, metric: metric, showsTheory: theory,
+                                           directLabels: directLabels)
             .figure(size: figureOptions.size.size(), theme: figureOptions.theme.theme)
         let url = URL(fileURLWithPath: out)
         do { try figure.write(to: url, dpi: dpi) } catch { throw NGDError(out, "cannot write the figure: \(error)") }

@@ -13,21 +13,22 @@ public enum DeepEmpiricalGram {
             self.output = output
         }
 
-        /// W¹ entries ν·N(0, 1), W^{l≥2} entries N(0, 1), a ∈ {±1}, drawn from one `Xoshiro256StarStar(seed:)`
-        /// stream in that order, each matrix row by row (at depth 1 the two-layer model's draw order).
+        /// W¹ entries ν·N(0, 1), a ∈ {±1}, then W^{l≥2} entries N(0, 1), from one `Xoshiro256StarStar(seed:)`
+        /// stream in that order, each matrix row by row: the deep model's draw order (at depth 1 the two-layer
+        /// model's), so the same seed gives the same net.
         public init(inputDimension d: Int, width m: Int, depth: Int, inputVariance: Double, seed: UInt64) {
             var rng = Xoshiro256StarStar(seed: seed)
             let nu = inputVariance.squareRoot()
-            var layers: [Matrix] = []
-            for l in 0..<depth {
-                let columns = l == 0 ? d : m
-                var w = Matrix(rows: m, columns: columns)
-                let scale = l == 0 ? nu : 1
-                for t in 0..<(m * columns) { w.storage[t] = scale * rng.nextNormal() }
+            var first = Matrix(rows: m, columns: d)
+            for t in 0..<(m * d) { first.storage[t] = nu * rng.nextNormal() }
+            self.output = (0..<m).map { _ in rng.nextSign() }
+            var layers = [first]
+            for _ in 1..<max(depth, 1) {
+                var w = Matrix(rows: m, columns: m)
+                for t in 0..<(m * m) { w.storage[t] = rng.nextNormal() }
                 layers.append(w)
             }
             self.layers = layers
-            self.output = (0..<m).map { _ in rng.nextSign() }
         }
     }
 
@@ -48,7 +49,7 @@ public enum DeepEmpiricalGram {
                 layerInputs.append(input)
             }
         }
-        // Backward: Bk^L = (1/√m)·a∘1{g^L > 0}, Bkˡ = (√(2/m)·Bk^{l+1}W^{l+1})∘1{gˡ > 0}.
+        // Backward: Bk^L = (1/√m)·a∘1{g^L ≥ 0}, Bkˡ = (√(2/m)·Bk^{l+1}W^{l+1})∘1{gˡ ≥ 0}.
         let n = inputs.rows
         var backward = Matrix(rows: n, columns: m)
         let outputScale = 1 / Double(m).squareRoot()
@@ -89,11 +90,11 @@ public enum DeepEmpiricalGram {
 
 // fileprivate: the deep model in Sources/NGD/Deep keeps its own kernels; these serve the estimator only.
 extension Matrix {
-    /// 1{x > 0} element-wise (ReLU′, 0 at 0).
+    /// 1{x ≥ 0} element-wise (ReLU′ with ReLU′(0) = 1, the convention of `ActivationPattern`).
     fileprivate func activityMask() -> Matrix {
         var out = self
         out.storage.withUnsafeMutableBufferPointer { p in
-            for i in 0..<p.count { p[i] = p[i] > 0 ? 1 : 0 }
+            for i in 0..<p.count { p[i] = p[i] >= 0 ? 1 : 0 }
         }
         return out
     }

@@ -174,8 +174,9 @@ public struct Figure1Study: MeasuredStudy {
         ]
     }
 
-    /// The paper's figure as one panel (what `ngd figure1` draws): outputs by class, targets as stars, and for
-    /// both methods an arrow per example and update (all `request.steps` updates). Equal axis scales.
+    /// The paper's figure (what `ngd figure1` draws) as NGD | GD panels sharing both axes: outputs by class and
+    /// targets as stars in both, each method's arrows (one per example and update, all `request.steps` updates)
+    /// in its own panel. Equal axis scales.
     public static func combinedFigure(_ result: Figure1Result, widthInches: Double = 5.5, heightInches: Double = 4.2) -> FigureData {
         let steps = result.ngd.trajectory.count - 1
         var figure = scatter(result, id: "figure1", caption: "\(steps == 1 ? "One NGD and one GD update" : "\(steps) NGD and GD updates") "
@@ -212,14 +213,14 @@ public struct Figure1Study: MeasuredStudy {
         return figure
     }
 
-    /// One arrow per example and update, for the first `steps` updates of `method`.
+    /// One arrow per example and update, for the first `steps` updates of `method`, in the method's panel.
     static func arrows(_ result: Figure1Result, _ method: Figure1Method, steps: Int) -> [FigureData.Arrow] {
         var list: [FigureData.Arrow] = []
         let label = "\(method.name) (η = \(formatMeasure(method.learningRate, significantDigits: 3)))"
         for k in 0..<min(steps, method.trajectory.count - 1) {
             for i in result.outputs.indices {
                 let a = method.trajectory[k][i], b = method.trajectory[k + 1][i]
-                list.append(FigureData.Arrow(group: label, x0: a[0], y0: a[1], x1: b[0], y1: b[1]))
+                list.append(FigureData.Arrow(group: label, x0: a[0], y0: a[1], x1: b[0], y1: b[1], panel: method.name))
             }
         }
         return list
@@ -233,23 +234,21 @@ public struct Figure1Study: MeasuredStudy {
             Self.arrows(result, method, steps: step ?? 1)
         }
 
-        var ngd = scatter(id: "figure1-ngd", caption: "One NGD update at initialisation in output space (\(sizes)). "
-            + "Dots: "
-            + "outputs u_i by class; stars: targets y_i = onehot − 0.5 + 0.3·N(0, I₂); arrows: Δu_i = u₁ − u₀ of the "
-                + "real "
-            + "network with η = 0.5. Equal axis scales.")
-        ngd.arrows = arrows(result.ngd)
-        var gd = scatter(id: "figure1-gd", caption: "One GD update at initialisation in output space (\(sizes)), η = "
-            + "1/λ_max(G₀) = \(formatMeasure(result.gd.learningRate, significantDigits: 3)). Same outputs and targets "
-                + "as the NGD panel; arrows: "
-            + "Δu_i = u₁ − u₀. Equal axis scales.")
-        gd.arrows = arrows(result.gd)
+        var updates = scatter(id: "figure1",
+            caption: "One update at initialisation in output space (\(sizes)), NGD (left, "
+            + "η = 0.5) and GD (right, η = 1/λ_max(G₀) = "
+            + "\(formatMeasure(result.gd.learningRate, significantDigits: 3))), "
+            + "from the same outputs. Dots: outputs u_i by class; stars: targets y_i = onehot − 0.5 + 0.3·N(0, I₂); "
+            + "arrows: Δu_i = u₁ − u₀ of the real network. Shared, equal axis scales.")
+        updates.heightInches = 3
+        updates.arrows = arrows(result.ngd) + arrows(result.gd)
         let steps = result.ngd.trajectory.count - 1
         var trajectories = scatter(id: "figure1-trajectories", caption: "Extension: \(steps) updates of each method "
             + "from the "
             + "same initialisation (\(sizes)); each arrow is one update of one example's output. NGD (η = 0.5) walks "
-            + "straight to the targets, halving the distance per step; GD (η = 1/λ_max(G₀)) follows the eigenmodes of "
-                + "G₀.")
+            + "straight to the targets, halving the distance per step (left); GD (η = 1/λ_max(G₀)) follows the "
+            + "eigenmodes of G₀ (right).")
+        trajectories.heightInches = 3
         trajectories.arrows = arrows(result.ngd, step: steps) + arrows(result.gd, step: steps)
 
         var histogram = FigureData.panel(id: "figure1-cosines", kind: .histogram,
@@ -276,6 +275,6 @@ public struct Figure1Study: MeasuredStudy {
         let xs = sweepWidths.map(Double.init)
         sweep.add("NGD (η = 0.5)", .measured, .line, x: xs, y: sweepMedians.map { max(1 - $0, 1e-16) })
         sweep.add("GD (η = 1/λ_max(G₀))", .measured, .line, x: xs, y: sweepGD.map { max(1 - $0, 1e-16) })
-        return [ngd, gd, trajectories, histogram, sweep]
+        return [updates, trajectories, histogram, sweep]
     }
 }
