@@ -49,6 +49,25 @@ import Testing
         #expect(errors[2] < 0.05)
     }
 
+    @Test func spectralGapIsTheNormOfGramMinusThetaAndShrinksWithWidth() throws {
+        let x = Dataset.synthetic(count: 6, dimension: 4, seed: 3).inputs
+        let theta = try DeepLimitGram.closedForm(x, depth: 2, inputVariance: 0.5)
+        var gaps: [Double] = []
+        for width in [32, 2048] {
+            let g = try DeepEmpiricalGram.monteCarlo(x, depth: 2, width: width, networks: 4, inputVariance: 0.5,
+                                                     seed: 21)
+            var difference = g
+            difference.addScaled(theta, -1)
+            let all = try #require(difference.symmetricEigenvalues())
+            let gap = try DeepLimitGram.spectralGap(of: g, inputs: x, depth: 2, inputVariance: 0.5)
+            #expect(abs(gap - (try #require(all.map(abs).max()))) <= 1e-12)
+            gaps.append(gap)
+        }
+        #expect(gaps[1] < gaps[0] / 2)
+        let wrongSize = Matrix(rows: 5, columns: 5)
+        #expect(throws: NGDError.self) { try DeepLimitGram.spectralGap(of: wrongSize, inputs: x, depth: 2) }
+    }
+
     @Test func monteCarloAveragesNetsDrawnFromConsecutiveSeeds() throws {
         let x = Dataset.synthetic(count: 5, dimension: 3, seed: 4).inputs
         let mean = try DeepEmpiricalGram.monteCarlo(x, depth: 2, width: 16, networks: 3, seed: 40)

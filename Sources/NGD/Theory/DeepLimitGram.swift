@@ -61,6 +61,25 @@ public enum DeepLimitGram {
         return extremes.min
     }
 
+    /// ‖G₀ − Θ ⊗ I_k‖₂ for an empirical Gram `gram` (nk×nk, row (i, c) at i·k + c) of the net with hidden
+    /// weights only trained, on `inputs` (n rows): what `ngd analyze --depth L` reports beside λ₀. Pass
+    /// ν² = (--init-scale)² as `inputVariance`.
+    public static func spectralGap(of gram: Matrix, inputs: Matrix, depth: Int,
+                                   inputVariance: Double = defaultInputVariance) throws -> Double {
+        let n = inputs.rows
+        guard n > 0, gram.rows == gram.columns, gram.rows % n == 0 else {
+            throw NGDError("deep limit Gram", "a \(gram.rows)×\(gram.columns) Gram does not fit \(n) inputs")
+        }
+        let k = gram.rows / n
+        let theta = try closedForm(inputs, depth: depth, inputVariance: inputVariance)
+        var difference = gram
+        for i in 0..<n { for j in 0..<n { for c in 0..<k { difference[i * k + c, j * k + c] -= theta[i, j] } } }
+        guard let extremes = difference.extremeSymmetricEigenvalues() else {
+            throw NGDError("deep limit Gram", "the eigenvalue computation of G₀ − Θ failed")
+        }
+        return max(abs(extremes.min), abs(extremes.max))
+    }
+
     /// One off-diagonal entry: the forward cosines c¹…c^L, then Σₗ Iˡ·Bˡ accumulated from the last layer back.
     /// Bˡ is carried unnormalised as Pˡ = 2π·Bˡ (P^L = π − θ_L, Pˡ = P^{l+1}(π − θₗ)/π) so that depth 1 evaluates
     /// `dot·(π − θ)/(2π)` exactly as `LimitGram` does.

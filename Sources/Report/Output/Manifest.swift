@@ -29,8 +29,10 @@ public struct Manifest: Codable, Sendable {
     public static let clusterFileName = "cluster.json"
     /// Files that are never hashed or compared: the manifest itself, the wall-clock record and the cluster record.
     public static let unverifiedFiles: Set<String> = [fileName, timingFileName, clusterFileName]
-    public static let rule = "every file listed in `files` is re-created by re-running `spec_source` and must match its "
-        + "SHA-256; manifest.json itself must equal the re-run's byte for byte; timing.json (wall time, dates) is not compared"
+    public static let rule = "every file listed in `files` is re-created by re-running `spec_source` and must match "
+        + "its "
+        + "SHA-256; manifest.json itself must equal the re-run's byte for byte; timing.json (wall time, dates) is not "
+            + "compared"
 }
 
 /// What `ngd verify` needs from a manifest. Decoded separately so that reading it never depends on the

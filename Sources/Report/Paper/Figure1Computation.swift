@@ -108,10 +108,12 @@ public enum Figure1Computation {
     /// Trains the real network for `request.steps` updates with NGD and with GD from the same initialisation
     /// (through `context`, so the runs are cached) and measures Δu_i = u₁ − u₀ and cos∠(Δu_i, y_i − u_i).
     public static func compute(_ request: Figure1Request, in context: StudyContext) throws -> Figure1Result {
-        guard request.steps >= 1 else { throw NGDError("--steps", "expected at least one step, got \(request.steps)", usage: true) }
+        guard request.steps >= 1 else { throw NGDError("--steps", "expected at least one step, got "
+            + "\(request.steps)", usage: true) }
         let data = try context.dataset(request.data)
         guard data.outputs == 2 else {
-            throw NGDError("--outputs", "Figure 1 is drawn in a two-dimensional output space; the data has \(data.outputs) output(s)",
+            throw NGDError("--outputs", "Figure 1 is drawn in a two-dimensional output space; the data has "
+                + "\(data.outputs) output(s)",
                            usage: true)
         }
         func config(_ optimizer: NGD.OptimizerKind, _ eta: Double?) -> TrainingConfig {

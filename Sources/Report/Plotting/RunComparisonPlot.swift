@@ -35,7 +35,8 @@ public struct RunComparisonPlot {
             let series = try NGDRunExecutor.series(of: item.run.steps)
             guard let values = series[metric] else {
                 let known = series.keys.sorted().joined(separator: ", ")
-                throw NGDError("--metric", "\(item.label) has no per-step metric '\(metric)'; it has: \(known)", usage: true)
+                throw NGDError("--metric", "\(item.label) has no per-step metric '\(metric)'; it has: "
+                    + "\(known)", usage: true)
             }
             let colour = theme.palette.isEmpty ? Color(hex: 0) : theme.palette[index % theme.palette.count]
             let steps = values.indices.map(Double.init)

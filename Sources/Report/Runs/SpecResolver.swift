@@ -76,7 +76,8 @@ extension ExperimentSpec {
     private func resolve(dataset datasetName: String, model modelName: String, optimizer optimizerName: String,
                          steps: Int, seed: UInt64, assignments: [(SweepParameter, SweepValue)], owner: String) throws
         -> ResolvedRun {
-        guard let data = datasets[datasetName] else { throw NGDError(owner, "no data set named \"\(datasetName)\"", usage: true) }
+        guard let data = datasets[datasetName] else { throw NGDError(owner, "no data set named "
+            + "\"\(datasetName)\"", usage: true) }
         guard let net = models[modelName] else { throw NGDError(owner, "no model named \"\(modelName)\"", usage: true) }
         guard let method = optimizers[optimizerName] else {
             throw NGDError(owner, "no optimizer named \"\(optimizerName)\"", usage: true)
