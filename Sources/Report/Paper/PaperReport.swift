@@ -21,6 +21,7 @@ public struct PaperReport {
             StepSizeStudy(),
             GeneralizationStudy(),
             PseudoHuberStudy(),
+            DeepNetworkStudy(),
         ]
     }
 
