@@ -23,13 +23,15 @@ struct AnalyzeCommand: ParsableCommand {
         guard format == .json else { throw NGDError("--format", "analyze writes json only", usage: true) }
         let request = try data.request(outputs: model.outputs, seed: model.seed)
         let config = TrainingConfig(width: model.width, outputs: model.outputs, initScale: model.initScale,
-                                    seed: model.seed, trainOutputLayer: model.trainOutputLayer, data: request)
+                                    seed: model.seed, trainOutputLayer: model.trainOutputLayer, data: request,
+                                    depth: model.depth)
         try config.validate()
         let inputs = CommandOutput.inputs(of: request)
         try CommandOutput.check(out, inputs: inputs)
         let dataset = try data.load(request, for: config, analyzes: true)
-        let analysis = try Analysis(dataset: dataset, config: config)
-        var bytes = try TrainingRun.makeEncoder().encode(analysis)
+        var bytes = config.depth > 1
+            ? try TrainingRun.makeEncoder().encode(DeepAnalysis(dataset: dataset, config: config))
+            : try TrainingRun.makeEncoder().encode(Analysis(dataset: dataset, config: config))
         bytes.append(0x0A)
         try CommandOutput.write(bytes, to: out, inputs: inputs)
     }

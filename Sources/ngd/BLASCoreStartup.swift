@@ -33,7 +33,8 @@ enum BLASCoreStartup {
             setenv(BLASCoreChoice.chosenVariable, "\(core)|\(blas.coreName)|\(reason)", 1)
             if !quiet {
                 note("BLAS: using OpenBLAS's \(core) kernels instead of the \(blas.coreName) kernels it detected "
-                     + "(\(reason); a test product in a child process agreed; \(BLASCoreChoice.settingVariable)=keep turns this off)")
+                     + "(\(reason); a test product in a child process agreed; \(BLASCoreChoice.settingVariable)=keep "
+                         + "turns this off)")
             }
             var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
             execv(executable, &argv)

@@ -9,7 +9,8 @@ import Report
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time NGD, GD and K-FAC steps, the forward pass and the Gram matrix; report GEMM rates, peak RSS, BLAS.")
+        abstract: "Time NGD, GD and K-FAC steps, the forward pass and the Gram matrix; report GEMM rates, peak RSS, "
+            + "BLAS.")
 
     @Flag(help: "Print a JSON array with one object per size instead of a table.")
     var json = false
@@ -32,6 +33,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Time only these operations \"gram,ngd_step,…\" (a short run: GEMM-rate probes skipped).")
     var operations: String?
 
+    @Option(help: "Hidden layers L; L ≥ 2 times whole deep NGD, K-FAC and GD steps (default size 1024,784,2048).")
+    var depth: Int = 1
+
     @Option(name: .customLong("dump-dir"), help: "Write each size's X, Y, W, A in the numpy peer's format to DIR/n<n>-d<d>-m<m>.")
     var dumpDir: String?
 
@@ -42,6 +46,7 @@ struct BenchCommand: ParsableCommand {
         guard learningRate > 0, learningRate.isFinite else {
             throw NGDError("--lr", "expected a positive finite step size, got \(learningRate)", usage: true)
         }
+        guard depth == 1 else { return try runDeep() }
         let list = try sizes.map { try BenchmarkSize.parseList($0) } ?? BenchmarkSize.defaults
         let threadCounts = try threads.map { try ThreadScaling.parseList($0) }
         let selection = try operations.map { try Benchmark.parseOperations($0) }
@@ -109,7 +114,8 @@ struct BenchCommand: ParsableCommand {
         try ResourceLimits.checkLimit(size.n, option: "--sizes", maximum: ResourceLimits.maximumExamples, what: "examples (n)")
         try ResourceLimits.checkLimit(size.d, option: "--sizes", maximum: ResourceLimits.maximumDimension,
                                       what: "input dimensions (d)")
-        try ResourceLimits.checkLimit(size.m, option: "--sizes", maximum: ResourceLimits.maximumWidth, what: "hidden units (m)")
+        try ResourceLimits.checkLimit(size.m, option: "--sizes", maximum: ResourceLimits.maximumWidth, what: "hidden "
+            + "units (m)")
         let cause = ResourceLimits.Cause(source: "--sizes", subject: name)
         let shape = ResourceLimits.RunShape(examples: size.n, dimension: size.d, outputs: 1, width: size.m, steps: 1,
                                             examplesCause: cause, dimensionCause: cause, widthCause: cause, stepsCause: cause)
@@ -148,24 +154,30 @@ struct BenchCommand: ParsableCommand {
     static func table(_ r: BenchmarkResult) -> String {
         func ms(_ key: String) -> String {
             guard let t = r.timings[key] else { return "—" }
-            return String(format: "%9.1f ms  (min %.1f, max %.1f; CPU %.1f)", t.medianMs, t.minMs, t.maxMs, t.cpuMedianMs)
+            return String(format: "%9.1f ms  (min %.1f, max %.1f; CPU "
+                + "%.1f)", t.medianMs, t.minMs, t.maxMs, t.cpuMedianMs)
         }
-        var lines = ["n=\(r.n) d=\(r.d) m=\(r.m)  (Z kept by: \(r.preactivationForm); BLAS \(r.blasLibrary) core \(r.blasCore), \(r.blasThreads) thread(s))"]
+        var lines = ["n=\(r.n) d=\(r.d) m=\(r.m)  (Z kept by: \(r.preactivationForm); BLAS \(r.blasLibrary) core "
+            + "\(r.blasCore), \(r.blasThreads) thread(s))"]
         for (label, key) in [("forward", "forward"), ("Gram", "gram"), ("  Z = XWᵀ", "gram_z"),
                              ("  Z and signs", "gram_pattern"), ("  XXᵀ (dsyrk)", "gram_inputs"),
                              ("  popcount", "gram_popcount"), ("Gram + λ_min", "gram_lambda_min"),
                              ("NGD step", "ngd_step"), ("  solve", "ngd_solve"), ("GD step", "gd_step"),
-                             ("K-FAC step", "kfac_step"), ("NGD step, cold", "ngd_cold_step"), ("Z refresh", "z_refresh")]
+                             ("K-FAC step", "kfac_step"), ("NGD step, cold", "ngd_cold_step"), ("Z "
+                                 + "refresh", "z_refresh")]
             where r.timings[key] != nil {
             lines.append("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + ms(key))
         }
-        if r.dgemmGflops.isFinite { lines.append(String(format: "  dgemm X·Wᵀ %.1f GFLOP/s, square %d³ %.1f GFLOP/s; NGD-step GEMMs %.1f GFLOP/s (%.0f %% of square)",
+        if r.dgemmGflops.isFinite { lines.append(String(format: "  dgemm X·Wᵀ %.1f GFLOP/s, square %d³ %.1f GFLOP/s; "
+            + "NGD-step GEMMs %.1f GFLOP/s (%.0f %% of square)",
                             r.dgemmGflops, r.dgemmSquareSize, r.dgemmSquareGflops, r.ngdStepGemmGflops,
                             100 * r.ngdStepGemmShareOfDgemm)) }
-        lines.append(String(format: "  peak RSS %.1f MB (baseline %.1f; problem needs %.1f: ×%.2f, ×%.2f without the bench's W₀ copy)",
+        lines.append(String(format: "  peak RSS %.1f MB (baseline %.1f; problem needs %.1f: ×%.2f, ×%.2f without the "
+            + "bench's W₀ copy)",
                             r.peakRssMb, r.baselineRssMb, r.requiredMb, r.peakOverRequired, r.stepperPeakOverRequired))
         if let choice = r.blasCoreChoice { lines.append("  BLAS core \(r.blasCore): \(choice)") }
-        lines.append(String(format: "  pattern Gram: %.0f M word pairs, ", r.popcountWordPairs / 1e6) + "\(r.popcountKernel) popcount")
+        lines.append(String(format: "  pattern Gram: %.0f M word "
+            + "pairs, ", r.popcountWordPairs / 1e6) + "\(r.popcountKernel) popcount")
         lines.append("  loss \(r.loss) → NGD \(r.ngdStepLoss), GD \(r.gdStepLoss), K-FAC \(r.kfacStepLoss)")
         return lines.joined(separator: "\n")
     }

@@ -89,7 +89,8 @@ struct DataOptions: ParsableArguments {
             ("--mnist-dir", mnistDirectory != nil, kind == .mnist, "mnist data"),
             ("--no-normalize", noNormalize, !isSynthetic,
              "digits, mnist and csv data; synthetic and lambda0 points always lie on the unit sphere"),
-            ("--data-seed", dataSeed != nil, kind != .csv, "drawn data (synthetic, lambda0, digits, mnist); a CSV file has no draw"),
+            ("--data-seed", dataSeed != nil, kind != .csv, "drawn data (synthetic, lambda0, digits, mnist); a CSV file "
+                + "has no draw"),
         ]
         if let refused = given.first(where: { $0.isGiven && !$0.appliesTo }) {
             throw NGDError(refused.option, "does not apply to \(kind.rawValue) data: it is used by \(refused.usedBy)",
@@ -99,7 +100,8 @@ struct DataOptions: ParsableArguments {
         if isClassData, outputs == 1 {
             for (option, isGiven) in [("--target-operator", targetOperator != nil), ("--target-noise", targetNoise != nil)]
             where isGiven {
-                throw NGDError(option, "does not apply with --outputs 1 (the targets are ±1, without noise); it is used "
+                throw NGDError(option, "does not apply with --outputs 1 (the targets are ±1, without noise); it is "
+                    + "used "
                                      + "by the one-hot targets of --outputs = the number of classes", usage: true)
             }
         }
@@ -123,7 +125,8 @@ struct DataOptions: ParsableArguments {
             return (.csv, path)
         }
         guard let kind = DatasetRequest.Kind(rawValue: dataset), kind != .csv else {
-            throw NGDError("--dataset", "unknown data set '\(dataset)'; expected synthetic, lambda0, digits, mnist or csv:PATH",
+            throw NGDError("--dataset", "unknown data set '\(dataset)'; expected synthetic, lambda0, digits, mnist or "
+                + "csv:PATH",
                            usage: true)
         }
         return (kind, nil)

@@ -29,6 +29,9 @@ struct Figure1Command: ParsableCommand {
     @Option(help: "Hidden units m.")
     var width: Int = TrainingConfig.defaultWidth
 
+    @Option(help: "Hidden layers L (1 = the paper's two-layer network; docs/DEEP.md).")
+    var depth: Int = 1
+
     @Option(help: "Seed of the network initialisation and of the data draw.")
     var seed: UInt64 = 0
 
@@ -41,25 +44,18 @@ struct Figure1Command: ParsableCommand {
     @Option(help: "Updates drawn per example (1 = the paper's single step; at most 10000).")
     var steps: Int = 1
 
-    @Option(help: "Figure size: a preset (height = Figure 1's aspect × width) or WxH in inches (e.g. 5x4).")
-    var size: FigureSizeChoice = .preset(.neurips)
-
-    @Option(help: "Theme.")
-    var theme: Theme.Name = .paper
-
-    @Option(help: "Output file: .pdf, .svg, .png or .pgf (the CSV is written beside it).")
-    var out: String
-
-    @Option(name: .customLong("format"), help: "pdf, svg, png or pgf (PGF for LaTeX: text set by the document); default: from --out.")
-    var outputFormat: String?
+    @OptionGroup var figureOptions: FigureOptions
 
     func checkOptions() throws {
-        guard perClass > 0 else { throw NGDError("--per-class", "expected a positive number, got \(perClass)", usage: true) }
+        guard perClass > 0 else { throw NGDError("--per-class", "expected a positive number, got "
+            + "\(perClass)", usage: true) }
         guard width > 0 else { throw NGDError("--width", "expected a positive width, got \(width)", usage: true) }
+        try TrainingConfig(width: width, depth: depth).validate()
         guard steps >= 1 else { throw NGDError("--steps", "expected at least one step, got \(steps)", usage: true) }
         try ResourceLimits.checkLimit(perClass, option: "--per-class", maximum: ResourceLimits.maximumExamples / 2,
                                       what: "examples per class")
-        try ResourceLimits.checkLimit(width, option: "--width", maximum: ResourceLimits.maximumWidth, what: "hidden units")
+        try ResourceLimits.checkLimit(width, option: "--width", maximum: ResourceLimits.maximumWidth, what: "hidden "
+            + "units")
         try ResourceLimits.checkLimit(steps, option: "--steps", maximum: ResourceLimits.maximumFigure1Steps, what: "steps")
         guard ngdLearningRate > 0, ngdLearningRate.isFinite else {
             throw NGDError("--lr-ngd", "expected a positive step size, got \(ngdLearningRate)", usage: true)
@@ -67,37 +63,21 @@ struct Figure1Command: ParsableCommand {
         if let eta = gdLearningRate, !(eta > 0 && eta.isFinite) {
             throw NGDError("--lr-gd", "expected a positive step size, got \(eta)", usage: true)
         }
-        _ = try format()
+        _ = try figureOptions.format()
     }
 
     /// The memory of one of the figure's runs (NGD and GD run one after the other), recording the outputs at every step.
     private func checkMemory(examples: Int, dimension: Int) throws {
-        let config = TrainingConfig(width: width, outputs: 2, steps: steps, recordOutputs: true)
+        let config = TrainingConfig(width: width, outputs: 2, steps: steps, recordOutputs: true, depth: depth)
         let shape = ResourceLimits.RunShape(
             config: config, examples: examples, dimension: dimension,
             examplesCause: .init(source: "--per-class", subject: "\(examples) examples (2 × --per-class)"))
         try ResourceLimits.current().check(shape)
     }
 
-    private func format() throws -> String {
-        let formats = ["pdf", "svg", "png", "pgf"]
-        let ext = (out as NSString).pathExtension.lowercased()
-        if let requested = outputFormat {
-            guard formats.contains(requested) else {
-                throw NGDError("--format", "expected pdf, svg, png or pgf, got '\(requested)'", usage: true)
-            }
-            guard ext == requested else {
-                throw NGDError("--out", "expected a .\(requested) file for --format \(requested), got '\(out)'", usage: true)
-            }
-        }
-        guard formats.contains(ext) else {
-            throw NGDError("--out", "expected a .pdf, .svg, .png or .pgf file, got '\(out)'", usage: true)
-        }
-        return ext
-    }
-
     func run() throws {
         try checkOptions()   // in run(), so NGD's usage errors keep their exit code 2
+        let (out, csvPath) = (figureOptions.out, figureOptions.csvPath)
         let data: DatasetRequest
         switch dataset {
         case .digits:
@@ -114,21 +94,20 @@ struct Figure1Command: ParsableCommand {
         // ngd wrote it (its first line is the header below).
         let inputs = CommandOutput.inputs(of: data)
         try CommandOutput.check(out, inputs: inputs)
-        let csvPath = (out as NSString).deletingPathExtension + ".csv"
         try CommandErrors.translating {
             try OutputLocation.checkSidecar(csvPath, of: out, header: Self.csvHeader, inputs: inputs)
         }
         let request = Figure1Request(data: data, width: width, seed: seed, ngdLearningRate: ngdLearningRate,
-                                     gdLearningRate: gdLearningRate, steps: steps)
+                                     gdLearningRate: gdLearningRate, steps: steps, depth: depth)
         try checkMemory(examples: 2 * perClass, dimension: dataset == .synthetic ? 16 : dataset == .mnist ? 784 : 64)
         let context = StudyContext(settings: PaperSettings(), cacheDirectory: nil)
         let result = try Figure1Computation.compute(request, in: context)
-        let figureSize = size.size(aspect: Self.aspect)
+        let figureSize = figureOptions.size.size(aspect: Self.aspect)
         let figure = Figure1Study.combinedFigure(result, widthInches: figureSize.width, heightInches: figureSize.height)
 
         try CommandOutput.write(Data(result.csv.utf8), to: csvPath, inputs: inputs)
-        let renderer = CairoFigureRenderer(theme: theme.theme)
-        if try format() == "pgf" {
+        let renderer = CairoFigureRenderer(theme: figureOptions.theme.theme)
+        if try figureOptions.format() == "pgf" {
             let stem = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
             let pgf = try CommandErrors.translating {
                 try CairoFigureRenderer.figure(for: figure, theme: renderer.theme).pgf(imageStem: stem)
@@ -142,7 +121,7 @@ struct Figure1Command: ParsableCommand {
         }
         let drawing = try CommandErrors.translating { try renderer.render(figure, idPrefix: "figure1-") }
         let bytes: Data
-        switch try format() {
+        switch try figureOptions.format() {
         case "pdf": bytes = drawing.pdf
         case "svg": bytes = drawing.svg
         default: bytes = drawing.png

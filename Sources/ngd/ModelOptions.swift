@@ -6,6 +6,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Hidden units m.")
     var width: Int = TrainingConfig.defaultWidth
 
+    @Option(help: "Hidden layers L (1 = the paper's two-layer network; docs/DEEP.md).")
+    var depth: Int = 1
+
     @Option(help: "Network outputs k (2 for Figure 1).")
     var outputs: Int = 1
 

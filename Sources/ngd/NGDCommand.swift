@@ -10,7 +10,8 @@ import Report
 struct NGDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ngd",
-        abstract: "Natural gradient descent for over-parameterized two-layer ReLU networks: train, measure, plot, report.",
+        abstract: "Natural gradient descent for over-parameterized two-layer ReLU networks: train, measure, plot, "
+            + "report.",
         version: ToolInfo.version,
         subcommands: [
             // Keep alphabetical; each subcommand lives in its own file.

@@ -21,7 +21,8 @@ extension PaperCommand {
         }
         guard let shard else { return false }
         guard let sharedCache = cluster.sharedCache else {
-            throw NGDError("--shard", "a paper shard needs --shared-cache DIR (where every shard's runs go)", usage: true)
+            throw NGDError("--shard", "a paper shard needs --shared-cache DIR (where every shard's runs "
+                + "go)", usage: true)
         }
         Interruption.installHandler()
         let progress: ((String) -> Void)? = quiet ? nil : { FileHandle.standardError.write(Data("\($0)\n".utf8)) }

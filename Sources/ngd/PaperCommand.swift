@@ -37,7 +37,7 @@ struct PaperCommand: ParsableCommand {
     var studiesOnly = false
 
     @OptionGroup(title: "Shards")
-    var sharding: PaperShardOptions
+    var sharding: ShardOptions
 
     @OptionGroup(title: "Slurm")
     var cluster: SlurmOptions
@@ -75,12 +75,14 @@ struct PaperCommand: ParsableCommand {
                 context.shouldStop = { Interruption.isRequested }
                 context.onRunStarted = { label in progress?("    training \(label)") }
                 for (outcome, seconds) in try report.outcomes(in: context, progress: progress) {
-                    print(outcome.id.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%7.2f s", seconds))
+                    print(outcome.id.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%7.2f "
+                        + "s", seconds))
                     for claim in outcome.claims {
                         print("  \(claim.passed ? "PASS" : "FAIL") \(claim.id): \(claim.detail)")
                     }
                 }
-                print(String(format: "total %.2f s", Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9))
+                print(String(format: "total %.2f "
+                    + "s", Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9))
                 return
             }
             var configuration = ReportConfiguration.standard()
@@ -96,8 +98,10 @@ struct PaperCommand: ParsableCommand {
                 }
                 let failed = summary.claims.filter { !$0.passed }
                 print("\(out)/report.html: \(summary.runsTrained) run(s) trained, \(summary.runsCached) cached, "
-                      + String(format: "%.1f s", summary.wallSeconds) + "; claims: \(summary.claims.count - failed.count)/"
-                      + "\(summary.claims.count) passed" + (failed.isEmpty ? "" : " (failed: \(failed.map(\.id).joined(separator: ", ")))"))
+                      + String(format: "%.1f s", summary.wallSeconds) + "; claims: "
+                          + "\(summary.claims.count - failed.count)/"
+                      + "\(summary.claims.count) "
+                          + "passed" + (failed.isEmpty ? "" : " (failed: \(failed.map(\.id).joined(separator: ", ")))"))
             }
         } catch let refusal as OutputRefusal {
             throw NGDError(refusal.path, refusal.reason, usage: true)

@@ -8,8 +8,10 @@ import Report
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Overlay saved `ngd train --format json` runs on a log-y axis, with --theory the predicted rates (dashed).",
-        discussion: "The format comes from the extension of --out (.pdf, .svg, .png, or .pgf for LaTeX: text set by the document); FILE.csv beside it holds the data.")
+        abstract: "Overlay saved `ngd train --format json` runs on a log-y axis, with --theory the predicted rates "
+            + "(dashed).",
+        discussion: "The format comes from the extension of --out (.pdf, .svg, .png, or .pgf for LaTeX: text set by "
+            + "the document); FILE.csv beside it holds the data.")
 
     @Argument(help: "Runs written by `ngd train --format json`.")
     var runs: [String]
@@ -20,31 +22,27 @@ struct PlotCommand: ParsableCommand {
     @Flag(help: "Draw the rate the theory predicts for each run as a dashed line.")
     var theory = false
 
-    @Option(help: "Figure size: a preset (height = its aspect × width) or WxH in inches.")
-    var size: FigureSizeChoice = .preset(.neurips)
+    @Flag(help: "Name each line at its right end (direct labels) instead of in a legend.")
+    var directLabels = false
 
-    @Option(help: "Theme.")
-    var theme: Theme.Name = .paper
+    @OptionGroup var figureOptions: FigureOptions
 
     @Option(help: "PNG resolution in dots per inch.")
     var dpi: Double = 300
 
-    @Option(help: "Output file: .pdf, .svg, .png or .pgf.")
-    var out: String
-
     func run() throws {
-        guard ["pdf", "svg", "png", "pgf"].contains((out as NSString).pathExtension.lowercased()) else {
-            throw NGDError("--out", "expected a .pdf, .svg, .png or .pgf file, got '\(out)'", usage: true)
-        }
+        _ = try figureOptions.format()
+        let out = figureOptions.out
         // Checked before any run is read. The CSV beside the figure is replaced only when ngd wrote it: its first
         // line is the figure-data header.
         try CommandOutput.check(out, inputs: runs)
         try CommandErrors.translating {
-            try OutputLocation.checkSidecar((out as NSString).deletingPathExtension + ".csv", of: out,
+            try OutputLocation.checkSidecar(figureOptions.csvPath, of: out,
                                             header: CSVExport.header, inputs: runs)
         }
         let loaded = try runs.map { path -> (label: String, run: TrainingRun) in
-            guard let data = FileManager.default.contents(atPath: path) else { throw NGDError(path, "cannot read the run file") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw NGDError(path, "cannot read the "
+                + "run file") }
             do {
                 let run = try TrainingRun.makeDecoder().decode(TrainingRun.self, from: data)
                 return (Self.label(for: run), run)
@@ -52,8 +50,9 @@ struct PlotCommand: ParsableCommand {
                 throw NGDError(path, "is not a run written by `ngd train --format json` (\(Self.reason(error)))")
             }
         }
-        let figure = try RunComparisonPlot(runs: loaded, metric: metric, showsTheory: theory)
-            .figure(size: size.size(), theme: theme.theme)
+        let figure = try RunComparisonPlot(runs: loaded, metric: metric, showsTheory: theory,
+                                           directLabels: directLabels)
+            .figure(size: figureOptions.size.size(), theme: figureOptions.theme.theme)
         let url = URL(fileURLWithPath: out)
         do { try figure.write(to: url, dpi: dpi) } catch { throw NGDError(out, "cannot write the figure: \(error)") }
     }
@@ -61,7 +60,8 @@ struct PlotCommand: ParsableCommand {
     /// "NGD, η = 0.5, m = 4096" (+ ", linearised").
     static func label(for run: TrainingRun) -> String {
         let eta = String(format: "%.3g", run.summary.learningRate)
-        return "\(run.config.optimizer.displayName), η = \(eta), m = \(run.config.width)" + (run.config.linearized ? ", linearised" : "")
+        return "\(run.config.optimizer.displayName), η = \(eta), m = "
+            + "\(run.config.width)" + (run.config.linearized ? ", linearised" : "")
     }
 
     static func reason(_ error: Error) -> String {

@@ -18,7 +18,8 @@ extension ReportCommand {
         }
         let runs = max(experiment.runs.count, 1)
         let shards = cluster.shards ?? min(runs, 32)
-        if shards > runs { throw NGDError("--shards", "\(shards) tasks for \(runs) distinct run(s); give at most \(runs)", usage: true) }
+        if shards > runs { throw NGDError("--shards", "\(shards) tasks for \(runs) distinct run(s); give at most "
+            + "\(runs)", usage: true) }
         let name = "ngd-" + ((output as NSString).standardizingPath as NSString).lastPathComponent
         try cluster.launch(output: output, inputs: inputs, shards: shards, jobName: name,
                            shardCommand: jobArguments, assembleCommand: jobArguments + ["--out", output])

@@ -24,11 +24,8 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Directory with report.mustache / style.mustache overriding the built-in templates.")
     var templates: String?
 
-    @Option(name: .long, help: "Run only shard i of N (0-based, e.g. 0/4): cache its results, assemble no report.")
-    var shard: String?
-
-    @Option(name: .customLong("cache"), help: "Extra directory of cached run results (e.g. another shard's runs/); repeatable.")
-    var caches: [String] = []
+    @OptionGroup(title: "Shards")
+    var sharding: ShardOptions
 
     @Flag(name: .long, help: "No progress output on stderr.")
     var quiet = false
@@ -43,12 +40,9 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let latex = try latexOptions.options()
-        let shardValue = try shard.map { text -> Shard in
-            guard let value = Shard(text) else { throw NGDError("--shard", "expected i/N with 0 ≤ i < N, got '\(text)'", usage: true) }
-            return value
-        }
+        let shardValue = try sharding.parsedShard()
         try cluster.checkCombinations(shard: shardValue != nil, dryRun: dryRun)
-        let caches = self.caches + (cluster.assemble.map { [cluster.cacheOfAssembly($0)] } ?? [])
+        let caches = sharding.caches + (cluster.assemble.map { [cluster.cacheOfAssembly($0)] } ?? [])
         guard let data = FileManager.default.contents(atPath: spec), let source = String(data: data, encoding: .utf8) else {
             throw NGDError(spec, "cannot read the spec file")
         }
@@ -86,7 +80,8 @@ struct ReportCommand: ParsableCommand {
         }
         if let finishedShards { try cluster.writeClusterRecord(finishedShards, into: summary.outputDirectory) }
         guard summary.assembled else {
-            if !quiet { print("shard \(shard ?? ""): \(summary.runsTrained) trained, \(summary.runsCached) cached in \(summary.outputDirectory)/runs") }
+            if !quiet { print("shard \(sharding.shard ?? ""): \(summary.runsTrained) trained, \(summary.runsCached) "
+                + "cached in \(summary.outputDirectory)/runs") }
             return
         }
         if !quiet {

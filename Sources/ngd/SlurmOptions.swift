@@ -138,17 +138,21 @@ struct SlurmOptions: ParsableArguments {
     }
 }
 
-/// `ngd paper --shard i/N --shared-cache DIR` and `--cache DIR`: the paper's shard/assemble split.
-struct PaperShardOptions: ParsableArguments {
-    @Option(name: .long, help: "Run only the runs of shard i of N (0-based) into --shared-cache; write no report.")
+/// `--shard i/N` and `--cache DIR` of `ngd report` and `ngd paper`: the shard/assemble split.
+struct ShardOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Run only the runs of shard i of N (0-based, e.g. 0/4), caching their "
+                                            + "results (with --shared-cache: there); assemble no report."))
     var shard: String?
 
-    @Option(name: .customLong("cache"), help: "Extra directory of cached runs (e.g. the shards' shared cache); repeatable.")
+    @Option(name: .customLong("cache"),
+            help: "Extra directory of cached run results (e.g. the shards' shared cache); repeatable.")
     var caches: [String] = []
 
     func parsedShard() throws -> Shard? {
         try shard.map { text in
-            guard let value = Shard(text) else { throw NGDError("--shard", "expected i/N with 0 ≤ i < N, got '\(text)'", usage: true) }
+            guard let value = Shard(text) else {
+                throw NGDError("--shard", "expected i/N with 0 ≤ i < N, got '\(text)'", usage: true)
+            }
             return value
         }
     }

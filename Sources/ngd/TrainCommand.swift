@@ -59,7 +59,7 @@ struct TrainCommand: ParsableCommand {
                                     damping: damping ?? defaults.damping, loss: loss,
                                     huberDelta: huberDelta ?? defaults.huberDelta,
                                     linearized: linearized, steps: steps, stopTolerance: stopTolerance, recordOutputs: recordOutputs,
-                                    recordWeights: recordWeights, data: request)
+                                    recordWeights: recordWeights, data: request, depth: model.depth)
         try config.validate()   // before loading data: bad options fail fast
         let inputs = CommandOutput.inputs(of: request)
         try CommandOutput.check(out, inputs: inputs)
@@ -79,7 +79,8 @@ struct TrainCommand: ParsableCommand {
     /// Refuses options this run would ignore, so that the recorded config holds only what was used.
     private func refuseInapplicableOptions() throws {
         if damping != nil, optimizer == .gd {
-            throw NGDError("--damping", "does not apply to gd (it damps the NGD and K-FAC solves); use --optimizer ngd or kfac",
+            throw NGDError("--damping", "does not apply to gd (it damps the NGD and K-FAC solves); use --optimizer ngd "
+                + "or kfac",
                            usage: true)
         }
         if huberDelta != nil, loss != .pseudoHuber {
@@ -100,7 +101,8 @@ struct TrainCommand: ParsableCommand {
             let ratio = summary.gramInitLambdaMax / max(summary.gramInitLambdaMin, .leastNonzeroMagnitude)
             let condition = summary.gramInitLambdaMin > 0 ? String(format: "%.3g", ratio) : "∞"
             FileHandle.standardError.write(Data(("ngd: warning: G is singular or ill-conditioned (λ_min(G₀) = "
-                + String(format: "%.3g", summary.gramInitLambdaMin) + ", κ = \(condition)); the n×n solve used an eigen "
+                + String(format: "%.3g", summary.gramInitLambdaMin) + ", κ = \(condition)); the n×n solve used an "
+                    + "eigen "
                 + "pseudo-inverse at \(summary.solverFallbacks) step(s) (solver_method in each step)\n").utf8))
         }
         if summary.diverged {

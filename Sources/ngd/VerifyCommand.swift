@@ -82,7 +82,8 @@ struct VerifyCommand: ParsableCommand {
             do {
                 _ = try SourceDateEpoch.seconds(from: recordedEpoch)
             } catch {
-                throw NGDError((directory as NSString).appendingPathComponent("manifest.json"), "sourceDateEpoch: \(error)")
+                throw NGDError((directory as NSString).appendingPathComponent("manifest.json"), "sourceDateEpoch: "
+                    + "\(error)")
             }
             if let epoch = recordedEpoch { setenv("SOURCE_DATE_EPOCH", epoch, 1) } else { unsetenv("SOURCE_DATE_EPOCH") }
             var configuration = ReportConfiguration.standard()

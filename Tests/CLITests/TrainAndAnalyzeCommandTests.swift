@@ -114,6 +114,24 @@ struct PlotCommandTests {
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("runs.csv").path))
     }
 
+    @Test("plot --direct-labels names the lines at their ends instead of in a legend")
+    func plotDirectLabels() throws {
+        let directory = try CLIRunner.temporaryDirectory("plot-direct")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = directory.appendingPathComponent("ngd.json").path
+        _ = try CLIRunner.run(["train", "--n", "8", "--d", "4", "--width", "64", "--steps", "3", "--out", run])
+        var pictures: [String] = []
+        for (name, flags) in [("legend", [String]()), ("direct", ["--direct-labels"])] {
+            let figure = directory.appendingPathComponent("\(name).pgf")
+            let outcome = try CLIRunner.run(["plot", run, "--out", figure.path] + flags)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            pictures.append(try String(contentsOf: figure, encoding: .utf8))
+        }
+        // the legend's frame is a filled white box with a grey outline; direct labels have none
+        let frame = "{RGB}{204,204,204}"
+        #expect(pictures[0].contains(frame) && !pictures[1].contains(frame))
+    }
+
     @Test("--theory is refused for a metric the theory says nothing about")
     func theoryNeedsAResidualMetric() throws {
         let directory = try CLIRunner.temporaryDirectory("plot-theory")

@@ -130,12 +130,18 @@ private func configuration(stop: @escaping @Sendable () -> Bool = { false }) -> 
     #expect(header.contains("ngd_u1_2"))
 }
 
-@Test func etaOneStudyRunsAndProducesFiniteClaims() throws {
+@Test func etaOneStudyMeasuresAFirstStepThatShrinksTheResidual() throws {
     let context = StudyContext(settings: PaperSettings(quick: true, seeds: 1), cacheDirectory: nil)
-    let outcome = try EtaOneStudy().run(in: context)
-    #expect(outcome.claims.count == 3)
-    #expect(outcome.claims.allSatisfy { $0.measured?.isFinite == true })
-    #expect(!outcome.settings.isEmpty)
+    let study = EtaOneStudy()
+    let m = try study.measure(in: context)
+    // One NGD step at η = 1 solves the linearised problem: what is left is the step's second-order error.
+    #expect(m.widths == [300, 1000, 3000])
+    #expect(m.firstFactors.allSatisfy { $0 > 0 && $0 < 0.5 })
+    #expect(m.residuals[0][1] < 0.5 * m.residuals[0][0])
+    let claims = study.evaluate(m)
+    #expect(claims.count == 3)
+    #expect(claims.allSatisfy { $0.measured?.isFinite == true })
+    #expect(!study.write(m).settings.isEmpty)
 }
 
 @Test func paperReportWritesADirectoryAndKeepsThePreviousOneWhenInterrupted() throws {

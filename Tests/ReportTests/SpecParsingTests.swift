@@ -51,8 +51,8 @@ import Testing
     }
 
     @Test func unknownNestedKeyNamesItsPath() throws {
-        let error = try error(in: base.replacingOccurrences(of: "{width: 16}", with: "{width: 16, depth: 3}"))
-        #expect(error.path == "models.net.depth")
+        let error = try error(in: base.replacingOccurrences(of: "{width: 16}", with: "{width: 16, layers: 3}"))
+        #expect(error.path == "models.net.layers")
         #expect(error.line == 5)
         #expect(error.column == 20)
     }
@@ -170,7 +170,7 @@ import Testing
     }
 
     @Test func anUnknownKeyInsideAMergedMappingIsStillRejected() throws {
-        let yaml = "title: t\ndatasets: {}\nmodels:\n  base: &b {width: 4, depth: 2}\n  other: {<<: *b}\noptimizers: {}\n"
+        let yaml = "title: t\ndatasets: {}\nmodels:\n  base: &b {width: 4, layers: 2}\n  other: {<<: *b}\noptimizers: {}\n"
         #expect(throws: SpecError.self) { try ExperimentSpec.parse(yaml: yaml) }
     }
 

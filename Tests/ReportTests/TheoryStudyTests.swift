@@ -3,13 +3,20 @@ import NGD
 import Testing
 @testable import Report
 
-/// The part-2 paper studies (λ₀, linear theory, K-FAC, step size, generalization, pseudo-Huber) on tiny sizes:
-/// each runs, yields its claims with finite numbers and its figures, and its verdicts flip on bad measurements.
-/// The λ₀, linear-theory, step-size, K-FAC, generalization and pseudo-Huber studies: each runs on tiny sizes
-/// with values that make sense, and each claim flips on made-up measurements.
+/// The λ₀, linear-theory, step-size, K-FAC, generalization and pseudo-Huber studies: each measures on tiny sizes
+/// a value the theory fixes, writes a well-formed section, and each claim flips on made-up measurements.
 @Suite struct TheoryStudyTests {
     private func context() -> StudyContext {
         StudyContext(settings: PaperSettings(quick: true), cacheDirectory: nil)
+    }
+
+    /// measure → write + evaluate, as `run(in:)` does, keeping the measurements for the test to check.
+    private func measured<Study: MeasuredStudy>(_ study: Study, in context: StudyContext) throws
+        -> (Study.Measurements, StudyOutcome) {
+        let measurements = try study.measure(in: context)
+        var outcome = study.write(measurements)
+        outcome.claims = study.evaluate(measurements)
+        return (measurements, outcome)
     }
 
     private func expectWellFormed(_ outcome: StudyOutcome, claims: Int) {
@@ -32,11 +39,15 @@ import Testing
 
     // MARK: λ₀
 
-    @Test func lambdaZeroStudyRunsOnTinySizes() throws {
+    @Test func lambdaZeroStudyMeasuresLambdaZeroFallingWithTheAngle() throws {
         let sizes = LambdaZeroStudy.Sizes(count: 8, dimension: 4, epsilons: [0.4, 0.1], width: 300, ngdLargeWidth: 500,
                                           ngdSteps: 25, gdStepCap: 400, tolerance: 1e-3)
-        let outcome = try LambdaZeroStudy(sizes: sizes).run(in: context())
+        let (m, outcome) = try measured(LambdaZeroStudy(sizes: sizes), in: context())
         #expect(outcome.claims.map(\.id) == ["8-ngd-flat", "8-gd-kappa", "8-gd-vs-ngd"])
+        // Moving the near-duplicate pair closer (ε 0.4 → 0.1) lowers λ₀, and GD's budget came from G₀'s spectrum.
+        #expect(m.points.map(\.epsilon) == [0.4, 0.1])
+        #expect(m.points[1].lambda0 < m.points[0].lambda0)
+        #expect(m.points.allSatisfy { $0.gdBudget >= 1 && $0.gdBudget <= sizes.gdStepCap })
         for claim in outcome.claims where claim.id == "8-ngd-flat" {
             #expect(claim.measured?.isFinite == true)
         }
@@ -60,14 +71,21 @@ import Testing
 
     // MARK: Linear theory and step size
 
-    @Test func linearTheoryAndStepSizeStudiesRunOnTinySizes() throws {
+    @Test func linearTheoryAndStepSizeStudiesMeasureTheLinearRates() throws {
         let linear = LinearTheoryStudy.Sizes(count: 8, dimension: 4, width: 300, modeSteps: 20,
                                              growthMultiples: [1.8, 2.2], catapultMultiples: [3], catapultSteps: 30)
         let shared = context()
-        expectWellFormed(try LinearTheoryStudy(sizes: linear).run(in: shared), claims: 4)
-        let stepSizes = StepSizeStudy.Sizes(linear: linear, ngdWidth: 300, learningRates: [0.5, 1.0], linearLearningRates: [0.5, 2.1],
-                                            steps: 4)
-        expectWellFormed(try StepSizeStudy(sizes: stepSizes).run(in: shared), claims: 3)
+        let (theory, theoryOutcome) = try measured(LinearTheoryStudy(sizes: linear), in: shared)
+        expectWellFormed(theoryOutcome, claims: 4)
+        // The trainer's η = 1/λ_max(G₀) is the study's own G₀'s: one resolution of η.
+        #expect(abs(theory.eta * theory.lambdaMax - 1) < 1e-9)
+        let stepSizes = StepSizeStudy.Sizes(linear: linear, ngdWidth: 300, learningRates: [0.5, 1.0],
+                                            linearLearningRates: [0.5, 2.1], steps: 4)
+        let (steps, stepOutcome) = try measured(StepSizeStudy(sizes: stepSizes), in: shared)
+        expectWellFormed(stepOutcome, claims: 3)
+        // On the linearised model NGD contracts by exactly |1 − η|: 0.5 at η = 0.5, and grows at η = 2.1.
+        #expect(abs(steps.linearRates[0].ratio - 0.5) < 1e-6)
+        #expect(steps.linearRates[1].ratio > 1)
     }
 
     @Test func growthThresholdInterpolatesTheCrossing() {
@@ -133,11 +151,15 @@ import Testing
         for norm in x.rowSquaredNorms() { #expect(abs(norm - 1) < 1e-12) }
     }
 
-    @Test func kfacStudyRunsOnTinySizes() throws {
+    @Test func kfacStudyMeasuresLeverageScoresSummingToTheDimension() throws {
         let sizes = KFACStudy.Sizes(operatorWidth: 200, tallShape: (10, 4), wideShape: (4, 8), width: 300, sweepWidth: 200,
                                     lambdaWidths: [150, 300], sweepShape: (12, 4), contractionSteps: 4, anisotropies: [1, 100], epsilons: [0.4, 0.1],
                                     tolerance: 1e-2, stepCap: 80)
-        expectWellFormed(try KFACStudy(sizes: sizes).run(in: context()), claims: 7)
+        let (m, outcome) = try measured(KFACStudy(sizes: sizes), in: context())
+        expectWellFormed(outcome, claims: 7)
+        // Leverage scores of a full-rank n × d input matrix sum to d; with n ≤ d K-FAC's operator is the identity.
+        #expect(abs(m.leverage.reduce(0, +) - 4) < 1e-9)
+        #expect(m.wideOperatorError < 1e-8)
     }
 
     @Test func kfacClaimsFailOnABadOperatorOrContraction() {
@@ -172,11 +194,17 @@ import Testing
 
     // MARK: Generalization
 
-    @Test func generalizationStudyRunsOnTinySizes() throws {
+    @Test func generalizationStudyMeasuresHeldOutDigitErrors() throws {
         let sizes = GeneralizationStudy.Sizes(count: 6, dimension: 4, widths: [100, 400], ngdSteps: 20, gdStepCap: 200,
                                               testInputs: 10, digitsPerClass: 10, digitsWidth: 200, digitsNGDSteps: 10,
                                               digitsGDSteps: 50, boundCounts: [20], permutations: 2)
-        expectWellFormed(try GeneralizationStudy(sizes: sizes).run(in: context()), claims: 4)
+        let (m, outcome) = try measured(GeneralizationStudy(sizes: sizes), in: context())
+        expectWellFormed(outcome, claims: 4)
+        // 10 training digits per class, the rest of classes 4 and 9 held out; errors are fractions.
+        #expect(m.digits.trainCount == 20)
+        #expect(m.digits.testCount > 0)
+        #expect((0...1).contains(m.digits.ngdTestError) && (0...1).contains(m.digits.gdTestError))
+        #expect(m.points.map(\.width) == [100, 400])
     }
 
     @Test func generalizationClaimsFailWhenGapsGrowWithWidth() {
@@ -200,9 +228,13 @@ import Testing
 
     // MARK: Pseudo-Huber
 
-    @Test func pseudoHuberStudyRunsOnTinySizes() throws {
+    @Test func pseudoHuberStudyMeasuresTheRecursionFromTheSameStart() throws {
         let sizes = PseudoHuberStudy.Sizes(count: 8, dimension: 4, width: 300, steps: 10)
-        expectWellFormed(try PseudoHuberStudy(sizes: sizes).run(in: context()), claims: 4)
+        let (m, outcome) = try measured(PseudoHuberStudy(sizes: sizes), in: context())
+        expectWellFormed(outcome, claims: 4)
+        // The output-space recursion starts from the measured r₀, and NGD lowers the loss.
+        #expect(abs(m.predictedLosses[0] - m.losses[0]) <= 1e-9 * m.losses[0])
+        #expect(m.losses[m.losses.count - 1] < m.losses[0])
     }
 
     @Test func pseudoHuberClaimsFailWhenStepsLeaveTheGradientDirection() {

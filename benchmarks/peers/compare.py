@@ -3,7 +3,10 @@
 
     benchmarks/peers/compare.py [--ngd PATH] [--sizes "n,d,m;..."] [--repeats R] [--threads N[,N...]]
                                 [--dump-dir DIR] [--matched-kernels | --coretype NAME] [--json-out FILE]
-                                [--peer-only]
+                                [--peer-only] [--depth L]
+
+With `--depth L` (L >= 2) it runs `ngd bench --depth L` and the deep peer deep_peer.py on the same dumped data
+(W1.bin .. WL.bin); the compared operations are whole NGD, K-FAC and GD steps (default size 1024,784,2048).
 
 With a list (`--threads 1,2,4`) the whole comparison runs once per count, OPENBLAS_NUM_THREADS set for both
 programs (ngd's pattern Gram follows its BLAS thread count), then a scaling summary per program: time, speed-up
@@ -36,8 +39,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PEER = HERE / "ngd_peer.py"
+DEEP_PEER = HERE / "deep_peer.py"
 REPO = HERE.parent.parent
 DEFAULT_SIZES = "256,784,4096;1024,784,8192;2048,64,16384"
+DEFAULT_DEEP_SIZES = "1024,784,2048"
 OPERATIONS = ("forward_ms", "gram_ms", "ngd_step_ms", "gd_step_ms", "kfac_step_ms")
 LOSSES = ("loss", "ngd_step_loss", "gd_step_loss", "kfac_step_loss")
 SAME_COMPUTATION_TOLERANCE = 1e-10
@@ -114,12 +119,21 @@ def locate_data(entry: dict, dump_dir: Path, single: bool) -> Path | None:
     return None
 
 
-def run_peer(arguments: list[str], env: dict) -> dict:
-    done = subprocess.run([sys.executable, str(PEER), *arguments, "--compact"], env=env,
+def run_peer(arguments: list[str], env: dict, peer: Path = PEER) -> dict:
+    done = subprocess.run([sys.executable, str(peer), *arguments, "--compact"], env=env,
                           stdout=subprocess.PIPE, text=True)
     if done.returncode != 0:
         fail(f"peer {' '.join(arguments)} exited {done.returncode}")
     return parse_json_output(done.stdout, "ngd_peer.py")
+
+
+def with_step_times(entry: dict) -> dict:
+    """`ngd bench --depth` reports times only under timings[op].median_ms; lift them to the `<op>_ms` keys."""
+    for key in OPERATIONS:
+        median = ((entry.get("timings") or {}).get(key[:-3]) or {}).get("median_ms")
+        if key not in entry and isinstance(median, (int, float)):
+            entry[key] = median
+    return entry
 
 
 def relative_difference(a: float, b: float) -> float:
@@ -262,7 +276,10 @@ def compare_once() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--ngd", metavar="PATH", help="ngd binary (default: .build/release/ngd, "
                         ".build/debug/ngd, then PATH)")
-    parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f'"n,d,m;..." (default "{DEFAULT_SIZES}")')
+    parser.add_argument("--sizes", help=f'"n,d,m;..." (default "{DEFAULT_SIZES}"; with --depth L >= 2 '
+                        f'"{DEFAULT_DEEP_SIZES}")')
+    parser.add_argument("--depth", type=int, default=1, help="hidden layers L (>= 2: ngd bench --depth L and "
+                        "deep_peer.py; default 1, the two-layer comparison)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=parse_threads, help="OPENBLAS_NUM_THREADS for both programs, or a list "
                         "'1,2,4' to run the comparison at each and print the scaling (default: as set)")
@@ -277,6 +294,12 @@ def compare_once() -> int:
     args = parser.parse_args()
     if args.repeats < 1:
         fail("--repeats must be >= 1", 2)
+    if args.depth < 1:
+        fail("--depth must be >= 1", 2)
+    deep = args.depth > 1
+    if args.sizes is None:
+        args.sizes = DEFAULT_DEEP_SIZES if deep else DEFAULT_SIZES
+    peer_script = DEEP_PEER if deep else PEER
 
     env = dict(os.environ)
     if args.threads is not None:
@@ -318,9 +341,17 @@ def compare_once() -> int:
     disagreements = []
     try:
         if args.peer_only:
-            peer = run_peer(["--generate", args.sizes, "--repeats", str(args.repeats),
-                             "--write-data", str(dump_dir)], env)
-            for result in peer["results"]:
+            if deep:
+                results = []
+                for size in [part for part in args.sizes.replace(" ", "").split(";") if part]:
+                    n, d, m = size.split(",")
+                    results += run_peer(["--generate", f"{size},{args.depth}", "--repeats", str(args.repeats),
+                                         "--write-data", str(dump_dir / f"n{n}-d{d}-m{m}")], env,
+                                        DEEP_PEER)["results"]
+            else:
+                results = run_peer(["--generate", args.sizes, "--repeats", str(args.repeats),
+                                    "--write-data", str(dump_dir)], env)["results"]
+            for result in results:
                 print_pair(None, result, f"n={result['n']} d={result['d']} m={result['m']} (numpy only)")
                 report["pairs"].append({"ngd": None, "numpy": result})
         else:
@@ -329,7 +360,7 @@ def compare_once() -> int:
                 fail("no ngd binary found (build with `swift build -c release`, pass --ngd PATH, "
                      "or use --peer-only)", 2)
             command = [ngd, "bench", "--json", "--sizes", args.sizes, "--repeats", str(args.repeats),
-                       "--dump-dir", str(dump_dir)]
+                       "--dump-dir", str(dump_dir)] + (["--depth", str(args.depth)] if deep else [])
             done = subprocess.run(command, env=ngd_env, stdout=subprocess.PIPE, text=True)
             if done.returncode != 0:
                 fail(f"{' '.join(command)} exited {done.returncode}")
@@ -337,13 +368,18 @@ def compare_once() -> int:
             if isinstance(entries, dict):
                 entries = entries.get("results", [entries])
             for entry in entries:
+                entry = with_step_times(entry)
                 data = locate_data(entry, dump_dir, len(entries) == 1)
-                title = f"n={entry.get('n')} d={entry.get('d')} m={entry.get('m')}"
+                title = f"n={entry.get('n')} d={entry.get('d')} m={entry.get('m')}" + (
+                    f" depth={args.depth}" if deep else "")
                 if data is None:
                     print(f"\n== {title}: no dumped data found under {dump_dir}")
                     disagreements.append(f"{title}: data")
                     continue
-                peer = run_peer(["--data", str(data), "--repeats", str(args.repeats)], env)["results"][0]
+                peer = run_peer(["--data", str(data), "--repeats", str(args.repeats)], env,
+                                peer_script)["results"][0]
+                if peer.get("depth", 1) != args.depth:
+                    fail(f"{data}: the dumped data has depth {peer.get('depth', 1)}, expected {args.depth}")
                 bad = print_pair(entry, peer, f"{title}  (ratio > 1: ngd slower; GFLOP/s ratio > 1: ngd faster)")
                 disagreements += [f"{title}: {key}" for key in bad]
                 report["pairs"].append({"ngd": entry, "numpy": peer, "data": str(data)})

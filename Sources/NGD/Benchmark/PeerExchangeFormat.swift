@@ -13,14 +13,14 @@ public enum PeerExchangeFormat {
         }
         for (name, matrix) in [("X", inputs), ("Y", targets), ("W", parameters.hiddenWeights),
                                ("A", parameters.outputWeights)] {
-            try write(littleEndianBytes(of: matrix.storage), to: directory + "/\(name).bin")
+            try writeFile(littleEndianBytes(of: matrix.storage), to: directory + "/\(name).bin")
         }
         let seedText = seed.map { String($0) } ?? "null"
         // Keys sorted, as the peer writes them; lr in Swift's shortest round-trip form.
         let meta = "{\"d\": \(inputs.columns), \"format\": \"f64le-rowmajor\", \"k\": \(targets.columns), "
             + "\"lr\": \(learningRate), \"m\": \(parameters.hiddenWeights.rows), \"n\": \(inputs.rows), "
             + "\"seed\": \(seedText)}\n"
-        try write(Data(meta.utf8), to: directory + "/meta.json")
+        try writeFile(Data(meta.utf8), to: directory + "/meta.json")
     }
 
     static func littleEndianBytes(of values: [Double]) -> Data {
@@ -33,7 +33,7 @@ public enum PeerExchangeFormat {
         return data
     }
 
-    private static func write(_ data: Data, to path: String) throws {
+    static func writeFile(_ data: Data, to path: String) throws {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {

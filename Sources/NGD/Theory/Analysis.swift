@@ -36,7 +36,8 @@ public struct Analysis: Codable, Equatable, Sendable {
     public var predictedWeightTravel: Double
 
     /// Computes every quantity for `dataset` and the network that `config` initialises on it. `initialGram` is G₀
-    /// when the caller already has it (a trainer's `Outcome`), so that it is not built twice.
+    /// when the caller already has it (a trainer's `Outcome`), so that it is not built twice. For a deep network
+    /// (depth ≥ 2) G₀, u₀ and ‖J₀‖ are the deep network's and the limit is the deep Θ (docs/DEEP.md).
     public init(dataset: Dataset, config: TrainingConfig, initialGram: Matrix? = nil) throws {
         try config.validate(for: dataset)
         let inputs = dataset.inputs
@@ -44,24 +45,27 @@ public struct Analysis: Codable, Equatable, Sendable {
         let model = config.model(inputDimension: dataset.dimension)
         let theta0 = model.initialParameters(initScale: config.initScale, seed: config.seed)
         let jacobian = model.jacobian(on: inputs, parameters: theta0, includesOutputLayer: config.trainOutputLayer)
-        let inputGram = inputs.gram()
-        let gram = initialGram ?? jacobian.gram(inputGram: inputGram)
-        let limit = LimitGram.closedForm(inputs)
+        let deep = config.depth > 1 ? try DeepInitialPoint(dataset: dataset, config: config) : nil
+        let gram = try initialGram ?? deep?.gram ?? jacobian.gram(inputGram: inputs.gram())
+        // The deep Θ when this build has it; without it every limit quantity is NaN rather than the two-layer H∞.
+        let limit = deep == nil ? LimitGram.closedForm(inputs)
+            : deep?.limit ?? Matrix(rows: n, columns: n, repeating: .nan)
 
-        guard let hExtremes = limit.extremeSymmetricEigenvalues(),
-              let gExtremes = gram.extremeSymmetricEigenvalues(),
+        guard let gExtremes = gram.extremeSymmetricEigenvalues(),
               let inputSpectrum = inputs.gram(transposing: inputs.columns <= n).symmetricEigenvalues() else {
             throw NGDError("analysis", "eigenvalue computation failed (non-finite inputs?)")
         }
         // G₀ − H∞ ⊗ I_k
         var difference = gram
         for i in 0..<n { for j in 0..<n { for c in 0..<k { difference[i * k + c, j * k + c] -= limit[i, j] } } }
-        guard let gapExtremes = difference.extremeSymmetricEigenvalues() else {
-            throw NGDError("analysis", "eigenvalue computation of G₀ − H∞ failed")
+        let hExtremes = limit.extremeSymmetricEigenvalues() ?? (.nan, .nan)
+        let gapExtremes = difference.extremeSymmetricEigenvalues() ?? (.nan, .nan)
+        guard deep != nil || !(hExtremes.min.isNaN || gapExtremes.min.isNaN) else {
+            throw NGDError("analysis", "eigenvalue computation of H∞ or G₀ − H∞ failed")
         }
         let leverage = try KFAC.leverageScores(of: inputs)
 
-        let u0 = model.outputs(preactivations: jacobian.preactivations, outputWeights: theta0.outputWeights)
+        let u0 = deep?.outputs ?? model.outputs(preactivations: jacobian.preactivations, outputWeights: theta0.outputWeights)
         let r0 = u0.subtracting(dataset.targets)
         let (solved, _) = try gram.solvingSymmetric(r0.asColumn, source: "G₀ solve")
 
@@ -84,8 +88,10 @@ public struct Analysis: Codable, Equatable, Sendable {
         kfacLeverageMax = leverage.max() ?? 0
         kfacLeverageScores = leverage
         kfacRateBound = 1 - 1 / (inputSpectrum.last ?? 1)
-        generalizationBound = try LimitGram.generalizationBound(inputs: inputs, targets: dataset.targets)
-        jacobianInitNorm = jacobian.squaredFrobeniusNorm().squareRoot()
+        generalizationBound = try deep.map { $0.generalizationBound(targets: dataset.targets) }
+            ?? LimitGram.generalizationBound(inputs: inputs, targets: dataset.targets)
+        jacobianInitNorm = deep.map { $0.gram.diagonal.reduce(0, +).squareRoot() }
+            ?? jacobian.squaredFrobeniusNorm().squareRoot()
         predictedWeightTravel = max(0, r0.asColumn.dot(solved)).squareRoot()
     }
 }

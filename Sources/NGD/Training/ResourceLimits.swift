@@ -36,6 +36,8 @@ public struct ResourceLimits: Sendable, Equatable {
     public static let maximumWidth = 1_000_000_000
     /// Outputs k.
     public static let maximumOutputs = 10_000
+    /// Hidden layers L (`--depth`, spec `depth`).
+    public static let maximumDepth = 1_000
     /// Updates per run (`--steps`, spec `steps`).
     public static let maximumSteps = 1_000_000
     /// Updates drawn per example by `ngd figure1 --steps`.
@@ -142,6 +144,9 @@ public struct ResourceLimits: Sendable, Equatable {
         public var outputs: Int
         public var width: Int
         public var steps: Int
+        /// L, the number of hidden layers (each layer after the first adds m×m weights and n×m factors).
+        public var depth = 1
+        public var depthCause = Cause(source: "--depth", subject: "hidden layers")
         public var optimizer: OptimizerKind = .ngd
         public var recordsOutputs = false
         public var recordsWeights = false
@@ -173,6 +178,8 @@ public struct ResourceLimits: Sendable, Equatable {
             self.init(examples: examples, dimension: dimension, outputs: config.outputs, width: config.width,
                       steps: config.steps, examplesCause: examplesCause, dimensionCause: dimensionCause)
             optimizer = config.optimizer
+            depth = config.depth
+            depthCause = Cause(source: "--depth", subject: "\(config.depth) hidden layers of \(config.width) units")
             recordsOutputs = config.recordOutputs
             recordsWeights = config.recordWeights
             self.analyzes = analyzes
@@ -235,7 +242,24 @@ public struct ResourceLimits: Sendable, Equatable {
         if shape.optimizer == .kfac {
             parts.append(try part("K-FAC input factor (d × d doubles)", each: [d, d, 8], copies: 2, shape.dimensionCause))
         }
+        if shape.depth > 1 { parts += try deepParts(of: shape, product: product) }
         return parts
+    }
+
+    /// The parts a deep network adds, per layer after the first: W^l (m×m) at θ₀, θ_k, the update, the next
+    /// iterate and the displacement; per layer, its input and pre-activations (n × m) and its backward factor
+    /// (nk × m) at θ₀ and θ_k, and a layer's share of G and the drift products (nk × nk, a few at a time).
+    static func deepParts(of shape: RunShape, product: ([Int], Cause) throws -> Int) throws -> [Part] {
+        let n = shape.examples, k = shape.outputs, m = shape.width, layers = shape.depth, cause = shape.depthCause
+        func part(_ what: String, each: [Int], copies: Int) throws -> Part {
+            let one = try product(each, cause)
+            return Part(what: what, bytesEach: one, bytes: try product([one, copies], cause), cause: cause)
+        }
+        return [
+            try part("hidden weight matrix (m × m doubles)", each: [m, m, 8], copies: try product([layers - 1, 5], cause)),
+            try part("layer factor matrix (n × m doubles)", each: [n, m, 8], copies: try product([layers, 4 + 2 * k], cause)),
+            try part("layer Gram matrix (nk × nk doubles)", each: [n, k, n, k, 8], copies: 4),
+        ]
     }
 
     /// Throws a usage error naming the option (or file) behind the largest part when a run of `shape` needs more

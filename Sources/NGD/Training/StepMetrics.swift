@@ -31,4 +31,20 @@ public struct StepMetrics: Codable, Equatable, Sendable {
     public var solverCutoff: Double?
     /// Outputs u_k (n×k), when the run records outputs.
     public var outputs: Matrix?
+
+    // Deep networks only (depth ≥ 2; absent for the two-layer model): see docs/DEEP.md.
+    /// ‖Jˡ_k − Jˡ₀‖_F / ‖Jˡ₀‖_F for each hidden layer l.
+    public var layerJacobianDrift: [Double]?
+    /// ‖Jˡ_k − Jˡ₀‖₂ for each hidden layer (exact spectral norm).
+    public var layerJacobianDistance: [Double]?
+    /// ‖J_k − J₀‖₂ (exact spectral norm).
+    public var jacobianDistance: Double?
+    /// Condition 2's C_k = 3‖J_k − J₀‖₂ / √λ_min(G₀) (the theorem needs C ≤ 1/2).
+    public var conditionTwoRatio: Double?
+    /// ‖θ_k − θ₀‖ over every trained parameter (the theorem's ball has radius `theorem_radius`).
+    public var parameterDistance: Double?
+    /// ‖Wˡ_k − Wˡ₀‖_F / ‖Wˡ₀‖_F for each hidden layer.
+    public var layerWeightDrift: [Double]?
+    /// Fraction of layer l's activation pattern (n·m entries) that differs from the one at θ₀.
+    public var layerFlipFraction: [Double]?
 }

@@ -57,6 +57,9 @@ public struct Trainer: Sendable {
     }
 
     private func train(keepingInitialGram: Bool) throws -> Outcome {
+        if config.depth > 1 {   // deep networks: docs/DEEP.md; two-layer runs stay on this path unchanged
+            return try DeepTrainer(config: config, dataset: dataset).train(keepingInitialGram: keepingInitialGram)
+        }
         try config.validate(for: dataset)
         let inputs = dataset.inputs, targets = dataset.targets
         let n = dataset.count

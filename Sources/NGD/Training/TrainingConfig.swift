@@ -65,12 +65,14 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var recordWeights: Bool
     /// The data request the run was made on (provenance and cache key; the trainer uses the data it is given).
     public var data: DatasetRequest?
+    /// L, the number of hidden layers (1 = the paper's two-layer network; docs/DEEP.md for L ≥ 2).
+    public var depth: Int
 
     public init(width: Int = TrainingConfig.defaultWidth, outputs: Int = 1, initScale: Double = 1, seed: UInt64 = 0,
                 trainOutputLayer: Bool = false, optimizer: OptimizerKind = .ngd, learningRate: LearningRate? = nil,
                 damping: Double = 0, loss: LossKind = .squared, huberDelta: Double = 1, linearized: Bool = false,
                 steps: Int = 10, stopTolerance: Double? = nil, recordOutputs: Bool = false,
-                recordWeights: Bool = false, data: DatasetRequest? = nil) {
+                recordWeights: Bool = false, data: DatasetRequest? = nil, depth: Int = 1) {
         self.width = width
         self.outputs = outputs
         self.initScale = initScale
@@ -88,11 +90,14 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         self.recordOutputs = recordOutputs
         self.recordWeights = recordWeights
         self.data = data
+        self.depth = depth
     }
 
     /// Throws a usage `NGDError` naming the CLI option of the first invalid value.
     public func validate() throws {
         guard width > 0 else { throw NGDError("--width", "expected a positive number of hidden units, got \(width)", usage: true) }
+        guard depth > 0 else { throw NGDError("--depth", "expected at least one hidden layer, got \(depth)", usage: true) }
+        try ResourceLimits.checkLimit(depth, option: "--depth", maximum: ResourceLimits.maximumDepth, what: "hidden layers")
         guard outputs > 0 else { throw NGDError("--outputs", "expected at least one output, got \(outputs)", usage: true) }
         try ResourceLimits.checkLimit(width, option: "--width", maximum: ResourceLimits.maximumWidth, what: "hidden units")
         try ResourceLimits.checkLimit(outputs, option: "--outputs", maximum: ResourceLimits.maximumOutputs, what: "outputs")
@@ -137,6 +142,11 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
                                                                    dimension: dataset.dimension))
     }
 
+    /// The deep model this config describes on inputs of dimension d (any depth; L = 1 is `model`'s network).
+    public func deepModel(inputDimension d: Int) -> DeepReLU {
+        DeepReLU(inputDimension: d, width: width, outputs: outputs, depth: depth)
+    }
+
     /// The model this config describes on inputs of dimension d.
     public func model(inputDimension d: Int) -> TwoLayerReLU {
         TwoLayerReLU(inputDimension: d, width: width, outputs: outputs)
@@ -146,7 +156,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
 extension TrainingConfig {
     private enum CodingKeys: String, CodingKey {
         case width, outputs, initScale, seed, trainOutputLayer, optimizer, learningRate, learningRateRule, damping,
-             loss, huberDelta, linearized, steps, stopTolerance, recordOutputs, recordWeights, data
+             loss, huberDelta, linearized, steps, stopTolerance, recordOutputs, recordWeights, data, depth
     }
 
     /// Decodes a config in which any key may be missing: missing keys take the defaults of `init()`,
@@ -171,6 +181,7 @@ extension TrainingConfig {
         recordOutputs = try c.decodeIfPresent(Bool.self, forKey: .recordOutputs) ?? d.recordOutputs
         recordWeights = try c.decodeIfPresent(Bool.self, forKey: .recordWeights) ?? d.recordWeights
         data = try c.decodeIfPresent(DatasetRequest.self, forKey: .data)
+        depth = try c.decodeIfPresent(Int.self, forKey: .depth) ?? d.depth
     }
 
     /// Writes what the run used: δ only for the pseudo-Huber loss and λ only for NGD and K-FAC, unless they hold a
@@ -195,5 +206,6 @@ extension TrainingConfig {
         try c.encode(recordOutputs, forKey: .recordOutputs)
         try c.encode(recordWeights, forKey: .recordWeights)
         try c.encodeIfPresent(data, forKey: .data)
+        if depth != d.depth { try c.encode(depth, forKey: .depth) }   // two-layer runs keep their bytes
     }
 }

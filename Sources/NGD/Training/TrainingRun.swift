@@ -74,6 +74,16 @@ public struct TrainingSummary: Codable, Equatable, Sendable {
     public var kfacLeverageScores: [Double]?
     public var kfacLeverageMin: Double?
     public var kfacLeverageMax: Double?
-    /// Final parameters, when the config asks to record weights.
+    /// Final parameters, when the config asks to record weights (deep networks: W¹ and a).
     public var finalParameters: NetworkParameters?
+
+    // Deep networks only (depth ≥ 2; absent for the two-layer model): see docs/DEEP.md.
+    /// L, the number of hidden layers.
+    public var depth: Int?
+    /// The radius 3‖y − u₀‖/√λ_min(G₀) of the ball Theorem 1 keeps θ_k in.
+    public var theoremRadius: Double?
+    /// max_k C_k, the largest Condition-2 ratio the run met.
+    public var conditionTwoRatioMax: Double?
+    /// W², …, W^L at the end, when the config asks to record weights.
+    public var finalUpperWeights: [Matrix]?
 }

@@ -2,7 +2,10 @@ import Foundation
 
 /// One drawn box, for layout checks: every text, legend, axes and colour-bar box with what it is.
 public struct LayoutItem: Hashable, Sendable {
-    public enum Kind: String, Sendable { case tickLabel, axisLabel, title, panelLabel, legend, colorBarLabel, multiplier, annotation, axes, colorBar }
+    public enum Kind: String, Sendable { case tickLabel, axisLabel, title, panelLabel, legend, colorBarLabel,
+        multiplier, annotation, axes, colorBar
+        case directLabel
+    }
     public var kind: Kind
     public var rect: Rect
     /// Items of one group must not overlap each other (e.g. "p1.x" = the x tick labels of panel 1).
@@ -77,30 +80,7 @@ struct FigureDrawer {
             renderer.stroke(path, style: StrokeStyle(color: theme.gridColor, width: 0.4))
         }
 
-        // data, clipped to the axes, in z-order: images, fills, lines, arrows and markers, annotations
-        renderer.clip(to: box)
-        for pass in 0..<4 {
-            for (k, layer) in panel.layers.enumerated() {
-                let st = pl.styles[k]
-                switch (pass, layer) {
-                case (0, .heatmap(let h)): drawHeatmap(h, m)
-                case (0, .band(let b)): drawBand(b, st, m)
-                case (0, .histogram(let h)): drawHistogram(h, st, m)
-                case (1, .reference(let r)): drawReference(r, st, m, group: g, panel: pl)
-                case (1, .line(let l)): drawLine(l, st, m)
-                case (2, .arrows(let a)): drawArrows(a, st, m)
-                case (3, .scatter(let s)): drawScatter(s, st, m)
-                case (3, .slope(let s)): drawSlope(s, st, m, group: g)
-                default: break
-                }
-            }
-        }
-        renderer.clip(to: nil)
-        for (k, layer) in panel.layers.enumerated() {
-            if case .text(let t) = layer, let p = m.point(t.position.x, t.position.y) {
-                text(LabelMarkup.markup(from: t.text), metrics.style(t.size ?? theme.legendSize, color: pl.styles[k].color), at: p, t.anchor, kind: .annotation, group: g)
-            }
-        }
+        drawData(pl)
 
         // frame and ticks
         renderer.stroke(.rect(box), style: axisStroke())
@@ -146,6 +126,48 @@ struct FigureDrawer {
         drawTitleRow(pl, panel)
         if let cb = pl.colorBar { drawColorBar(cb, group: g) }
         if let lg = pl.legend { drawLegend(lg, group: g) }
+        drawDirectLabels(pl)
+    }
+
+    /// The data layers, clipped to the axes, in z-order: images, fills, lines, arrows and markers, annotations.
+    /// Also what `FigureLayout` records to keep legends and direct labels off the data.
+    mutating func drawData(_ pl: PanelLayout) {
+        let panel = layout.figure.panels[pl.index]
+        let m = pl.mapping
+        let g = "p\(pl.index + 1)"
+        renderer.clip(to: m.box)
+        for pass in 0..<4 {
+            for (k, layer) in panel.layers.enumerated() {
+                let st = pl.styles[k]
+                switch (pass, layer) {
+                case (0, .heatmap(let h)): drawHeatmap(h, m)
+                case (0, .band(let b)): drawBand(b, st, m)
+                case (0, .histogram(let h)): drawHistogram(h, st, m)
+                case (1, .reference(let r)): drawReference(r, st, m, group: g, panel: pl)
+                case (1, .line(let l)): drawLine(l, st, m)
+                case (2, .arrows(let a)): drawArrows(a, st, m)
+                case (3, .scatter(let s)): drawScatter(s, st, m)
+                case (3, .slope(let s)): drawSlope(s, st, m, group: g)
+                default: break
+                }
+            }
+        }
+        renderer.clip(to: nil)
+        for (k, layer) in panel.layers.enumerated() {
+            if case .text(let t) = layer, let p = m.point(t.position.x, t.position.y) {
+                text(LabelMarkup.markup(from: t.text), metrics.style(t.size ?? theme.legendSize,
+                    color: pl.styles[k].color),
+                     at: p, t.anchor, kind: .annotation, group: g)
+            }
+        }
+    }
+
+    /// Line names at their right ends, outside the axes, in the line's colour.
+    private mutating func drawDirectLabels(_ pl: PanelLayout) {
+        for label in pl.directLabels {
+            text(label.markup, metrics.style(theme.legendSize, color: label.color), at: label.origin,
+                 TextAnchor(.left, .middle), kind: .directLabel, group: "p\(pl.index + 1).direct")
+        }
     }
 
     private mutating func drawTitleRow(_ pl: PanelLayout, _ panel: Panel) {
@@ -413,27 +435,35 @@ struct FigureDrawer {
         renderer.stroke(frame, style: StrokeStyle(color: Color(red: 0.8, green: 0.8, blue: 0.8), width: 0.5))
         items.append(LayoutItem(kind: .legend, rect: lg.box, group: group, text: nil))
         for (entry, origin) in zip(lg.entries, lg.entryOrigins) {
-            let st = layout.panels[entry.panelIndex].styles[entry.layerIndex]
             let cy = origin.y + lg.rowHeight / 2
-            let x0 = origin.x, x1 = origin.x + metrics.legendSample
-            switch layout.figure.panels[entry.panelIndex].layers[entry.layerIndex] {
-            case .line(let l):
-                let w = l.width ?? theme.lineWidth
-                renderer.stroke(.polyline([Point(x0, cy), Point(x1, cy)]), style: StrokeStyle(color: st.color, width: w, dashes: st.lineStyle.dashes(lineWidth: w), roundCaps: st.lineStyle == .dotted))
-                if let mk = st.marker { drawMarker(mk, at: Point((x0 + x1) / 2, cy), color: st.color, filled: true, size: theme.markerSize) }
-            case .scatter(let s):
-                drawMarker(st.marker ?? .circle, at: Point((x0 + x1) / 2, cy), color: st.color, filled: s.filled, size: st.marker == .star ? theme.markerSize * 1.25 : theme.markerSize)
-            case .band(let b):
-                renderer.fill(.rect(Rect(x: x0, y: cy - 3, width: x1 - x0, height: 6)), color: st.color.withAlpha(b.opacity ?? theme.bandOpacity))
-            case .histogram(let h):
-                renderer.fill(.rect(Rect(x: x0 + 3, y: cy - 3.5, width: x1 - x0 - 6, height: 7)), color: st.color.withAlpha(h.opacity))
-            case .arrows(let a):
-                var tmp = Path(); tmp.move(to: Point(x0, cy)); tmp.line(to: Point(x1 - 3, cy))
-                renderer.stroke(tmp, style: StrokeStyle(color: st.color, width: a.width ?? theme.lineWidth * 0.75))
-                renderer.fill(.polyline([Point(x1, cy), Point(x1 - 4.5, cy - 1.8), Point(x1 - 3.5, cy), Point(x1 - 4.5, cy + 1.8)], closed: true), color: st.color)
-            default: break
+            drawSample(entry.sample, from: origin.x, to: origin.x + metrics.legendSample, y: cy)
+            renderer.text(entry.markup, style: metrics.legendStyle,
+                at: Point(origin.x + metrics.legendSample + metrics.legendSampleGap, cy),
+                          anchor: TextAnchor(.left, .middle), angle: 0)
+        }
+    }
+
+    private func drawSample(_ sample: LegendSample, from x0: Double, to x1: Double, y cy: Double) {
+        switch sample {
+        case .line(let color, let style, let w, let marker, let band):
+            if let band { renderer.fill(.rect(Rect(x: x0, y: cy - 3, width: x1 - x0, height: 6)), color: band) }
+            if let style {
+                renderer.stroke(.polyline([Point(x0, cy), Point(x1, cy)]), style: StrokeStyle(color: color, width: w,
+                    dashes: style.dashes(lineWidth: w), roundCaps: style == .dotted))
             }
-            renderer.text(entry.markup, style: metrics.legendStyle, at: Point(x1 + metrics.legendSampleGap, cy), anchor: TextAnchor(.left, .middle), angle: 0)
+            if let marker { drawMarker(marker, at: Point((x0 + x1) / 2, cy), color: color, filled: true,
+                size: theme.markerSize) }
+        case .marker(let shape, let color, let filled, let size):
+            drawMarker(shape, at: Point((x0 + x1) / 2, cy), color: color, filled: filled, size: size)
+        case .band(let color):
+            renderer.fill(.rect(Rect(x: x0, y: cy - 3, width: x1 - x0, height: 6)), color: color)
+        case .bar(let color):
+            renderer.fill(.rect(Rect(x: x0 + 3, y: cy - 3.5, width: x1 - x0 - 6, height: 7)), color: color)
+        case .arrow(let color, let w):
+            var tmp = Path(); tmp.move(to: Point(x0, cy)); tmp.line(to: Point(x1 - 3, cy))
+            renderer.stroke(tmp, style: StrokeStyle(color: color, width: w))
+            renderer.fill(.polyline([Point(x1, cy), Point(x1 - 4.5, cy - 1.8), Point(x1 - 3.5, cy), Point(x1 - 4.5,
+                cy + 1.8)], closed: true), color: color)
         }
     }
 }

@@ -7,11 +7,27 @@ struct ResolvedStyle: Hashable {
     var marker: MarkerShape?
 }
 
+/// What a legend entry shows left of its text.
+enum LegendSample: Hashable {
+    /// A line sample (nil style: marker only), optionally over the band drawn with it.
+    case line(Color, LineStyle?, width: Double, marker: MarkerShape?, band: Color?)
+    case marker(MarkerShape, Color, filled: Bool, size: Double)
+    case band(Color)
+    case bar(Color)
+    case arrow(Color, width: Double)
+}
+
 struct LegendEntry {
-    var panelIndex: Int
-    var layerIndex: Int
+    var sample: LegendSample
     var markup: String
     var extent: TextExtent
+}
+
+/// A line's name at its right end (`Panel.directLabels`): `origin` is the left-middle of the text.
+struct DirectLabel: Hashable {
+    var markup: String
+    var color: Color
+    var origin: Point
 }
 
 struct LegendLayout {
@@ -41,6 +57,7 @@ struct PanelLayout {
     var styles: [ResolvedStyle]
     var colorBar: ColorBarLayout?
     var legend: LegendLayout?
+    var directLabels: [DirectLabel] = []
     /// Baseline of the title / panel-label row, shared by all panels of a grid row.
     var titleBaseline: Double = 0
 }
@@ -72,14 +89,18 @@ struct Metrics {
 }
 
 /// Where everything goes: computed from measured text extents so nothing is clipped and nothing overlaps.
+/// Ticks, margins and boxes depend on each other, so they are iterated (`GridState`); legends are then placed
+/// off the drawn data, and a legend that finds no free spot inside moves outside, which changes the boxes once more.
 struct FigureLayout {
     let figure: Figure
     let canvas: Rect
     let metrics: Metrics
     var panels: [PanelLayout] = []
-    /// Where each legend really goes: requested placement, or — when an inside legend does not fit — outside on
-    /// the right (wide axes) or below (narrow axes). Decided together with the margins.
-    private var legendPlacements: [LegendPlacement] = []
+    /// Colour, dash and marker of every layer of every panel, after the theme's cycles.
+    var styles: [[ResolvedStyle]] = []
+    /// Where each legend goes: `.best` = inside, at the first free spot of the final boxes; otherwise the
+    /// requested placement, or outside (right or below) when no inside spot is free or the legend is too big.
+    var legendPlacements: [LegendPlacement] = []
     /// The figure-wide legend (when `Figure.legend == .below`) and the height reserved for it.
     var figureLegend: (LegendLayout, Double)?
 
@@ -90,18 +111,46 @@ struct FigureLayout {
         compute()
     }
 
-    private struct Margins { var left = 0.0, right = 0.0, top = 0.0, bottom = 0.0 }
+    struct Margins { var left = 0.0, right = 0.0, top = 0.0, bottom = 0.0 }
+
+    /// Limits, ticks and boxes of every panel while the layout converges.
+    struct GridState {
+        var xLim: [(Double, Double)], yLim: [(Double, Double)]
+        /// Limits before equal-aspect widening.
+        var dataX: [(Double, Double)], dataY: [(Double, Double)]
+        var positions: [(Int, Int)]
+        var showX: [Bool], showY: [Bool]
+        var xTicks: [TickSet] = [], yTicks: [TickSet] = []
+        var boxes: [Rect]
+        var cells: [Rect] = []
+        var colorBarBoxes: [Rect?] = []
+    }
 
     private mutating func compute() {
-        let fig = figure
-        let n = fig.panels.count
-        guard n > 0 else { return }
-        let theme = fig.theme
-
+        guard !figure.panels.isEmpty else { return }
+        styles = figure.panels.map { resolveStyles($0, theme: figure.theme) }
         figureLegend = figureLegendLayout()
+        var state = initialState()
+        for iteration in 0..<4 { iterate(&state, iteration: iteration) }
+        panels = finalPanels(state)
+        // Inside legends that found no free spot in the final boxes go outside; that moves the boxes, so redo
+        // the grid (ticks stay frozen). Each round only moves legends outside, so it ends.
+        for _ in figure.panels.indices {
+            let crowded = panels.filter {
+                $0.legend == nil && legendPlacements[$0.index] == .best && hasLegend($0.index)
+            }
+            guard !crowded.isEmpty else { break }
+            for pl in crowded { legendPlacements[pl.index] = outsidePlacement(pl.index, box: pl.mapping.box) ?? .best }
+            // twice: the second pass measures the outside legend (its columns) against the boxes it made
+            for _ in 0..<2 { arrange(&state); applyEqualAspect(&state) }
+            panels = finalPanels(state)
+        }
+        alignTitleBaselines()
+    }
 
-        // 1. Styles and data limits.
-        let styles = fig.panels.map { resolveStyles($0, theme: theme) }
+    /// Data limits (shared across the grid when asked) and which panels label their ticks.
+    private func initialState() -> GridState {
+        let fig = figure, n = fig.panels.count
         var xLim: [(Double, Double)] = [], yLim: [(Double, Double)] = []
         for p in fig.panels {
             let e = DataExtent(panel: p)
@@ -110,89 +159,116 @@ struct FigureLayout {
         }
         if fig.sharesX { let u = union(xLim, scales: fig.panels.map(\.x.scale)); xLim = xLim.indices.map { u[$0] } }
         if fig.sharesY { let u = union(yLim, scales: fig.panels.map(\.y.scale)); yLim = yLim.indices.map { u[$0] } }
-        let dataX = xLim, dataY = yLim
-
-        let position: [(Int, Int)] = (0..<n).map { ($0 / fig.columns, $0 % fig.columns) }
+        let positions: [(Int, Int)] = (0..<n).map { ($0 / fig.columns, $0 % fig.columns) }
         let showX: [Bool] = (0..<n).map { i in
             if fig.panels[i].x.hidesTickLabels { return false }
-            guard fig.sharesX else { return true }
-            return i + fig.columns >= n     // no panel below
+            return !fig.sharesX || i + fig.columns >= n     // shared: only where no panel is below
         }
         let showY: [Bool] = (0..<n).map { i in
             if fig.panels[i].y.hidesTickLabels { return false }
-            return !fig.sharesY || position[i].1 == 0
+            return !fig.sharesY || positions[i].1 == 0
         }
+        let guess = Rect(x: 0, y: 0, width: canvas.width * 0.6 / Double(fig.columns),
+                         height: canvas.height * 0.6 / Double(fig.rows))
+        return GridState(xLim: xLim, yLim: yLim, dataX: xLim, dataY: yLim, positions: positions, showX: showX,
+                         showY: showY, boxes: Array(repeating: guess, count: n))
+    }
 
-        // 2. Iterate: ticks from box sizes → margins from measured ticks → boxes.
-        var boxes: [Rect] = (0..<n).map { _ in Rect(x: 0, y: 0, width: canvas.width * 0.6 / Double(fig.columns), height: canvas.height * 0.6 / Double(fig.rows)) }
-        var xTicks: [TickSet] = [], yTicks: [TickSet] = []
-        var cells: [Rect] = []
-        var colorBarBoxes: [Rect?] = []
-        var frozen = false
-        for iteration in 0..<4 {
-            frozen = iteration == 3
-            // equal aspect: widen the data limits to match the box (heatmaps instead shrink the box below)
-            for i in 0..<n where fig.panels[i].equalAspect && fig.panels[i].heatmap == nil {
-                (xLim[i], yLim[i]) = equalAspectLimits(dataX[i], dataY[i], box: boxes[i])
-            }
-            if !frozen {
-                xTicks = (0..<n).map { i in makeTicks(fig.panels[i].x.scale, xLim[i], length: boxes[i].width, horizontal: true, showLabels: showX[i], integers: fig.panels[i].heatmap != nil) }
-                yTicks = (0..<n).map { i in makeTicks(fig.panels[i].y.scale, yLim[i], length: boxes[i].height, horizontal: false, showLabels: showY[i], integers: fig.panels[i].heatmap != nil) }
-            }
-            legendPlacements = (0..<n).map { i in
-                let p = fig.panels[i]
-                if fig.legend != .perPanel { return .none }
-                if [.below, .none, .outsideRight].contains(p.legend) { return p.legend }
-                let entries = legendEntries(p)
-                guard !entries.isEmpty else { return .none }
-                let s = legendSize(entries, columns: 1)
-                guard s.height > boxes[i].height * 0.9 || s.width > boxes[i].width * 0.9 else { return p.legend }
-                return s.width > boxes[i].width * 0.45 ? .below : .outsideRight
-            }
-            let margins = (0..<n).map { i in
-                measureMargins(i, xTicks: showX[i] ? xTicks[i] : nil, yTicks: showY[i] ? yTicks[i] : nil, box: boxes[i], xLim: xLim[i], yLim: yLim[i], styles: styles[i])
-            }
-            (boxes, cells) = grid(margins: margins, positions: position)
-            colorBarBoxes = Array(repeating: nil, count: n)
-            for i in 0..<n {
-                if let h = fig.panels[i].heatmap, h.rows > 0, h.columns > 0 {
-                    let b = boxes[i]
-                    let cell = min(b.width / Double(h.columns), b.height / Double(h.rows))
-                    let w = cell * Double(h.columns), hh = cell * Double(h.rows)
-                    boxes[i] = Rect(x: b.minX + (b.width - w) / 2, y: b.minY + (b.height - hh) / 2, width: w, height: hh)
-                    if h.colorBar {
-                        colorBarBoxes[i] = Rect(x: boxes[i].maxX + metrics.colorBarGap, y: boxes[i].minY, width: metrics.colorBarWidth, height: boxes[i].height)
-                    }
-                }
-            }
-            if iteration == 2 {
-                // freeze ticks computed for (almost) final boxes; one more pass computes margins from exactly these
-                for i in 0..<n where fig.panels[i].equalAspect && fig.panels[i].heatmap == nil {
-                    (xLim[i], yLim[i]) = equalAspectLimits(dataX[i], dataY[i], box: boxes[i])
-                }
-                xTicks = (0..<n).map { i in makeTicks(fig.panels[i].x.scale, xLim[i], length: boxes[i].width, horizontal: true, showLabels: showX[i], integers: fig.panels[i].heatmap != nil) }
-                yTicks = (0..<n).map { i in makeTicks(fig.panels[i].y.scale, yLim[i], length: boxes[i].height, horizontal: false, showLabels: showY[i], integers: fig.panels[i].heatmap != nil) }
+    /// One round: ticks from the box sizes → legend placements → margins from the measured ticks → boxes.
+    /// The third round freezes the ticks for its (almost final) boxes; the fourth computes margins from exactly these.
+    private mutating func iterate(_ s: inout GridState, iteration: Int) {
+        applyEqualAspect(&s)
+        if iteration < 3 { makeAllTicks(&s) }
+        legendPlacements = figure.panels.indices.map { legendPlacement($0, state: s) }
+        arrange(&s)
+        if iteration == 2 {
+            applyEqualAspect(&s)
+            makeAllTicks(&s)
+        }
+    }
+
+    /// Equal-aspect panels (not heatmaps, which shrink their box instead) widen their limits to the box.
+    private func applyEqualAspect(_ s: inout GridState) {
+        for i in figure.panels.indices where figure.panels[i].equalAspect && figure.panels[i].heatmap == nil {
+            (s.xLim[i], s.yLim[i]) = equalAspectLimits(s.dataX[i], s.dataY[i], box: s.boxes[i])
+        }
+    }
+
+    private func makeAllTicks(_ s: inout GridState) {
+        let ps = figure.panels
+        s.xTicks = ps.indices.map { i in
+            makeTicks(ps[i].x.scale, s.xLim[i], length: s.boxes[i].width, horizontal: true, showLabels: s.showX[i],
+                      integers: ps[i].heatmap != nil)
+        }
+        s.yTicks = ps.indices.map { i in
+            makeTicks(ps[i].y.scale, s.yLim[i], length: s.boxes[i].height, horizontal: false, showLabels: s.showY[i],
+                      integers: ps[i].heatmap != nil)
+        }
+    }
+
+    /// Margins from the current ticks and legend placements, then the grid of boxes and cells.
+    private func arrange(_ s: inout GridState) {
+        let margins = figure.panels.indices.map { i in
+            measureMargins(i, xTicks: s.showX[i] ? s.xTicks[i] : nil, yTicks: s.showY[i] ? s.yTicks[i] : nil,
+                           box: s.boxes[i], xLim: s.xLim[i], yLim: s.yLim[i])
+        }
+        (s.boxes, s.cells) = grid(margins: margins, positions: s.positions)
+        fitHeatmaps(&s)
+    }
+
+    /// Heatmaps get square cells (the box shrinks, centred) and their colour bar beside the box.
+    private func fitHeatmaps(_ s: inout GridState) {
+        s.colorBarBoxes = Array(repeating: nil, count: figure.panels.count)
+        for i in figure.panels.indices {
+            guard let h = figure.panels[i].heatmap, h.rows > 0, h.columns > 0 else { continue }
+            let b = s.boxes[i]
+            let cell = min(b.width / Double(h.columns), b.height / Double(h.rows))
+            let w = cell * Double(h.columns), hh = cell * Double(h.rows)
+            s.boxes[i] = Rect(x: b.minX + (b.width - w) / 2, y: b.minY + (b.height - hh) / 2, width: w, height: hh)
+            if h.colorBar {
+                s.colorBarBoxes[i] = Rect(x: s.boxes[i].maxX + metrics.colorBarGap, y: s.boxes[i].minY,
+                                          width: metrics.colorBarWidth, height: s.boxes[i].height)
             }
         }
+    }
 
-        // 3. Final per-panel layouts (legends need the final mapping).
-        for i in 0..<n {
-            let p = fig.panels[i]
-            let mapping = AxisMapping(box: boxes[i], xScale: p.x.scale, yScale: p.y.scale, x0: xLim[i].0, x1: xLim[i].1,
-                                      y0: yLim[i].0, y1: yLim[i].1, yReversed: p.heatmap != nil)
+    func mapping(_ i: Int, _ s: GridState) -> AxisMapping {
+        let p = figure.panels[i]
+        return AxisMapping(box: s.boxes[i], xScale: p.x.scale, yScale: p.y.scale, x0: s.xLim[i].0, x1: s.xLim[i].1,
+                           y0: s.yLim[i].0, y1: s.yLim[i].1, yReversed: p.heatmap != nil)
+    }
+
+    /// The panels as drawn: final mapping, tick labels thinned to the final box, colour bar, legend, direct labels.
+    private func finalPanels(_ s: GridState) -> [PanelLayout] {
+        figure.panels.indices.map { i in
+            let p = figure.panels[i]
+            let mapping = mapping(i, s)
             var colorBar: ColorBarLayout?
-            if let h = p.heatmap, let b = colorBarBoxes[i] {
+            if let h = p.heatmap, let b = s.colorBarBoxes[i] {
                 let r = h.valueRange
-                colorBar = ColorBarLayout(box: b, range: r, ticks: makeTicks(.linear, (r.lowerBound, r.upperBound), length: b.height, horizontal: false, showLabels: true), label: h.colorBarLabel)
+                colorBar = ColorBarLayout(box: b, range: r, ticks: makeTicks(.linear, (r.lowerBound, r.upperBound),
+                    length: b.height,
+                                                                              horizontal: false, showLabels: true),
+                                          label: h.colorBarLabel)
             }
-            var pl = PanelLayout(index: i, row: position[i].0, column: position[i].1, cell: cells[i], mapping: mapping,
-                                 xTicks: xTicks[i], yTicks: yTicks[i], showsXTickLabels: showX[i], showsYTickLabels: showY[i],
+            let xt = dropCollidingLabels(s.xTicks[i], scale: p.x.scale, lim: s.xLim[i], length: s.boxes[i].width,
+                horizontal: true)
+            let yt = dropCollidingLabels(s.yTicks[i], scale: p.y.scale, lim: s.yLim[i], length: s.boxes[i].height,
+                horizontal: false)
+            var pl = PanelLayout(index: i, row: s.positions[i].0, column: s.positions[i].1, cell: s.cells[i],
+                mapping: mapping,
+                                 xTicks: xt, yTicks: yt, showsXTickLabels: s.showX[i], showsYTickLabels: s.showY[i],
                                  styles: styles[i], colorBar: colorBar, legend: nil)
-            pl.legend = legendLayout(pl, xTickHeight: tickLabelHeight(xTicks[i], show: showX[i]))
+            pl.directLabels = directLabels(pl)
+            pl.legend = legendLayout(pl, xTickHeight: tickLabelHeight(xt, show: s.showX[i]))
             pl.titleBaseline = ownTitleBaseline(pl)
-            panels.append(pl)
+            return pl
         }
-        for r in 0..<fig.rows {
+    }
+
+    /// Panels of one grid row share the lowest title baseline.
+    private mutating func alignTitleBaselines() {
+        for r in 0..<figure.rows {
             let row = panels.indices.filter { panels[$0].row == r }
             guard let b = row.map({ panels[$0].titleBaseline }).min() else { continue }
             for k in row { panels[k].titleBaseline = b }
@@ -341,6 +417,39 @@ struct FigureLayout {
         return true
     }
 
+    /// Drops the labels of ticks outside the limits, then — most important first (log: powers of ten, then 5×,
+    /// 2×, 3×, …; linear: in order) — every label that would come closer to a kept one than `fits` allows, or on
+    /// a log axis closer than its own width (0.07 0.08 0.09 read as a smear). The ticks stay as marks. Run on the
+    /// final boxes, so labels never collide even when a box shrank late.
+    func dropCollidingLabels(_ t: TickSet, scale: AxisScale, lim: (Double, Double), length: Double,
+        horizontal: Bool) -> TickSet {
+        let gap = horizontal ? metrics.theme.tickLabelSize * 0.6 : metrics.theme.tickLabelSize * 0.15
+        func priority(_ v: Double) -> Int {
+            guard scale == .log10, v > 0 else { return 0 }
+            let mantissa = Int((v / TickLocator.decade(Int(floor(Foundation.log10(v) + 1e-9)))).rounded())
+            return [1: 0, 5: 1, 2: 2, 3: 3, 4: 4, 6: 5, 8: 6, 7: 7, 9: 8][mantissa] ?? 9
+        }
+        var out = t, kept: [(Double, Double)] = []
+        let order = t.ticks.indices.filter { t.ticks[$0].label != nil }.sorted {
+            (priority(t.ticks[$0].value), $0) < (priority(t.ticks[$1].value), $1)
+        }
+        for k in order {
+            guard let label = t.ticks[k].label,
+                scale.isValid(t.ticks[k].value) else { out.ticks[k].label = nil; continue }
+            let pos = (scale.transform(t.ticks[k].value) - lim.0) / (lim.1 - lim.0) * length
+            let e = TextMeasurer.measure(label, style: metrics.tickStyle)
+            let half = (horizontal ? e.width : e.height) / 2
+            let gap = horizontal && scale == .log10 ? max(gap, e.width) : gap
+            let collides = kept.contains { pos - half < $0.1 + gap && $0.0 < pos + half + gap }
+            if collides || pos < -0.5 || pos > length + 0.5 {
+                out.ticks[k].label = nil
+            } else {
+                kept.append((pos - half, pos + half))
+            }
+        }
+        return out
+    }
+
     func tickLabelHeight(_ t: TickSet, show: Bool) -> Double {
         guard show else { return 0 }
         return t.labels.map { TextMeasurer.measure($0, style: metrics.tickStyle).height }.max() ?? 0
@@ -351,7 +460,8 @@ struct FigureLayout {
 
     // MARK: margins and grid
 
-    private func measureMargins(_ i: Int, xTicks: TickSet?, yTicks: TickSet?, box: Rect, xLim: (Double, Double), yLim: (Double, Double), styles: [ResolvedStyle]) -> Margins {
+    private func measureMargins(_ i: Int, xTicks: TickSet?, yTicks: TickSet?, box: Rect, xLim: (Double, Double),
+        yLim: (Double, Double)) -> Margins {
         let p = figure.panels[i]
         var m = Margins()
         let ts = metrics.tickStyle
@@ -398,7 +508,8 @@ struct FigureLayout {
             if let l = h.colorBarLabel { w += metrics.labelPad + TextMeasurer.measure(LabelMarkup.markup(from: l), style: metrics.labelStyle).height }
             m.right = max(m.right, w)
         }
-        let entries = legendEntries(p, index: i)
+        m.right = max(m.right, directLabelMargin(i))
+        let entries = legendEntries(i)
         if !entries.isEmpty {
             switch legendPlacements[i] {
             case .outsideRight:
@@ -450,107 +561,10 @@ struct FigureLayout {
         return "(\(name))"
     }
 
-    // MARK: legend
 
-    func legendEntries(_ p: Panel, index: Int = 0) -> [LegendEntry] {
-        p.layers.enumerated().compactMap { (k, layer) in
-            guard case let label? = layer.label, !label.isEmpty else { return nil }
-            if case .reference = layer { return nil }     // labelled inline
-            let m = LabelMarkup.markup(from: label)
-            return LegendEntry(panelIndex: index, layerIndex: k, markup: m, extent: TextMeasurer.measure(m, style: metrics.legendStyle))
-        }
-    }
+    // MARK: reference labels
 
-    /// Entries of the figure-wide legend: every label once, styled as where it first appears.
-    func figureLegendEntries() -> [LegendEntry] {
-        var seen = Set<String>()
-        return figure.panels.enumerated().flatMap { (i, p) in legendEntries(p, index: i) }.filter { seen.insert($0.markup).inserted }
-    }
-
-    /// The figure-wide legend below the grid, and the height it takes from the canvas.
-    func figureLegendLayout() -> (LegendLayout, Double)? {
-        guard figure.legend == .below else { return nil }
-        let entries = figureLegendEntries()
-        guard !entries.isEmpty else { return nil }
-        let columns = legendColumns(entries, width: canvas.width - 2 * metrics.outerPad)
-        let size = legendSize(entries, columns: columns)
-        let box = Rect(x: canvas.midX - size.width / 2, y: canvas.maxY - metrics.outerPad - size.height, width: size.width, height: size.height)
-        let rowH = max(legendRowHeight, entries.map(\.extent.height).max() ?? 0)
-        let colW = entryWidth(entries) + metrics.legendSampleGap * 2
-        let origins = entries.indices.map { k in
-            Point(box.minX + metrics.legendPad + Double(k % columns) * colW, box.minY + metrics.legendPad + Double(k / columns) * rowH)
-        }
-        return (LegendLayout(box: box, entries: entries, entryOrigins: origins, rowHeight: rowH, placement: .below), size.height + metrics.gapY)
-    }
-    var legendRowHeight: Double { max(metrics.theme.legendSize * 1.25, metrics.theme.markerSize + 2) }
-
-    func legendSize(_ entries: [LegendEntry], columns: Int) -> (width: Double, height: Double) {
-        let rows = Int((Double(entries.count) / Double(max(1, columns))).rounded(.up))
-        let colW = entryWidth(entries)
-        let rowH = max(legendRowHeight, entries.map(\.extent.height).max() ?? 0)
-        return (2 * metrics.legendPad + Double(columns) * colW + Double(columns - 1) * metrics.legendSampleGap * 2,
-                2 * metrics.legendPad + Double(rows) * rowH)
-    }
-    private func entryWidth(_ entries: [LegendEntry]) -> Double {
-        metrics.legendSample + metrics.legendSampleGap + (entries.map(\.extent.width).max() ?? 0)
-    }
-    private func legendColumns(_ entries: [LegendEntry], width: Double) -> Int {
-        var cols = entries.count
-        while cols > 1 && legendSize(entries, columns: cols).width > width { cols -= 1 }
-        return max(1, cols)
-    }
-
-    private func legendLayout(_ pl0: PanelLayout, xTickHeight: Double) -> LegendLayout? {
-        let pl = pl0
-        let p = figure.panels[pl.index]
-        let entries = legendEntries(p, index: pl.index)
-        guard !entries.isEmpty, p.legend != .none, figure.legend == .perPanel else { return nil }
-        let box = pl.mapping.box
-        // too big to sit inside ⇒ decided earlier to go outside or below: never cover the data
-        var placement = legendPlacements.indices.contains(pl.index) ? legendPlacements[pl.index] : p.legend
-        var columns = 1
-        if placement == .below { columns = legendColumns(entries, width: box.width) }
-        var size = legendSize(entries, columns: columns)
-        let inset = metrics.legendMargin
-        func rect(_ pl: LegendPlacement) -> Rect {
-            switch pl {
-            case .upperRight: return Rect(x: box.maxX - inset - size.width, y: box.minY + inset, width: size.width, height: size.height)
-            case .upperLeft: return Rect(x: box.minX + inset, y: box.minY + inset, width: size.width, height: size.height)
-            case .lowerLeft: return Rect(x: box.minX + inset, y: box.maxY - inset - size.height, width: size.width, height: size.height)
-            case .lowerRight: return Rect(x: box.maxX - inset - size.width, y: box.maxY - inset - size.height, width: size.width, height: size.height)
-            case .upperCenter: return Rect(x: box.midX - size.width / 2, y: box.minY + inset, width: size.width, height: size.height)
-            case .lowerCenter: return Rect(x: box.midX - size.width / 2, y: box.maxY - inset - size.height, width: size.width, height: size.height)
-            case .centerLeft: return Rect(x: box.minX + inset, y: box.midY - size.height / 2, width: size.width, height: size.height)
-            case .centerRight: return Rect(x: box.maxX - inset - size.width, y: box.midY - size.height / 2, width: size.width, height: size.height)
-            case .outsideRight: return Rect(x: box.maxX + metrics.gapX, y: box.minY, width: size.width, height: size.height)
-            case .below:
-                var y = box.maxY + metrics.tickPad + xTickHeight + metrics.labelPad
-                if let xl = xLabel(pl0.index) { y += metrics.labelPad + TextMeasurer.measure(LabelMarkup.markup(from: xl), style: metrics.labelStyle).height }
-                if let mult = pl0.xTicks.multiplier, pl0.showsXTickLabels { y += 1 + TextMeasurer.measure(mult, style: metrics.tickStyle).height }
-                return Rect(x: box.midX - size.width / 2, y: y, width: size.width, height: size.height)
-            case .best, .none: return .init(x: 0, y: 0, width: 0, height: 0)
-            }
-        }
-        if placement == .best {
-            // matplotlib's 'best' order: corners first, then the edge centres
-            let candidates: [LegendPlacement] = [.upperRight, .upperLeft, .lowerLeft, .lowerRight, .centerRight, .centerLeft, .lowerCenter, .upperCenter]
-            let scores = candidates.map { clutter(in: rect($0), panel: pl) }
-            let best = scores.min() ?? 0
-            placement = candidates[scores.firstIndex(of: best) ?? 0]
-        }
-        if placement == .outsideRight { size = legendSize(entries, columns: 1); columns = 1 }
-        let r = rect(placement)
-        let rowH = max(legendRowHeight, entries.map(\.extent.height).max() ?? 0)
-        let colW = entryWidth(entries) + metrics.legendSampleGap * 2
-        var origins: [Point] = []
-        for (k, _) in entries.enumerated() {
-            let row = k / columns, col = k % columns
-            origins.append(Point(r.minX + metrics.legendPad + Double(col) * colW, r.minY + metrics.legendPad + Double(row) * rowH))
-        }
-        return LegendLayout(box: r, entries: entries, entryOrigins: origins, rowHeight: rowH, placement: placement)
-    }
-
-    /// How much of the data a legend box would hide: points inside plus segments crossing it.
+    /// How much of the data a reference line's label would hide: points inside plus segments crossing it.
     func clutter(in r: Rect, panel pl: PanelLayout) -> Int {
         var count = 0
         let p = figure.panels[pl.index]
@@ -596,6 +610,7 @@ struct FigureLayout {
         return count
     }
 }
+
 
 enum ReferenceGeometry {
     /// The part of the infinite line through u, v that lies in `box`.

@@ -28,12 +28,23 @@ public struct Axis: Hashable, Sendable {
     }
 }
 
-/// Where a panel's legend goes. `.best` tries the four corners, then the edge centres, and takes the box covering
-/// the fewest data points and segments (first in that order on ties). An inside legend too big for its axes
-/// moves outside: to the right of wide axes, below narrow ones.
+/// Where a panel's legend goes. `.best` takes the first of the four corners, then the edge centres, whose box
+/// touches none of the drawn data (lines, markers, bands, arrows, bars, annotations); when none is free the
+/// legend moves outside: to the right of wide axes, below narrow ones. The others are taken as asked.
 public enum LegendPlacement: String, Hashable, Sendable, Codable {
     case best, upperRight, upperLeft, lowerLeft, lowerRight, upperCenter, lowerCenter, centerLeft, centerRight
     case outsideRight, below, none
+}
+
+/// A legend entry of its own: a label with a line sample (colour, dash) and/or a marker.
+public struct LegendKey: Hashable, Sendable {
+    public var label: String
+    public var color: Color
+    public var style: LineStyle?
+    public var marker: MarkerShape?
+    public init(_ label: String, color: Color, style: LineStyle? = .solid, marker: MarkerShape? = nil) {
+        self.label = label; self.color = color; self.style = style; self.marker = marker
+    }
 }
 
 /// One legend per panel (each placed by its `Panel.legend`), or one legend for the whole figure, centred
@@ -54,14 +65,24 @@ public struct Panel: Hashable, Sendable {
     /// by shrinking the box instead.
     public var equalAspect: Bool
     public var showGrid: Bool?
+    /// Label each labelled line at its right end, in its colour, instead of in the legend (the legend keeps the
+    /// rest: markers, bars, `legendKeys`).
+    public var directLabels: Bool
+    /// Legend entries that stand for no single layer, listed after the layers' own (ggplot2's merged guides:
+    /// e.g. "solid = measured, dashed = theory" once, while the colours name the methods).
+    public var legendKeys: [LegendKey]
 
     public init(title: String? = nil, x: Axis = Axis(), y: Axis = Axis(), legend: LegendPlacement = .best,
-                equalAspect: Bool = false, layers: [Layer] = []) {
-        self.title = title; self.x = x; self.y = y; self.layers = layers; self.legend = legend; self.equalAspect = equalAspect
+                equalAspect: Bool = false, directLabels: Bool = false, legendKeys: [LegendKey] = [],
+                layers: [Layer] = []) {
+        self.title = title; self.x = x; self.y = y; self.layers = layers; self.legend = legend
+        self.equalAspect = equalAspect; self.directLabels = directLabels; self.legendKeys = legendKeys
     }
     public init(title: String? = nil, x: Axis = Axis(), y: Axis = Axis(), legend: LegendPlacement = .best,
-                equalAspect: Bool = false, @LayerBuilder _ layers: () -> [Layer]) {
-        self.init(title: title, x: x, y: y, legend: legend, equalAspect: equalAspect, layers: layers())
+                equalAspect: Bool = false, directLabels: Bool = false, legendKeys: [LegendKey] = [],
+                @LayerBuilder _ layers: () -> [Layer]) {
+        self.init(title: title, x: x, y: y, legend: legend, equalAspect: equalAspect, directLabels: directLabels,
+                  legendKeys: legendKeys, layers: layers())
     }
     public mutating func add(_ layer: Layer) { layers.append(layer) }
 

@@ -184,7 +184,8 @@ public enum Layer: Hashable, Sendable {
     case histogram(Histogram)
     case text(TextLabel)
 
-    var label: String? {
+    /// The name the layer carries into a legend (nil for unnamed layers, heatmaps, slopes and text).
+    public var label: String? {
         switch self {
         case .line(let l): return l.label
         case .scatter(let s): return s.label

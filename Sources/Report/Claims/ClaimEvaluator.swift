@@ -57,10 +57,12 @@ public struct ClaimEvaluator {
             switch claim.compare {
             case .atMost:
                 outcome.passed = measured <= predicted + allowance
-                outcome.detail = "\(formatMeasure(measured)) \(outcome.passed ? "≤" : ">") \(formatMeasure(predicted))\(slack)"
+                outcome.detail = "\(formatMeasure(measured)) \(outcome.passed ? "≤" : ">") "
+                    + "\(formatMeasure(predicted))\(slack)"
             case .atLeast:
                 outcome.passed = measured >= predicted - allowance
-                outcome.detail = "\(formatMeasure(measured)) \(outcome.passed ? "≥" : "<") \(formatMeasure(predicted))\(slack)"
+                outcome.detail = "\(formatMeasure(measured)) \(outcome.passed ? "≥" : "<") "
+                    + "\(formatMeasure(predicted))\(slack)"
             case .approximately, .approx:
                 let gap = abs(measured - predicted)
                 outcome.passed = gap <= allowance
@@ -82,7 +84,8 @@ public struct ClaimEvaluator {
     public func scalar(_ text: String, role: String) throws -> Double {
         let value = try evaluate(ClaimExpression.parse(text))
         guard case .number(let number) = value else {
-            throw EvaluationError("the \(role) expression gives a list, not one number; reduce it with last(), max(), mean() …")
+            throw EvaluationError("the \(role) expression gives a list, not one number; reduce it with last(), max(), "
+                + "mean() …")
         }
         return number
     }
@@ -152,6 +155,7 @@ public struct ClaimEvaluator {
         let run = member.run
         switch parameter {
         case .width: return Double(run.model.width)
+        case .depth: return Double(run.model.layers)
         case .lr:
             if case .fixed(let value) = run.optimizer.learningRate { return value }
             return results[member.key]?.scalars["learning_rate"]
@@ -240,27 +244,32 @@ public struct ClaimEvaluator {
             // The step numbers 0, 1, … of a series, to write per-step bounds such as (1 − η)^k.
             return try reduceInner(arguments[0], name) { xs in .list(xs.indices.map { .number(Double($0)) }) }
         case "at":
-            guard case .number(let k) = arguments[1], k == k.rounded() else { throw EvaluationError("at(list, k) needs an integer k") }
+            guard case .number(let k) = arguments[1], k == k.rounded() else { throw EvaluationError("at(list, k) needs "
+                + "an integer k") }
             return try reduceInner(arguments[0], name) { xs in
                 // Checked before converting: an index like 1e300 has no Int, and is outside every list anyway.
                 guard abs(k) <= Double(xs.count), let offset = Int(exactly: k) else {
                     throw EvaluationError("at(): index \(formatNumber(k)) outside 0..<\(xs.count)")
                 }
                 let index = k < 0 ? xs.count + offset : offset
-                guard xs.indices.contains(index) else { throw EvaluationError("at(): index \(offset) outside 0..<\(xs.count)") }
+                guard xs.indices.contains(index) else { throw EvaluationError("at(): index \(offset) outside "
+                    + "0..<\(xs.count)") }
                 return .number(xs[index])
             }
         case "steps_to":
-            guard case .number(let tolerance) = arguments[1] else { throw EvaluationError("steps_to(series, tolerance) needs a number") }
+            guard case .number(let tolerance) = arguments[1] else { throw EvaluationError("steps_to(series, tolerance) "
+                + "needs a number") }
             // The first step k with value ≤ tolerance; NaN (never reached) makes any claim on it fail.
             return try reduceInner(arguments[0], name) { xs in .number(xs.firstIndex { $0 <= tolerance }.map(Double.init) ?? .nan) }
         case "slope", "loglog_slope":
             var x = try numbers(arguments[0], name), y = try numbers(arguments[1], name)
             guard x.count == y.count, x.count >= 2 else {
-                throw EvaluationError("\(name)(x, y) needs two lists of the same length ≥ 2 (got \(x.count) and \(y.count))")
+                throw EvaluationError("\(name)(x, y) needs two lists of the same length ≥ 2 (got \(x.count) and "
+                    + "\(y.count))")
             }
             if name == "loglog_slope" {
-                guard (x + y).allSatisfy({ $0 > 0 }) else { throw EvaluationError("loglog_slope() needs positive values") }
+                guard (x + y).allSatisfy({ $0 > 0 }) else { throw EvaluationError("loglog_slope() needs positive "
+                    + "values") }
                 x = x.map { Foundation.log($0) }
                 y = y.map { Foundation.log($0) }
             }

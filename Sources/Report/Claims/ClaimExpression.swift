@@ -154,7 +154,8 @@ private struct ExpressionParser {
             return false
         }
         if terms.count > ClaimExpression.maximumTerms {
-            throw ExpressionError(message: "more than \(ClaimExpression.maximumTerms) numbers and names in one expression "
+            throw ExpressionError(message: "more than \(ClaimExpression.maximumTerms) numbers and names in one "
+                + "expression "
                                          + "(the limit)", offset: terms[ClaimExpression.maximumTerms].offset)
         }
     }
@@ -247,7 +248,8 @@ private struct ExpressionParser {
                     try expect(")")
                 }
                 guard arguments.count == arity else {
-                    throw ExpressionError(message: "\(name) takes \(arity) argument\(arity == 1 ? "" : "s"), got \(arguments.count)",
+                    throw ExpressionError(message: "\(name) takes \(arity) argument\(arity == 1 ? "" : "s"), got "
+                        + "\(arguments.count)",
                                           offset: offset)
                 }
                 if name == "at", let index = arguments[1].literalValue, !(index == index.rounded() && abs(index) < 1e15) {
@@ -271,7 +273,8 @@ private struct ExpressionParser {
                 try expect("]")
             }
             guard accept(".") else {
-                throw ExpressionError(message: "'\(name)' must be followed by '.quantity' (as in \(name).residual_norm) or '(' for a function",
+                throw ExpressionError(message: "'\(name)' must be followed by '.quantity' (as in "
+                    + "\(name).residual_norm) or '(' for a function",
                                       offset: offset)
             }
             guard case .identifier(let quantity) = current.token else { throw unexpected() }

@@ -18,7 +18,8 @@ extension ReportBuilder {
         do {
             try FileManager.default.createDirectory(atPath: sharedCache, withIntermediateDirectories: true)
         } catch {
-            throw ReportError.io(path: sharedCache, message: "cannot create the shared cache: \(error.localizedDescription)")
+            throw ReportError.io(path: sharedCache, message: "cannot create the shared cache: "
+                + "\(error.localizedDescription)")
         }
         let counting = CountingExecutor(inner: configuration.executor)
         let scheduler = RunScheduler(executor: counting, cache: RunCache(directory: sharedCache), progress: configuration.progress,

@@ -80,7 +80,8 @@ public struct SlurmDirectory: Sendable, Equatable {
         }
         switch EntryKind(at: path) {
         case .missing: return
-        case .symbolicLink: throw OutputRefusal(path, "is a symbolic link; ngd does not write through links it did not create")
+        case .symbolicLink: throw OutputRefusal(path, "is a symbolic link; ngd does not write through links it did not "
+            + "create")
         case .regularFile, .other: throw OutputRefusal(path, "is a file, not a directory ngd made for a Slurm run")
         case .directory:
             if let foreign = firstForeignEntry() { throw OutputRefusal(path, foreign) }
@@ -133,7 +134,8 @@ public struct SlurmDirectory: Sendable, Equatable {
         }
         let probe = (cache as NSString).appendingPathComponent(".probe.tmp-\(getpid())")
         guard fileManager.createFile(atPath: probe, contents: Data()) else {
-            throw ClusterError.io(path: cache, message: "the shared cache directory is not writable: \(String(cString: strerror(errno)))")
+            throw ClusterError.io(path: cache, message: "the shared cache directory is not writable: "
+                + "\(String(cString: strerror(errno)))")
         }
         try? fileManager.removeItem(atPath: probe)
         try write(CanonicalJSON.data(Record(tool: ToolInfo.name, shards: shards), pretty: true), to: recordPath)

@@ -36,11 +36,13 @@ public struct SlurmResources: Sendable, Equatable {
         for (option, value) in values {
             guard let value else { continue }
             if value.isEmpty || value.contains(where: { $0.isNewline || $0 == "\0" }) {
-                throw ClusterError.usage(option, "expected one non-empty line, got '\(value.debugDescription.dropFirst().dropLast())'")
+                throw ClusterError.usage(option, "expected one non-empty line, got "
+                    + "'\(value.debugDescription.dropFirst().dropLast())'")
             }
         }
         for argument in extraArguments where !argument.hasPrefix("-") {
-            throw ClusterError.usage("--sbatch-arg", "expected an sbatch option starting with '-' (e.g. --account=NAME), got '\(argument)'")
+            throw ClusterError.usage("--sbatch-arg", "expected an sbatch option starting with '-' (e.g. "
+                + "--account=NAME), got '\(argument)'")
         }
         if let cpusPerTask, cpusPerTask < 1 {
             throw ClusterError.usage("--cpus", "expected at least 1 CPU per task, got \(cpusPerTask)")
@@ -98,7 +100,8 @@ public struct SlurmScripts: Sendable, Equatable {
             \(command)
             # Recorded only after the shard succeeded: the assembly job reads which shards finished, where and as which job.
             marker=\(done)/shard-${SLURM_ARRAY_TASK_ID}
-            printf 'job=%s array_job=%s node=%s\\n' "$SLURM_JOB_ID" "$SLURM_ARRAY_JOB_ID" "$(hostname -s)" > "$marker.tmp-$$"
+            printf 'job=%s array_job=%s node=%s\\n' "$SLURM_JOB_ID" "$SLURM_ARRAY_JOB_ID" "$(hostname "
+                + "-s)" > "$marker.tmp-$$"
             mv -f "$marker.tmp-$$" "$marker"
 
             """

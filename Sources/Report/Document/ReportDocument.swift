@@ -126,8 +126,10 @@ extension ReportDocument {
             for note in results[member.key]?.notes ?? [] { notes.append(.paragraph("\(member.label): \(note)")) }
         }
         sections.append(Section(id: "runs", title: "Runs", blocks: [
-            .table(Table(caption: "Every run of the report. The key begins the name of its cached result, runs/<key>.json.",
-                         header: ["run", "optimizer", "η", "width m", "data", "n", "d", "steps", "seed", "key"], rows: rows,
+            .table(Table(caption: "Every run of the report. The key begins the name of its cached result, "
+                + "runs/<key>.json.",
+                         header: ["run", "optimizer", "η", "width "
+                             + "m", "data", "n", "d", "steps", "seed", "key"], rows: rows,
                          columns: [.text, .text, .number, .number, .text, .number, .number, .number, .number, .code])),
         ] + notes))
 

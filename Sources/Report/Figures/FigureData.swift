@@ -38,6 +38,8 @@ public struct FigureData: Codable, Hashable, Sendable {
         public var high: [Double]?
         /// Histograms: the bin edges (count + 1 of them); `x` holds the bin centres.
         public var edges: [Double]?
+        /// Small multiples (ggplot2's facets): the panel this series belongs to; nil = drawn in every panel.
+        public var panel: String? = nil
     }
 
     public enum Role: String, Codable, Hashable, Sendable { case measured, theory }
@@ -55,6 +57,17 @@ public struct FigureData: Codable, Hashable, Sendable {
         public var y0: Double
         public var x1: Double
         public var y1: Double
+        /// The panel the arrow is drawn in (see `Series.panel`); nil = every panel.
+        public var panel: String? = nil
+    }
+
+    /// The panels of a faceted figure, in order of first appearance; empty = one panel.
+    public var panelNames: [String] {
+        var names: [String] = []
+        for name in series.compactMap(\.panel) + arrows.compactMap(\.panel) where !names.contains(name) {
+            names.append(name)
+        }
+        return names
     }
 
     /// The figure's data as CSV (written beside the figure with the same stem), so anyone can re-plot it.
@@ -62,7 +75,9 @@ public struct FigureData: Codable, Hashable, Sendable {
         var lines: [String] = []
         if !series.isEmpty {
             let categories = xAxis.categories
-            lines.append("series,role,style,\(categories == nil ? "x" : "category"),y,low,high")
+            let faceted = !panelNames.isEmpty
+            let xColumn = categories == nil ? "x" : "category"
+            lines.append("series,role,style,\(xColumn),y,low,high" + (faceted ? ",panel" : ""))
             for item in series {
                 for index in item.y.indices {
                     let x = index < item.x.count ? item.x[index] : Double(index)
@@ -74,7 +89,9 @@ public struct FigureData: Codable, Hashable, Sendable {
                     }
                     let low = item.low.map { csvNumber($0[index]) } ?? ""
                     let high = item.high.map { csvNumber($0[index]) } ?? ""
-                    lines.append("\(csvField(item.label)),\(item.role.rawValue),\(item.style.rawValue),\(xText),\(csvNumber(item.y[index])),\(low),\(high)")
+                    let panel = faceted ? "," + csvField(item.panel ?? "") : ""
+                    lines.append("\(csvField(item.label)),\(item.role.rawValue),\(item.style.rawValue),\(xText),"
+                        + "\(csvNumber(item.y[index])),\(low),\(high)\(panel)")
                 }
             }
         }
@@ -89,9 +106,12 @@ public struct FigureData: Codable, Hashable, Sendable {
         }
         if !arrows.isEmpty {
             if !lines.isEmpty { lines.append("") }
-            lines.append("group,x0,y0,x1,y1")
+            let faceted = !panelNames.isEmpty
+            lines.append("group,x0,y0,x1,y1" + (faceted ? ",panel" : ""))
             for arrow in arrows {
-                lines.append("\(csvField(arrow.group)),\(csvNumber(arrow.x0)),\(csvNumber(arrow.y0)),\(csvNumber(arrow.x1)),\(csvNumber(arrow.y1))")
+                let panel = faceted ? "," + csvField(arrow.panel ?? "") : ""
+                lines.append("\(csvField(arrow.group)),\(csvNumber(arrow.x0)),\(csvNumber(arrow.y0)),"
+                    + "\(csvNumber(arrow.x1)),\(csvNumber(arrow.y1))\(panel)")
             }
         }
         return lines.joined(separator: "\n") + "\n"

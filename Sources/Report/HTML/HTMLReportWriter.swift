@@ -31,7 +31,8 @@ public struct ReportTemplates: Sendable {
             found = true
         }
         guard found else {
-            throw ReportError.io(path: directory, message: "no report.mustache or style.mustache in the template directory")
+            throw ReportError.io(path: directory, message: "no report.mustache or style.mustache in the template "
+                + "directory")
         }
         let templates = ReportTemplates(texts: texts)
         _ = try templates.library(sources: sources)

@@ -33,7 +33,8 @@ enum TemplateIncludes {
             let found = partials(in: text)
             if found.dynamic {
                 throw ReportError.template(name: sources[name] ?? name,
-                                           message: "dynamic partials ({{>*name}}) are not supported: the data would choose the template")
+                                           message: "dynamic partials ({{>*name}}) are not supported: the data would "
+                                               + "choose the template")
             }
             includes[name] = found.names.filter { texts[$0] != nil }
         }
@@ -41,7 +42,8 @@ enum TemplateIncludes {
         func visit(_ name: String, path: [String]) throws {
             if let loop = path.firstIndex(of: name) {
                 let cycle = (path[loop...] + [name]).joined(separator: " → ")
-                let message = path.count - loop == 1 ? "includes itself ({{> \(name)}})" : "includes itself through \(cycle)"
+                let message = path.count - loop == 1 ? "includes itself ({{> \(name)}})" : "includes itself through "
+                    + "\(cycle)"
                 throw ReportError.template(name: sources[name] ?? name, message: message)
             }
             guard !finished.contains(name) else { return }
@@ -57,7 +59,8 @@ enum TemplateIncludes {
         let context = parserError.context
         let what: String
         switch parserError.error {
-        case MustacheTemplate.Error.sectionCloseNameIncorrect: what = "a section is closed with a name it was not opened with"
+        case MustacheTemplate.Error.sectionCloseNameIncorrect: what = "a section is closed with a name it was not "
+            + "opened with"
         case MustacheTemplate.Error.unfinishedName: what = "a tag is not finished"
         case MustacheTemplate.Error.expectedSectionEnd: what = "a section is never closed"
         case MustacheTemplate.Error.invalidSetDelimiter: what = "an invalid set-delimiter tag"

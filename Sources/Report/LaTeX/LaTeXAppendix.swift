@@ -138,7 +138,8 @@ struct LaTeXAppendix {
         var out = ["", "\\begingroup\\small\\setlength{\\tabcolsep}{4pt}",
                    "\\begin{longtable}{@{}>{\\raggedright\\arraybackslash}p{0.21\\linewidth}"
                        + ">{\\raggedright\\arraybackslash}p{0.39\\linewidth}rcrl@{}}",
-                   "\\caption{Claims: measured against predicted. \(document.passedClaims) of \(document.claims.count) passed.}\\\\",
+                   "\\caption{Claims: measured against predicted. \(document.passedClaims) of \(document.claims.count) "
+                       + "passed.}\\\\",
                    "\\toprule", "claim & statement & measured & & predicted & verdict \\\\", "\\midrule", "\\endhead"]
         for claim in document.claims {
             let comparison = claim.comparison == "<=" ? "$\\le$" : claim.comparison == ">=" ? "$\\ge$" : prose(claim.comparison)

@@ -9,7 +9,8 @@ public struct LaTeXOptions: Hashable, Sendable {
     public init(figures: FigureFormat = .pgf) { self.figures = figures }
 
     /// The options as recorded on a command line (` --latex`, ` --latex-figures pdf`).
-    public var commandLineSuffix: String { " --latex" + (figures == .pgf ? "" : " --latex-figures \(figures.rawValue)") }
+    public var commandLineSuffix: String { " --latex" + (figures == .pgf ? "" : " --latex-figures "
+        + "\(figures.rawValue)") }
 
     /// Removes `--latex` and `--latex-figures X` from a recorded command line (for `ngd verify` of a paper report)
     /// and returns the options they asked for with the rest of the line.

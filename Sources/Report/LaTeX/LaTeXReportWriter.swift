@@ -6,8 +6,8 @@ import Render
 /// and the files are hashed into the manifest like every other output.
 struct LaTeXReportWriter {
     var options: LaTeXOptions
-    /// The theme the report's figures were drawn with (PGF figures are laid out the same way).
-    var theme: Theme
+    /// What drew the report's figures (theme, direct labels): PGF figures are laid out the same way.
+    var renderer: CairoFigureRenderer
 
     func write(into staging: String, document: ReportDocument, figures: [FigureData],
                rendered: [String: RenderedFigure], reproduce: [String]) throws {
@@ -25,7 +25,7 @@ struct LaTeXReportWriter {
             case .pgf:
                 let pgf: PGFFigure
                 do {
-                    pgf = try CairoFigureRenderer.figure(for: data, theme: theme).pgf(imageStem: stem)
+                    pgf = try renderer.figure(for: data).pgf(imageStem: stem)
                 } catch {
                     throw FigureError(figure: data.id, message: "cannot be drawn as PGF: \(error)")
                 }
@@ -49,6 +49,7 @@ struct LaTeXReportWriter {
 extension ReportConfiguration {
     /// The LaTeX writer for this configuration, or nil without `--latex`.
     var latexWriter: LaTeXReportWriter? {
-        latex.map { LaTeXReportWriter(options: $0, theme: (renderer as? CairoFigureRenderer)?.theme ?? .paper) }
+        latex.map { LaTeXReportWriter(options: $0,
+            renderer: (renderer as? CairoFigureRenderer) ?? CairoFigureRenderer()) }
     }
 }

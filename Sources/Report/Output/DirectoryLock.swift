@@ -13,7 +13,8 @@ final class DirectoryLock {
             if errno == ELOOP || errno == ENOTDIR {
                 throw OutputRefusal(path, "is not a directory ngd created (a symbolic link or a file); remove it")
             }
-            throw ReportError.io(path: path, message: "cannot open the staging directory: \(String(cString: strerror(errno)))")
+            throw ReportError.io(path: path, message: "cannot open the staging directory: "
+                + "\(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)

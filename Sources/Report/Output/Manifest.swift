@@ -36,8 +36,9 @@ public struct Manifest: Codable, Sendable {
     public static let unverifiedFiles: Set<String> = [fileName, timingFileName, clusterFileName]
     public static let rule = "every file listed in `files` is re-created by re-running `spec_source`; on the same "
         + "machine and BLAS core it must match its SHA-256 and manifest.json the re-run's byte for byte (identical); "
-        + "elsewhere numbers must agree within tolerance (`reproducibility` declares a report's own) and texts, fonts and claim "
-        + "verdicts exactly (equivalent), or at least every claim's verdict (claims hold); timing.json is not compared"
+        + "elsewhere numbers must agree within tolerance (`reproducibility` declares a report's own) and texts, "
+        + "fonts and claim verdicts exactly (equivalent), or at least every claim's verdict (claims hold); "
+        + "timing.json is not compared"
 }
 
 /// What `ngd verify` needs from a manifest. Decoded separately so that reading it never depends on the

@@ -38,13 +38,15 @@ public enum OutputLocation {
         let resolved = resolvedPath(output)
         let workingDirectory = resolvedPath(".", followingLast: true)
         if resolved == workingDirectory || contains(resolved, workingDirectory) {
-            throw OutputRefusal(output, "is the current directory or one of its parents; a report there would replace it")
+            throw OutputRefusal(output, "is the current directory or one of its parents; a report there would replace "
+                + "it")
         }
         let siblings = [resolved, ReportBuilder.stagingPath(resolved), ReportBuilder.retiredPath(resolved)]
         for input in inputs where !input.isEmpty {
             for place in [resolvedPath(input), resolvedPath(input, followingLast: true)]
             where siblings.contains(where: { $0 == place || contains($0, place) }) {
-                throw OutputRefusal(output, "contains \(input), which this command reads; choose an output outside its inputs")
+                throw OutputRefusal(output, "contains \(input), which this command reads; choose an output outside its "
+                    + "inputs")
             }
         }
         switch EntryKind(at: output) {
@@ -81,7 +83,8 @@ public enum OutputLocation {
         guard !path.isEmpty else { throw OutputRefusal(option, "expected a directory name, got ''") }
         switch EntryKind(at: path) {
         case .missing, .directory: return
-        case .symbolicLink: throw OutputRefusal(path, "is a symbolic link; ngd does not write through links it did not create")
+        case .symbolicLink: throw OutputRefusal(path, "is a symbolic link; ngd does not write through links it did not "
+            + "create")
         case .regularFile, .other: throw OutputRefusal(path, "is a file; \(option) expects a directory")
         }
     }
@@ -94,7 +97,8 @@ public enum OutputLocation {
         switch EntryKind(at: path) {
         case .missing, .regularFile: break
         case .directory: throw OutputRefusal(path, "is a directory; \(option) expects a file name")
-        case .symbolicLink: throw OutputRefusal(path, "is a symbolic link; ngd does not write through links it did not create")
+        case .symbolicLink: throw OutputRefusal(path, "is a symbolic link; ngd does not write through links it did not "
+            + "create")
         case .other: throw OutputRefusal(path, "is not a regular file")
         }
         for input in inputs where isSameFile(path, input) {
@@ -108,7 +112,8 @@ public enum OutputLocation {
         try checkFile(path, inputs: inputs)
         guard EntryKind(at: path) == .regularFile else { return }
         guard firstLine(of: path).hasPrefix(header) else {
-            throw OutputRefusal(path, "exists and was not written by ngd (it would be replaced by the data of \(owner)); "
+            throw OutputRefusal(path, "exists and was not written by ngd (it would be replaced by the data of "
+                + "\(owner)); "
                                     + "move it away or choose another --out")
         }
     }

@@ -157,7 +157,8 @@ public struct ReportBuilder {
         try transaction.writeReport(document, figures: figures, rendered: rendered, svgs: svgs,
                                     configuration: configuration)
         try configuration.latexWriter?.write(into: staging, document: document, figures: figures, rendered: rendered,
-                                             reproduce: ["ngd report \(specFile) --out DIR" + (configuration.latex?.commandLineSuffix ?? ""),
+                                             reproduce: ["ngd report \(specFile) --out "
+                                                 + "DIR" + (configuration.latex?.commandLineSuffix ?? ""),
                                                          "ngd verify DIR"])
 
         let manifest = Manifest(tool: provenance.tool, toolVersion: provenance.toolVersion, specFile: specFile,
@@ -191,7 +192,8 @@ public struct ReportBuilder {
         } else if EntryKind(at: retired) != .directory {
             throw OutputRefusal(retired, "is not a report ngd moved aside; remove it")
         } else if rename(retired, output) != 0 {
-            throw ReportError.io(path: retired, message: "cannot restore the previous report: \(String(cString: strerror(errno)))")
+            throw ReportError.io(path: retired, message: "cannot restore the previous report: "
+                + "\(String(cString: strerror(errno)))")
         }
     }
 
@@ -201,7 +203,8 @@ public struct ReportBuilder {
     static func swapIn(staging: String, output: String, retired: String) throws {
         let hadPrevious = EntryKind(at: output) != .missing
         if hadPrevious, rename(output, retired) != 0 {
-            throw ReportError.io(path: output, message: "cannot move the previous report aside: \(String(cString: strerror(errno)))")
+            throw ReportError.io(path: output, message: "cannot move the previous report aside: "
+                + "\(String(cString: strerror(errno)))")
         }
         if rename(staging, output) != 0 {
             let reason = String(cString: strerror(errno))

@@ -18,17 +18,21 @@ enum ReportOwnership {
         let entries = walk(directory)
         guard let first = entries.first else { return nil }
         guard let listed = filesListed(in: directory) else {
-            return Foreign(path: first.path, reason: "is not empty (\(first.path)) and is not an ngd report (no manifest.json "
-                                                   + "written by ngd); ngd writes only into a new or empty directory or its own report")
+            return Foreign(path: first.path, reason: "is not empty (\(first.path)) and is not an ngd report (no "
+                + "manifest.json "
+                                                   + "written by ngd); ngd writes only into a new or empty directory "
+                                                       + "or its own report")
         }
         for entry in entries {
             switch entry.kind {
             case .directory: continue
             case .regularFile where listed.contains(entry.path) || Manifest.unverifiedFiles.contains(entry.path): continue
             case .symbolicLink:
-                return Foreign(path: entry.path, reason: "holds \(entry.path), a symbolic link ngd did not create; move it out first")
+                return Foreign(path: entry.path, reason: "holds \(entry.path), a symbolic link ngd did not create; "
+                    + "move it out first")
             default:
-                return Foreign(path: entry.path, reason: "holds \(entry.path), which ngd did not write (its manifest.json does "
+                return Foreign(path: entry.path, reason: "holds \(entry.path), which ngd did not write (its "
+                    + "manifest.json does "
                                                         + "not list it); move it out first")
             }
         }
@@ -43,7 +47,8 @@ enum ReportOwnership {
             let isTop = top == entry.path
             switch entry.kind {
             case .symbolicLink:
-                return Foreign(path: entry.path, reason: "is a symbolic link, which ngd did not create and will not follow; remove it")
+                return Foreign(path: entry.path, reason: "is a symbolic link, which ngd did not create and will not "
+                    + "follow; remove it")
             case .directory where stagingFolders.contains(top):
                 continue
             case .regularFile where isTop ? (stagingFiles.contains(top) || top.contains(".tmp-")) : stagingFolders.contains(top):
@@ -65,7 +70,8 @@ enum ReportOwnership {
         do {
             try FileManager.default.removeItem(atPath: directory)
         } catch {
-            throw ReportError.io(path: directory, message: "cannot remove the previous report: \(error.localizedDescription)")
+            throw ReportError.io(path: directory, message: "cannot remove the previous report: "
+                + "\(error.localizedDescription)")
         }
     }
 

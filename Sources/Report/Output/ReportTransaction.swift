@@ -38,7 +38,8 @@ struct ReportTransaction {
         }
         let created = mkdir(staging, 0o777) == 0
         guard created || errno == EEXIST else {
-            throw ReportError.io(path: staging, message: "cannot create the staging directory: \(String(cString: strerror(errno)))")
+            throw ReportError.io(path: staging, message: "cannot create the staging directory: "
+                + "\(String(cString: strerror(errno)))")
         }
         lock = try DirectoryLock(directory: staging, building: self.output)
         do {
@@ -76,7 +77,8 @@ struct ReportTransaction {
                 try? fileManager.copyItem(atPath: (previousRuns as NSString).appendingPathComponent(entry), toPath: target)
             }
         } catch {
-            throw ReportError.io(path: staging, message: "cannot prepare the staging directory: \(error.localizedDescription)")
+            throw ReportError.io(path: staging, message: "cannot prepare the staging directory: "
+                + "\(error.localizedDescription)")
         }
     }
 

@@ -137,17 +137,25 @@ public struct ConvergenceStudy: MeasuredStudy {
         var blocks: [StudyBlock] = [
             .paragraph("All methods train the same networks (one initialisation per seed) on the same synthetic data: "
                 + "n = \(Self.count) points on the unit sphere in d = \(Self.dimension) dimensions (n > d, so K-FAC's "
-                + "leverage scores h_i = x_iᵀ(XᵀX)⁻¹x_i differ from 1 and K-FAC differs from NGD), targets y ~ N(0, 1), "
-                + "m = \(m.width), ν = 1, \(m.steps) steps. GD's step size is 1/λ_max(G₀) and, as a tuned baseline, the "
-                + "best c/λ_max(G₀) of the grid c ∈ {\(Self.gridText)}, chosen by the final loss averaged over the seeds: "
-                + "c = \(formatMeasure(m.bestScale, significantDigits: 3)). K-FAC uses η = 1, undamped, with the summed factors "
+                + "leverage scores h_i = x_iᵀ(XᵀX)⁻¹x_i differ from 1 and K-FAC differs from NGD), targets y ~ N(0, "
+                    + "1), "
+                + "m = \(m.width), ν = 1, \(m.steps) steps. GD's step size is 1/λ_max(G₀) and, as a tuned baseline, "
+                    + "the "
+                + "best c/λ_max(G₀) of the grid c ∈ {\(Self.gridText)}, chosen by the final loss averaged over the "
+                    + "seeds: "
+                + "c = \(formatMeasure(m.bestScale, significantDigits: 3)). K-FAC uses η = 1, undamped, with the "
+                    + "summed factors "
                 + "A = XᵀX and S = G_mG_mᵀ and pseudo-inverses."),
-            .paragraph("GD is slow because its slowest mode contracts by 1 − ηλ_min(G₀); with η ≤ 2/λ_max that is at best "
+            .paragraph("GD is slow because its slowest mode contracts by 1 − ηλ_min(G₀); with η ≤ 2/λ_max that is at "
+                + "best "
                 + "1 − 2/κ(G₀) per step (κ(G₀) = λ_max/λ_min ≈ "
                 + "\(formatMeasure(StudyMath.mean(m.gramLambdaMax) / StudyMath.mean(m.gramLambdaMin), significantDigits: 3))). "
-                + "NGD's rate 1 − η does not depend on G₀. K-FAC contracts example i by 1 − ηh_i, so its slowest example "
-                + "has h_min = \(formatMeasure(StudyMath.mean(m.leverageMin), significantDigits: 3)) (mean over seeds) against the bound's "
-                + "1/λ_max(XᵀX) = \(formatMeasure(1 / StudyMath.mean(m.inputLambdaMax), significantDigits: 3)). NGD at η = 1 reaches the "
+                + "NGD's rate 1 − η does not depend on G₀. K-FAC contracts example i by 1 − ηh_i, so its slowest "
+                    + "example "
+                + "has h_min = \(formatMeasure(StudyMath.mean(m.leverageMin), significantDigits: 3)) (mean over seeds) "
+                    + "against the bound's "
+                + "1/λ_max(XᵀX) = \(formatMeasure(1 / StudyMath.mean(m.inputLambdaMax), significantDigits: 3)). NGD at "
+                    + "η = 1 reaches the "
                 + "rounding floor within a few steps (see the η = 1 section)."),
             .figure(figure(m)),
         ]
@@ -166,7 +174,8 @@ public struct ConvergenceStudy: MeasuredStudy {
         let gdBest = m.mean(.gd(scale: m.bestScale)).last ?? .nan
         let gdLinear = m.mean(.gdLinearized(scale: m.bestScale)).last ?? .nan
         outcome.caveats = [
-            "Even with the best grid step size, GD's relative residual after \(m.steps) steps is \(formatMeasure(gdBest, significantDigits: 3)) "
+            "Even with the best grid step size, GD's relative residual after \(m.steps) steps is "
+                + "\(formatMeasure(gdBest, significantDigits: 3)) "
                 + "(its linearisation: \(formatMeasure(gdLinear, significantDigits: 3))), against "
                 + "\(formatMeasure(m.mean(.ngd(learningRate: 0.5)).last ?? .nan, significantDigits: 3)) for NGD at "
                 + "η = 0.5: the slow modes of G₀ dominate, as the theory says.",
@@ -184,8 +193,10 @@ public struct ConvergenceStudy: MeasuredStudy {
             ("width m, ν", "\(m.width), 1"),
             ("seeds", m.seeds.map(String.init).joined(separator: ", ")),
             ("steps", String(m.steps)),
-            ("NGD η", Self.ngdRates.map { formatMeasure($0, significantDigits: 3) }.joined(separator: ", ") + " (given), undamped"),
-            ("GD η", "1/λ_max(G₀) and c/λ_max(G₀), c = \(formatMeasure(m.bestScale, significantDigits: 3)) best of {\(Self.gridText)} by mean "
+            ("NGD "
+                + "η", Self.ngdRates.map { formatMeasure($0, significantDigits: 3) }.joined(separator: ", ") + " (given), undamped"),
+            ("GD η", "1/λ_max(G₀) and c/λ_max(G₀), c = \(formatMeasure(m.bestScale, significantDigits: 3)) best of "
+                + "{\(Self.gridText)} by mean "
                 + "final loss; λ_max(G₀) mean \(formatMeasure(StudyMath.mean(m.gramLambdaMax), significantDigits: 3))"),
             ("K-FAC η", "1 (given), undamped, pseudo-inverses, summed factors"),
             ("theory curves", "NGD closed form; GD and K-FAC: the engine's linearised model u₀ + J₀(θ − θ₀)"),
@@ -244,20 +255,28 @@ public struct ConvergenceStudy: MeasuredStudy {
                        steps: Int) -> [ClaimOutcome] {
         let source = "Zhang et al. (output-space updates), §5 (K-FAC)"
         return [
-            Claim.atMost(id: "conv-ngd", statement: "NGD (η = 0.5) follows (1 − η)^k over the first 10 steps: largest |log₁₀ of the "
+            Claim.atMost(id: "conv-ngd", statement: "NGD (η = 0.5) follows (1 − η)^k over the first 10 steps: largest "
+                + "|log₁₀ of the "
                                 + "mean relative residual − k·log₁₀(0.5)| ≤ 0.1 (a factor 1.26)",
-                              source: source, expression: "max_{k≤10} |log10(‖r_k‖/‖r_0‖) − k log10(1−η)|", measured: ngdLogDeviation,
+                              source: source, expression: "max_{k≤10} |log10(‖r_k‖/‖r_0‖) − k "
+                                  + "log10(1−η)|", measured: ngdLogDeviation,
                               bound: 0.1),
-            Claim.atMost(id: "conv-kfac", statement: "K-FAC (η = 1) stays within its bound ‖r_k‖ ≤ (1 − η/λ_max(XᵀX))^k ‖r₀‖ at every "
-                                + "step k ≥ 1 and seed (the bound on the norm; the paper states it for the squared norm, "
+            Claim.atMost(id: "conv-kfac", statement: "K-FAC (η = 1) stays within its bound ‖r_k‖ ≤ (1 − "
+                + "η/λ_max(XᵀX))^k ‖r₀‖ at every "
+                                + "step k ≥ 1 and seed (the bound on the norm; the paper states it for the squared "
+                                    + "norm, "
                                 + "which is looser)",
-                              source: source, expression: "max_{k≥1,seed} ‖r_k‖ / ((1 − η/λ_max(XᵀX))^k ‖r_0‖)", measured: kfacBoundRatio,
+                              source: source, expression: "max_{k≥1,seed} ‖r_k‖ / ((1 − η/λ_max(XᵀX))^k "
+                                  + "‖r_0‖)", measured: kfacBoundRatio,
                               bound: 1),
-            Claim.approximately(id: "conv-gd-linear", statement: "GD (best grid η) follows its linearisation (I − ηG₀)^k r₀: the final "
+            Claim.approximately(id: "conv-gd-linear", statement: "GD (best grid η) follows its linearisation (I − "
+                + "ηG₀)^k r₀: the final "
                                        + "relative residuals agree to within a factor 2 (|log₁₀ ratio| ≤ 0.3)",
-                                     source: source, expression: "log10(‖r_K^GD‖ / ‖r_K^lin‖)", measured: log10(gdFinal / gdLinearFinal),
+                                     source: source, expression: "log10(‖r_K^GD‖ / "
+                                         + "‖r_K^lin‖)", measured: log10(gdFinal / gdLinearFinal),
                                      predicted: 0, tolerance: 0.3,
-                                     note: "after \(steps) steps: measured \(formatMeasure(gdFinal)), linearised \(formatMeasure(gdLinearFinal))"),
+                                     note: "after \(steps) steps: measured \(formatMeasure(gdFinal)), linearised "
+                                         + "\(formatMeasure(gdLinearFinal))"),
         ]
     }
 }

@@ -18,9 +18,11 @@ public struct Figure1Request: Codable, Hashable, Sendable {
     public var gdLearningRate: Double?
     /// Updates of the trajectories (1 = the paper's single step at initialisation).
     public var steps: Int
+    /// Hidden layers L when ≥ 2 (docs/DEEP.md); nil for the paper's two-layer network (and its encoding).
+    public var depth: Int?
 
     public init(data: DatasetRequest, width: Int = 4096, seed: UInt64 = 0, initScale: Double = 1,
-                ngdLearningRate: Double = 0.5, gdLearningRate: Double? = nil, steps: Int = 1) {
+                ngdLearningRate: Double = 0.5, gdLearningRate: Double? = nil, steps: Int = 1, depth: Int = 1) {
         self.data = data
         self.width = width
         self.seed = seed
@@ -28,6 +30,7 @@ public struct Figure1Request: Codable, Hashable, Sendable {
         self.ngdLearningRate = ngdLearningRate
         self.gdLearningRate = gdLearningRate
         self.steps = steps
+        self.depth = depth == 1 ? nil : depth
     }
 
     /// The default data of Figure 1: 4 vs 9, `perClass` images of each, targets onehot − 0.5 + 0.3·N(0, I₂).
@@ -105,16 +108,18 @@ public enum Figure1Computation {
     /// Trains the real network for `request.steps` updates with NGD and with GD from the same initialisation
     /// (through `context`, so the runs are cached) and measures Δu_i = u₁ − u₀ and cos∠(Δu_i, y_i − u_i).
     public static func compute(_ request: Figure1Request, in context: StudyContext) throws -> Figure1Result {
-        guard request.steps >= 1 else { throw NGDError("--steps", "expected at least one step, got \(request.steps)", usage: true) }
+        guard request.steps >= 1 else { throw NGDError("--steps", "expected at least one step, got "
+            + "\(request.steps)", usage: true) }
         let data = try context.dataset(request.data)
         guard data.outputs == 2 else {
-            throw NGDError("--outputs", "Figure 1 is drawn in a two-dimensional output space; the data has \(data.outputs) output(s)",
+            throw NGDError("--outputs", "Figure 1 is drawn in a two-dimensional output space; the data has "
+                + "\(data.outputs) output(s)",
                            usage: true)
         }
         func config(_ optimizer: NGD.OptimizerKind, _ eta: Double?) -> TrainingConfig {
             TrainingConfig(width: request.width, outputs: 2, initScale: request.initScale, seed: request.seed,
                            optimizer: optimizer, learningRate: eta.map(LearningRate.fixed), steps: request.steps,
-                           recordOutputs: true)
+                           recordOutputs: true, depth: request.depth ?? 1)
         }
         let ngdRun = try context.train(config(.ngd, request.ngdLearningRate), on: request.data,
                                        label: "Figure 1: NGD η=\(request.ngdLearningRate), m=\(request.width)")

@@ -6,7 +6,7 @@ import NGD
 /// Measured: ‖W_NGD − W_GD‖_F/‖W_GD − W₀‖_F and the largest prediction gap on random test inputs against m; test
 /// error of both on held-out UCI digits 4 vs 9; and Arora et al.'s quantity √(2yᵀ(H∞)⁻¹y/n) for true vs permuted
 /// labels (smaller for true labels, but above 1 — vacuous — at these n).
-public struct GeneralizationStudy: PaperStudy {
+public struct GeneralizationStudy: MeasuredStudy {
     public struct Sizes: Hashable, Sendable {
         public var count: Int
         public var dimension: Int
@@ -92,10 +92,17 @@ public struct GeneralizationStudy: PaperStudy {
     public init(sizes: Sizes? = nil) { self.sizes = sizes }
     public var id: String { "generalization" }
 
-    public func run(in context: StudyContext) throws -> StudyOutcome {
+    public struct Measurements {
+        var sizes: Sizes
+        var quick: Bool
+        var points: [WidthPoint] = []
+        var digits: Digits
+        var bounds: [Bound] = []
+    }
+
+    public func measure(in context: StudyContext) throws -> Measurements {
         let s = sizes ?? context.settings.size(full: .full, quick: .quick)
         let request = DatasetRequest(kind: .synthetic, count: s.count, dimension: s.dimension, seed: s.dataSeed)
-        let dataset = try context.dataset(request)
         let test = PaperAnalysis.unitInputs(count: s.testInputs, dimension: s.dimension, seed: s.dataSeed + 1000)
         var points: [WidthPoint] = []
         for m in s.widths {
@@ -103,32 +110,40 @@ public struct GeneralizationStudy: PaperStudy {
                                                        learningRate: .fixed(s.ngdLearningRate), steps: s.ngdSteps,
                                                        recordWeights: true),
                                         on: request, label: "generalization: NGD m = \(m)")
+            // GD's budget comes from G₀'s spectrum, which the NGD run on the same network and data recorded.
+            let initial = (min: ngd.summary.gramInitLambdaMin, max: ngd.summary.gramInitLambdaMax)
+            let predicted = PaperAnalysis.predictedSteps(factor: 1 - initial.min / initial.max,
+                                                         tolerance: s.gdTolerance)
             var gdConfig = TrainingConfig(width: m, seed: s.initSeed, optimizer: .gd, recordWeights: true)
-            guard let initial = PaperAnalysis.initialGram(gdConfig, on: dataset).extremeSymmetricEigenvalues() else {
-                throw NGDError("generalization", "could not compute the eigenvalues of G₀")
-            }
-            let predicted = PaperAnalysis.predictedSteps(factor: 1 - initial.min / initial.max, tolerance: s.gdTolerance)
             gdConfig.steps = min(s.gdStepCap, Int((s.gdBudgetFactor * predicted).rounded(.up)))
-            let gd = try context.train(gdConfig, on: request, label: "generalization: GD m = \(m), \(gdConfig.steps) steps")
+            let gd = try context.train(gdConfig, on: request,
+                                       label: "generalization: GD m = \(m), \(gdConfig.steps) steps")
             points.append(try Self.compare(ngd: ngd, gd: gd, dimension: s.dimension, test: test, initSeed: s.initSeed))
         }
-        let digits = try digitsComparison(s, context: context)
-        let bounds = try s.boundCounts.map { try bound(count: $0, sizes: s, context: context) }
+        return Measurements(sizes: s, quick: context.settings.quick, points: points,
+                            digits: try digitsComparison(s, context: context),
+                            bounds: try s.boundCounts.map { try bound(count: $0, sizes: s, context: context) })
+    }
+
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] {
+        Self.evaluate(points: m.points, digits: m.digits, bounds: m.bounds, quick: m.quick)
+    }
+
+    public func write(_ m: Measurements) -> StudyOutcome {
+        let (s, digits, bounds) = (m.sizes, m.digits, m.bounds)
         var outcome = StudyOutcome(id: id, title: "Generalization: NGD and GD reach the same function at large width",
-                            blocks: blocks(s, points: points, digits: digits, bounds: bounds),
-                            claims: Self.evaluate(points: points, digits: digits, bounds: bounds,
-                                                  quick: context.settings.quick),
-                            settings: settings(s, digits: digits))
-        let vacuous = bounds.allSatisfy { $0.trueLabels > 1 }
+                                   blocks: blocks(s, points: m.points, digits: digits, bounds: bounds),
+                                   settings: settings(s, digits: digits))
         outcome.caveats = [
-            "Generalization: GD on the digits (\(s.digitsGDSteps) steps at η = 1/λ_max(G₀)) ends at training ‖r‖/‖r₀‖ = "
-                + "\(formatMeasure(digits.gdTrainResidual)), NGD (\(s.digitsNGDSteps) steps) at "
+            "Generalization: GD on the digits (\(s.digitsGDSteps) steps at η = 1/λ_max(G₀)) ends at training "
+                + "‖r‖/‖r₀‖ = \(formatMeasure(digits.gdTrainResidual)), NGD (\(s.digitsNGDSteps) steps) at "
                 + "\(formatMeasure(digits.ngdTrainResidual)).",
         ]
-        if vacuous {
+        if bounds.allSatisfy({ $0.trueLabels > 1 }) {
             outcome.caveats.append("Generalization: √(2yᵀ(H^∞)⁻¹y/n) exceeds 1 at n = "
-                + "\(bounds.map { String($0.count) }.joined(separator: ", ")) (\(formatMeasures(bounds.map(\.trueLabels))) "
-                + "for true labels), so the bound is vacuous at these sizes.")
+                + "\(bounds.map { String($0.count) }.joined(separator: ", ")) "
+                + "(\(formatMeasures(bounds.map(\.trueLabels))) for true labels), so the bound is vacuous at these "
+                + "sizes.")
         }
         return outcome
     }
@@ -168,7 +183,8 @@ public struct GeneralizationStudy: PaperStudy {
         }
         train.sort()
         test.sort()
-        let trainSet = Dataset(name: "UCI digits 4 vs 9, train (n=\(train.count))", inputs: all.inputs.selectingRows(train),
+        let trainSet = Dataset(name: "UCI digits 4 vs 9, train "
+            + "(n=\(train.count))", inputs: all.inputs.selectingRows(train),
                                targets: all.targets.selectingRows(train), labels: train.map { labels[$0] })
         let identity = "uci-digits-4v9-train(perClass=\(s.digitsPerClass),seed=\(s.dataSeed),v1)"
         let ngd = try context.train(TrainingConfig(width: s.digitsWidth, seed: s.initSeed, optimizer: .ngd,
@@ -225,7 +241,8 @@ public struct GeneralizationStudy: PaperStudy {
             id: "12-weights", statement: "‖W_NGD − W_GD‖_F/‖W_GD − W₀‖_F shrinks as the width m grows",
             source: source, expression: "log-log slope of the ratio against m (and each larger m smaller)",
             measured: weightSlope?.slope ?? .nan, bound: 0,
-            tolerance: 0, detail: "m = \(widths): \(formatMeasures(sorted.map(\.weightGap))) (reference 0.19, 0.14, 0.061). Final "
+            tolerance: 0, detail: "m = \(widths): \(formatMeasures(sorted.map(\.weightGap))) (reference 0.19, 0.14, "
+                + "0.061). Final "
                 + "‖r‖/‖r₀‖: NGD \(formatMeasures(sorted.map(\.ngdFinalResidual))), GD "
                 + "\(formatMeasures(sorted.map(\.gdFinalResidual))).")
         if !shrinking(sorted.map(\.weightGap)) || sorted.count < 2 {
@@ -234,10 +251,13 @@ public struct GeneralizationStudy: PaperStudy {
         }
         weightClaim = Claim.noteQuickSize(weightClaim, quick: quick, needs: "m up to \(Sizes.full.widths.last ?? 0)")
         var predictionClaim = Claim.atMost(
-            id: "12-predictions", statement: "The largest NGD–GD prediction gap on random unit test inputs shrinks as m grows",
-            source: source, expression: "log-log slope of max_x |f_NGD(x) − f_GD(x)| against m (and each larger m smaller)",
+            id: "12-predictions", statement: "The largest NGD–GD prediction gap on random unit test inputs shrinks as "
+                + "m grows",
+            source: source, expression: "log-log slope of max_x |f_NGD(x) − f_GD(x)| against m (and each larger m "
+                + "smaller)",
             measured: predictionSlope?.slope ?? .nan, bound: 0,
-            tolerance: 0, detail: "m = \(widths): \(formatMeasures(sorted.map(\.predictionGap))) (reference 0.061, 0.016, 0.0038).")
+            tolerance: 0, detail: "m = \(widths): \(formatMeasures(sorted.map(\.predictionGap))) (reference 0.061, "
+                + "0.016, 0.0038).")
         if !shrinking(sorted.map(\.predictionGap)) || sorted.count < 2 {
             predictionClaim.passed = false
             predictionClaim.detail += " Not decreasing at every width."
@@ -246,10 +266,12 @@ public struct GeneralizationStudy: PaperStudy {
                                                       needs: "m up to \(Sizes.full.widths.last ?? 0)")
 
         let testClaim = Claim.atMost(
-            id: "13-test-error", statement: "NGD and GD have the same test error at large width (held-out digits 4 vs 9)",
+            id: "13-test-error", statement: "NGD and GD have the same test error at large width (held-out digits 4 vs "
+                + "9)",
             source: "Zhang et al. §6; docs/CLAIMS.md claim 13", expression: "|test error NGD − test error GD|",
             measured: abs(digits.ngdTestError - digits.gdTestError), bound: 2 / Double(max(digits.testCount, 1)),
-            tolerance: 0, detail: "NGD \(formatMeasure(digits.ngdTestError)) vs GD \(formatMeasure(digits.gdTestError)) on "
+            tolerance: 0, detail: "NGD \(formatMeasure(digits.ngdTestError)) vs GD "
+                + "\(formatMeasure(digits.gdTestError)) on "
                 + "\(digits.testCount) held-out images (bound: 2 images); training ‖r‖/‖r₀‖ NGD "
                 + "\(formatMeasure(digits.ngdTrainResidual)), GD \(formatMeasure(digits.gdTrainResidual)).")
 
@@ -259,9 +281,11 @@ public struct GeneralizationStudy: PaperStudy {
         let vacuous = bounds.allSatisfy { $0.trueLabels > 1 }
         let boundClaim = Claim.atMost(
             id: "13-bound", statement: "Arora et al.'s √(2yᵀ(H^∞)⁻¹y/n) is smaller for true than for random labels",
-            source: "Zhang et al. §6; Arora et al. 2019, Thm 5.1", expression: "max_n (true-label value / random-label value)",
+            source: "Zhang et al. §6; Arora et al. 2019, Thm 5.1", expression: "max_n (true-label value / random-label "
+                + "value)",
             measured: worstRatio, bound: 1,
-            tolerance: 0, detail: boundText + (vacuous ? ". Both exceed 1, so the bound is vacuous for a [0, 1] loss at these n."
+            tolerance: 0, detail: boundText + (vacuous ? ". Both exceed 1, so the bound is vacuous for a [0, 1] loss "
+                + "at these n."
                                  : ". (Reference: 1.89 vs 3.05 at n=50, 2.61 vs 4.33 at n=200.)"))
         return [weightClaim, predictionClaim, testClaim, boundClaim]
     }
@@ -273,14 +297,19 @@ public struct GeneralizationStudy: PaperStudy {
         let figure = PaperAnalysis.figure(
             id: "generalization-width", title: "NGD and GD solutions against width",
             caption: "NGD (η = \(formatMeasure(s.ngdLearningRate)), \(s.ngdSteps) steps) vs GD (η = 1/λ_max(G₀), "
-                + "\(points.map { String($0.gdSteps) }.joined(separator: ", ")) steps) on n = \(s.count) unit points in R^\(s.dimension), ν = 1, m ∈ "
-                + "{\(s.widths.map(String.init).joined(separator: ", "))}: ‖W_NGD − W_GD‖_F/‖W_GD − W₀‖_F and the largest "
+                + "\(points.map { String($0.gdSteps) }.joined(separator: ", ")) steps) on n = \(s.count) unit points "
+                    + "in R^\(s.dimension), ν = 1, m ∈ "
+                + "{\(s.widths.map(String.init).joined(separator: ", "))}: ‖W_NGD − W_GD‖_F/‖W_GD − W₀‖_F and the "
+                    + "largest "
                 + "|f_NGD(x) − f_GD(x)| over \(s.testInputs) random unit inputs. Dashed: least-squares log-log fits.",
             x: "width m", xScale: .log10, y: "gap", yScale: .log10,
             series: [
-                PaperAnalysis.measured("‖W_NGD − W_GD‖/‖W_GD − W₀‖", x: widths, y: points.map(\.weightGap), style: .points),
-                PaperAnalysis.measured("max test-prediction gap", x: widths, y: points.map(\.predictionGap), style: .points),
-            ] + [(points.map(\.weightGap), "fit (weights)"), (points.map(\.predictionGap), "fit (predictions)")].compactMap { ys, label in
+                PaperAnalysis.measured("‖W_NGD − W_GD‖/‖W_GD − "
+                    + "W₀‖", x: widths, y: points.map(\.weightGap), style: .points),
+                PaperAnalysis.measured("max test-prediction "
+                    + "gap", x: widths, y: points.map(\.predictionGap), style: .points),
+            ] + [(points.map(\.weightGap), "fit (weights)"), (points.map(\.predictionGap), "fit "
+                + "(predictions)")].compactMap { ys, label in
                 Fitting.logLogSlope(x: widths, y: ys).map {
                     PaperAnalysis.theory("\(label), slope \(formatMeasure($0.slope))", x: widths,
                                          y: Fitting.logLogLine($0, at: widths))
@@ -302,13 +331,16 @@ public struct GeneralizationStudy: PaperStudy {
             header: ["n", "true labels", "random labels", "ratio"],
             rows: bounds.map { [String($0.count), formatMeasure($0.trueLabels), formatMeasure($0.randomLabels),
                                 formatMeasure($0.trueLabels / $0.randomLabels)] })
-        let costNote = "GD was given \(points.map { String($0.gdSteps) }.joined(separator: ", ")) steps (\(formatMeasure(s.gdBudgetFactor))× "
+        let costNote = "GD was given \(points.map { String($0.gdSteps) }.joined(separator: ", ")) steps "
+            + "(\(formatMeasure(s.gdBudgetFactor))× "
             + "the linear theory's count to \(formatMeasure(s.gdTolerance))·‖r₀‖) against NGD's \(s.ngdSteps)"
         return [
             .paragraph("To first order both methods move θ only within the row space of J₀: NGD's path is "
-                + "J₀ᵀ(J₀J₀ᵀ)⁻¹(y − u₀)(1 − (1 − η)^k), which tends to the minimum-norm interpolant — GD's limit too. So at "
+                + "J₀ᵀ(J₀J₀ᵀ)⁻¹(y − u₀)(1 − (1 − η)^k), which tends to the minimum-norm interpolant — GD's limit too. "
+                    + "So at "
                 + "large width both should end at the same weights and the same function, and NGD inherits GD's "
-                + "generalization guarantees. \(costNote) to reach comparable training error; the final residuals are in "
+                + "generalization guarantees. \(costNote) to reach comparable training error; the final residuals are "
+                    + "in "
                 + "the table."),
             .figure(figure),
             .table(table),
@@ -321,9 +353,11 @@ public struct GeneralizationStudy: PaperStudy {
                 + "training loss: the GD residual after its budget is printed here rather than assumed."),
             .paragraph("Arora et al.'s data-dependent bound has the leading term √(2yᵀ(H^∞)⁻¹y/n). "
                 + (bounds.allSatisfy { $0.trueLabels < $0.randomLabels }
-                    ? "It separates true from random labels (table)" : "It does not separate true from random labels at every n (table)")
+                    ? "It separates true from random labels (table)" : "It does not separate true from random labels "
+                        + "at every n (table)")
                 + (bounds.allSatisfy { $0.trueLabels > 1 }
-                    ? ", but at these n its value exceeds 1, so for a loss bounded in [0, 1] the bound says nothing; it "
+                    ? ", but at these n its value exceeds 1, so for a loss bounded in [0, 1] the bound says nothing; "
+                        + "it "
                         + "becomes informative only for larger n."
                     : "; where its value is below 1 it bounds the test error of a [0, 1] loss.")),
             .table(boundTable),
@@ -332,7 +366,8 @@ public struct GeneralizationStudy: PaperStudy {
 
     private func settings(_ s: Sizes, digits: Digits) -> [(String, String)] {
         [
-            ("data (width sweep)", "synthetic n = \(s.count), d = \(s.dimension), y ~ N(0, 1), data seed \(s.dataSeed); "
+            ("data (width sweep)", "synthetic n = \(s.count), d = \(s.dimension), y ~ N(0, 1), data seed "
+                + "\(s.dataSeed); "
                 + "\(s.testInputs) random unit test inputs (seed \(s.dataSeed + 1000))"),
             ("widths, ν, init seed", "\(s.widths.map(String.init).joined(separator: ", ")), 1, \(s.initSeed)"),
             ("NGD", "η = \(formatMeasure(s.ngdLearningRate)) (given), \(s.ngdSteps) steps, undamped"),

@@ -5,7 +5,7 @@ import NGD
 /// J(A⊗S)⁺Jᵀ = diag(h_i), the leverage scores h_i = x_iᵀ(XᵀX)⁺x_i. So each example's residual contracts by
 /// 1 − ηh_i; the worst mode by ≤ 1 − η/λ_max(XᵀX); with n ≤ d every h_i = 1 and K-FAC equals NGD in output space;
 /// and K-FAC's rate follows the input conditioning κ(XᵀX), not λ₀.
-public struct KFACStudy: PaperStudy {
+public struct KFACStudy: MeasuredStudy {
     public struct Sizes: Sendable {
         /// The operator checks: n > d and n ≤ d data, at `operatorWidth`.
         public var operatorWidth: Int
@@ -103,13 +103,16 @@ public struct KFACStudy: PaperStudy {
         public var tolerance: Double
         /// The sweeps' K-FAC budget: this many times the leverage prediction, + 10 steps.
         public var budgetFactor: Double = Sizes.full.budgetFactor
+        /// The sizes the study ran at, and whether they were the quick ones (claims then note what they need).
+        public var sizes: Sizes = .full
+        public var quick = false
     }
 
     public var sizes: Sizes?
     public init(sizes: Sizes? = nil) { self.sizes = sizes }
     public var id: String { "kfac" }
 
-    public func run(in context: StudyContext) throws -> StudyOutcome {
+    public func measure(in context: StudyContext) throws -> Measurements {
         let s = sizes ?? context.settings.size(full: .full, quick: .quick)
         let tall = try context.dataset(DatasetRequest(kind: .synthetic, count: s.tallShape.count,
                                                       dimension: s.tallShape.dimension, seed: s.dataSeed))
@@ -124,59 +127,73 @@ public struct KFACStudy: PaperStudy {
         // Per-example contraction on the network.
         let request = DatasetRequest(kind: .synthetic, count: s.tallShape.count, dimension: s.tallShape.dimension,
                                      seed: s.dataSeed)
-        let run = try context.train(TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .kfac,
-                                                   learningRate: .fixed(s.learningRate), steps: s.contractionSteps,
-                                                   recordOutputs: true),
-                                    on: request, label: "K-FAC per-example contraction")
+        let config = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .kfac,
+                                    learningRate: .fixed(s.learningRate), steps: s.contractionSteps,
+                                    recordOutputs: true)
+        let run = try context.train(config, on: request, label: "K-FAC per-example contraction")
         let residuals = PaperAnalysis.residuals(run, targets: tall.targets)
         let contraction = (0..<tall.count).map { i in
             Fitting.geometricFactor(residuals.map { $0[i] }) ?? .nan
         }
         let inputSpectrum = tall.inputs.gram(transposing: true).symmetricEigenvalues() ?? []
+        return Measurements(operatorError: tallError, wideOperatorError: wideError, leverage: leverage,
+                            contraction: contraction, predictedContraction: leverage.map { 1 - s.learningRate * $0 },
+                            inputGramMax: inputSpectrum.last ?? .nan, learningRate: s.learningRate,
+                            conditioning: try conditioningSweep(s, in: context),
+                            lambdaSweep: try lambdaSweep(s, in: context), tolerance: s.tolerance,
+                            budgetFactor: s.budgetFactor, sizes: s, quick: context.settings.quick)
+    }
 
-        // κ(XᵀX) sweep and λ₀ sweep.
-        var conditioning: [SweepPoint] = []
-        for ratio in s.anisotropies {
+    /// K-FAC and NGD on anisotropic inputs of growing κ(XᵀX).
+    private func conditioningSweep(_ s: Sizes, in context: StudyContext) throws -> [SweepPoint] {
+        try s.anisotropies.map { ratio in
             let data = Self.anisotropicData(count: s.sweepShape.count, dimension: s.sweepShape.dimension, ratio: ratio,
                                             seed: s.dataSeed)
             let identity = "anisotropic(n=\(data.count),d=\(data.dimension),ratio=\(ratio),seed=\(s.dataSeed),v1)"
-            conditioning.append(try sweepPoint(parameter: ratio, data: data, width: s.sweepWidth, sizes: s,
-                                               context: context) { config, label in
+            return try sweepPoint(parameter: ratio, data: data, width: s.sweepWidth, sizes: s,
+                                  context: context) { config, label in
                 try context.train(config, on: data, identity: identity, label: label)
-            })
+            }
         }
-        var lambdaSweep: [SweepPoint] = []
+    }
+
+    /// K-FAC and NGD on near-duplicate pairs of shrinking angle ε (so shrinking λ₀), at each of the sweep's widths.
+    private func lambdaSweep(_ s: Sizes, in context: StudyContext) throws -> [SweepPoint] {
+        var points: [SweepPoint] = []
         for width in s.lambdaWidths {
             for epsilon in s.epsilons {
                 let request = DatasetRequest(kind: .lambda0, count: s.tallShape.count, dimension: s.tallShape.dimension,
                                              seed: s.dataSeed, epsilon: epsilon, pairs: 1)
                 let data = try context.dataset(request)
-                lambdaSweep.append(try sweepPoint(parameter: epsilon, data: data, width: width, sizes: s, context: context,
-                                                  twins: true) { config, label in
+                points.append(try sweepPoint(parameter: epsilon, data: data, width: width, sizes: s, context: context,
+                                             twins: true) { config, label in
                     try context.train(config, on: request, label: label)
                 })
             }
         }
-        let m = Measurements(operatorError: tallError, wideOperatorError: wideError, leverage: leverage,
-                             contraction: contraction, predictedContraction: leverage.map { 1 - s.learningRate * $0 },
-                             inputGramMax: inputSpectrum.last ?? .nan, learningRate: s.learningRate,
-                             conditioning: conditioning, lambdaSweep: lambdaSweep, tolerance: s.tolerance,
-                             budgetFactor: s.budgetFactor)
+        return points
+    }
+
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] { Self.evaluate(m, quick: m.quick) }
+
+    public func write(_ m: Measurements) -> StudyOutcome {
+        let s = m.sizes
         var outcome = StudyOutcome(id: id, title: "K-FAC: per-example rates set by leverage scores and κ(XᵀX)",
-                            blocks: blocks(s, m), claims: Self.evaluate(m, quick: context.settings.quick),
-                            settings: settings(s))
-        let stalled = lambdaSweep.filter { $0.kfacSteps == nil }
+                                   blocks: blocks(s, m), settings: settings(s))
+        let stalled = m.lambdaSweep.filter { $0.kfacSteps == nil }
         outcome.caveats = [
-            "K-FAC is undamped with pseudo-inverse factors (our reading of the theory); summed factors A = XᵀX, S = G_mG_mᵀ.",
+            "K-FAC is undamped with pseudo-inverse factors (our reading of the theory); summed factors A = XᵀX, "
+                + "S = G_mG_mᵀ.",
         ]
         if !stalled.isEmpty {
+            let widest = s.lambdaWidths.max()
             outcome.caveats.insert("K-FAC's width requirement grows as λ₀ falls: on near-duplicate pairs it stalled at "
                 + stalled.map { p in
                     "ε = \(formatMeasure(p.parameter)), m = \(p.width) (units separating the twins "
                         + (p.twinSeparatingUnits.map { "\($0.initial) → \($0.final)" } ?? "n/a") + ")"
                 }.joined(separator: "; ")
-                + ". The λ₀ claim is checked at the widest width, m = \(s.lambdaWidths.max() ?? 0)"
-                + (stalled.contains { $0.width == s.lambdaWidths.max() } ? ", where K-FAC still stalls." : ", where no pair stalls."),
+                + ". The λ₀ claim is checked at the widest width, m = \(widest ?? 0)"
+                + (stalled.contains { $0.width == widest } ? ", where K-FAC still stalls." : ", where no pair stalls."),
                 at: 0)
         }
         return outcome
@@ -277,7 +294,8 @@ public struct KFACStudy: PaperStudy {
             id: "14-operator", statement: "K-FAC's output-space operator J(A⊗S)⁺Jᵀ equals diag(h_i), h_i the leverage "
                 + "scores x_iᵀ(XᵀX)⁻¹x_i (n > d)",
             source: source, expression: "max_ij |J(A⊗S)⁺Jᵀ − diag(h)|", measured: m.operatorError, bound: 1e-10,
-            tolerance: 0, detail: "h ∈ [\(formatMeasure(m.leverage.min() ?? .nan)), \(formatMeasure(m.leverage.max() ?? .nan))], "
+            tolerance: 0, detail: "h ∈ [\(formatMeasure(m.leverage.min() ?? .nan)), "
+                + "\(formatMeasure(m.leverage.max() ?? .nan))], "
                 + "Σh = \(formatMeasure(m.leverage.reduce(0, +))) (= d).")
         let wideClaim = Claim.atMost(
             id: "14-ngd-equivalence", statement: "With n ≤ d, K-FAC equals NGD in output space: J(A⊗S)⁺Jᵀ = I",
@@ -289,7 +307,8 @@ public struct KFACStudy: PaperStudy {
         var contractionClaim = Claim.atMost(
             id: "14-per-example", statement: "Each example's residual contracts by 1 − ηh_i per K-FAC step",
             source: source, expression: "max_i |fitted factor_i − (1 − ηh_i)|", measured: deviation, bound: 0.02,
-            tolerance: 0, detail: "η = \(formatMeasure(m.learningRate)); fitted \(formatMeasures(m.contraction)) vs predicted "
+            tolerance: 0, detail: "η = \(formatMeasure(m.learningRate)); fitted \(formatMeasures(m.contraction)) vs "
+                + "predicted "
                 + "\(formatMeasures(m.predictedContraction)).")
         if pairs.count < m.contraction.count {
             contractionClaim.passed = false
@@ -302,8 +321,15 @@ public struct KFACStudy: PaperStudy {
         let worstClaim = Claim.atMost(
             id: "14-worst-mode", statement: "K-FAC's worst per-example factor is at most 1 − η/λ_max(XᵀX)",
             source: source, expression: "max_i fitted factor_i", measured: worst, bound: bound,
-            tolerance: 0, detail: "λ_max(XᵀX) = \(formatMeasure(m.inputGramMax)); linear theory's worst mode 1 − η·min h = "
+            tolerance: 0, detail: "λ_max(XᵀX) = \(formatMeasure(m.inputGramMax)); linear theory's worst mode 1 − η·min "
+                + "h = "
                 + "\(formatMeasure(1 - m.learningRate * (m.leverage.min() ?? .nan))).")
+        return [operatorClaim, wideClaim, contractionClaim, worstClaim] + sweepClaims(m, quick: quick)
+    }
+
+    /// The claims of the κ(XᵀX) and λ₀ sweeps.
+    static func sweepClaims(_ m: Measurements, quick: Bool) -> [ClaimOutcome] {
+        let source = "Zhang et al. §5 (K-FAC in output space); docs/CLAIMS.md claim 14"
 
         // κ sweep: K-FAC slows with κ(XᵀX) (steps at the largest κ ≥ 2× those at the smallest), NGD does not.
         let c = m.conditioning.sorted { $0.inputConditioning < $1.inputConditioning }
@@ -315,7 +341,8 @@ public struct KFACStudy: PaperStudy {
         let ngdSpread = ngdSteps.isEmpty ? .nan : (ngdSteps.max() ?? .nan) / (ngdSteps.min() ?? .nan)
         let sweepText = c.map { p in
             "κ(XᵀX)=\(formatMeasure(p.inputConditioning)): min h=\(formatMeasure(p.minimumLeverage)), K-FAC "
-                + "\(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted \(formatMeasure(p.kfacPredicted))), "
+                + "\(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted "
+                    + "\(formatMeasure(p.kfacPredicted))), "
                 + "NGD \(p.ngdSteps.map(String.init) ?? "n/a")"
         }.joined(separator: "; ")
         let predictedRatio = (c.last?.kfacPredicted ?? .nan) / (c.first?.kfacPredicted ?? .nan)
@@ -324,11 +351,13 @@ public struct KFACStudy: PaperStudy {
                 + "slowest example predicts (1 − η·min h_i per step)",
             source: source, expression: "K-FAC steps at the largest κ / at the smallest κ",
             measured: kfacLast / kfacFirst, bound: predictedRatio,
-            tolerance: 0, detail: "Steps to ‖r‖ ≤ \(formatMeasure(m.tolerance))·‖r₀‖: \(sweepText). A run that did not reach the "
+            tolerance: 0, detail: "Steps to ‖r‖ ≤ \(formatMeasure(m.tolerance))·‖r₀‖: \(sweepText). A run that did not "
+                + "reach the "
                 + "tolerance counts with its budget (a lower bound).")
         var ngdFlat = Claim.atMost(
             id: "14-ngd-kappa", statement: "NGD's steps do not depend on κ(XᵀX)",
-            source: "Zhang et al. (output-space updates); docs/CLAIMS.md claim 14", expression: "max/min of NGD steps over the κ sweep",
+            source: "Zhang et al. (output-space updates); docs/CLAIMS.md claim 14", expression: "max/min of NGD steps "
+                + "over the κ sweep",
             measured: ngdSpread, bound: 1.2, tolerance: 0, detail: "NGD steps \(ngdSteps.map { String(Int($0)) }.joined(separator: ", ")).")
         ngdFlat = Claim.noteQuickSize(ngdFlat, quick: quick, needs: "m = \(Sizes.full.sweepWidth)")
 
@@ -345,25 +374,31 @@ public struct KFACStudy: PaperStudy {
             source: source, expression: "slope of log(K-FAC steps) on log(1/λ₀) at m = \(widest.map(String.init) ?? "—")",
             measured: slope?.slope ?? .nan, predicted: 0, tolerance: 0.15,
             detail: "m = \(widest.map(String.init) ?? "—"): " + lambdaSweepText(l)
-                + (narrower.isEmpty ? "" : ". Finite-width effect, not part of the check: " + Dictionary(grouping: narrower, by: \.width)
-                    .sorted { $0.key < $1.key }.map { "m = \($0.key): " + lambdaSweepText($0.value) }.joined(separator: "; ")
+                + (narrower.isEmpty ? "" : ". Finite-width effect, not part of the "
+                    + "check: " + Dictionary(grouping: narrower, by: \.width)
+                    .sorted { $0.key < $1.key }.map { "m = "
+                        + "\($0.key): " + lambdaSweepText($0.value) }.joined(separator: "; ")
                     + ". A run stalls when K-FAC moves the units that separate the twins past them: G_mᵀG_m turns "
-                    + "(nearly) singular and the twins' different targets can no longer be fitted; the width this needs "
+                    + "(nearly) singular and the twins' different targets can no longer be fitted; the width this "
+                        + "needs "
                     + "grows as the twins approach (roughly ε⁻⁴)") + ".")
         if reached.count < l.count || reached.count < 2 {
             lambdaClaim.passed = false
-            lambdaClaim.detail += " \(l.count - reached.count) run(s) at the widest width did not reach the tolerance within "
+            lambdaClaim.detail += " \(l.count - reached.count) run(s) at the widest width did not reach the tolerance "
+                + "within "
                 + "their budget (\(formatMeasure(m.budgetFactor))× the leverage prediction + 10), so here the "
                 + "steps do depend on λ₀."
         }
-        return [operatorClaim, wideClaim, contractionClaim, worstClaim, kappaClaim, ngdFlat, lambdaClaim]
+        return [kappaClaim, ngdFlat, lambdaClaim]
     }
 
     /// "ε=0.4: λ₀=…, min h=…, K-FAC 31 (predicted …, …)" for each point of a λ₀ sweep at one width.
     private static func lambdaSweepText(_ points: [SweepPoint]) -> String {
         points.map { p in
-            "ε=\(formatMeasure(p.parameter)): λ₀=\(formatMeasure(p.lambda0)), min h=\(formatMeasure(p.minimumLeverage)), "
-                + "K-FAC \(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted \(formatMeasure(p.kfacPredicted))"
+            "ε=\(formatMeasure(p.parameter)): λ₀=\(formatMeasure(p.lambda0)), min "
+                + "h=\(formatMeasure(p.minimumLeverage)), "
+                + "K-FAC \(p.kfacSteps.map(String.init) ?? "> \(p.kfacBudget)") (predicted "
+                    + "\(formatMeasure(p.kfacPredicted))"
                 + "\(p.kfacFallbacks > 0 ? ", pseudo-inverse fallback at \(p.kfacFallbacks) steps" : "")"
                 + "\(p.twinSeparatingUnits.map { ", units separating the twins \($0.initial) → \($0.final)" } ?? ""))"
         }.joined(separator: "; ")
@@ -384,25 +419,7 @@ public struct KFACStudy: PaperStudy {
                 PaperAnalysis.theory("1 − η/λ_max(XᵀX)", x: [0, 1],
                                      y: [1 - s.learningRate / m.inputGramMax, 1 - s.learningRate / m.inputGramMax]),
             ], kind: .spectrum)
-        let c = m.conditioning
-        let reachedK = c.filter { $0.kfacSteps != nil }
-        let kappaFigure = PaperAnalysis.figure(
-            id: "kfac-kappa", title: "Steps against the input conditioning κ(XᵀX)",
-            caption: "Steps to ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ for K-FAC and NGD (both η = "
-                + "\(formatMeasure(s.learningRate))) on anisotropic inputs x = normalise(√s ∘ z), s geometric with "
-                + "s_max/s_min ∈ {\(formatMeasures(s.anisotropies))}, n = \(s.sweepShape.count), d = "
-                + "\(s.sweepShape.dimension), m = \(s.sweepWidth). Dashed: K-FAC's leverage prediction "
-                + "log(tol)/log(1 − η·min h) and NGD's log(tol)/log(1 − η). K-FAC runs get "
-                + "\(formatMeasure(s.budgetFactor))× the prediction + 10 steps (≤ \(s.stepCap)).",
-            x: "κ(XᵀX)", xScale: .log10, y: "steps", yScale: .log10, series: [
-                PaperAnalysis.measured("K-FAC", x: reachedK.map(\.inputConditioning), y: reachedK.map { Double($0.kfacSteps ?? 0) },
-                                       style: .points),
-                PaperAnalysis.theory("K-FAC predicted", x: c.map(\.inputConditioning), y: c.map(\.kfacPredicted)),
-                PaperAnalysis.measured("NGD", x: c.filter { $0.ngdSteps != nil }.map(\.inputConditioning),
-                                       y: c.compactMap { $0.ngdSteps.map(Double.init) }, style: .points),
-                PaperAnalysis.theory("NGD predicted", x: c.map(\.inputConditioning),
-                                     y: c.map { _ in PaperAnalysis.predictedSteps(factor: 1 - s.learningRate, tolerance: s.tolerance) }),
-            ])
+        let kappaFigure = Self.kappaFigure(s, m)
         let lambdaFigure = Self.lambdaFigure(s, m)
         let kappaTable = PaperAnalysis.table(
             caption: "K-FAC and NGD steps to ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ in the κ(XᵀX) sweep "
@@ -417,29 +434,30 @@ public struct KFACStudy: PaperStudy {
             header: ["ε", "m", "λ₀", "min h", "K-FAC steps", "K-FAC predicted", "NGD steps"],
             rows: m.lambdaSweep.map { p in [formatMeasure(p.parameter), String(p.width)] + Self.stepCells(p) })
         return [
-            .paragraph("With the summed factors A = XᵀX and S = G_mG_mᵀ and pseudo-inverses, K-FAC's output-space operator "
+            .paragraph("With the summed factors A = XᵀX and S = G_mG_mᵀ and pseudo-inverses, K-FAC's output-space "
+                + "operator "
                 + "is (X(XᵀX)⁻¹Xᵀ) ∘ (G_mᵀ(G_mG_mᵀ)⁺G_m) = P_X ∘ I = diag(h): we measure it column by column through "
                 + "the linearised output change of one K-FAC step on each unit residual direction. Measured error: "
                 + "\(formatMeasure(m.operatorError)) (n = \(s.tallShape.count) > d = \(s.tallShape.dimension)) and, "
                 + "against the identity, \(formatMeasure(m.wideOperatorError)) (n = \(s.wideShape.count) ≤ d = "
                 + "\(s.wideShape.dimension): K-FAC is exactly NGD in output space)."),
             .figure(contractionFigure),
-            .paragraph("Every example contracts at its own rate 1 − ηh_i, so K-FAC's slowest example is the one with the "
-                + "smallest leverage — an input lying in a direction crowded with other inputs. Making the inputs "
-                + "anisotropic raises κ(XᵀX), lowers min h and slows K-FAC; NGD's uniform 1 − η is unaffected. λ₀, in "
-                + "contrast, does not enter K-FAC's linear-theory rate: a near-duplicate pair splits one leverage score "
-                + "between its twins but leaves min h nearly unchanged as ε shrinks."),
+            .paragraph("Every example contracts at its own rate 1 − ηh_i, so K-FAC's slowest example is the one with "
+                + "the smallest leverage — an input lying in a direction crowded with other inputs. Making the "
+                + "inputs anisotropic raises κ(XᵀX), lowers min h and slows K-FAC; NGD's uniform 1 − η is unaffected. "
+                + "λ₀, in contrast, does not enter K-FAC's linear-theory rate: a near-duplicate pair splits one "
+                + "leverage score between its twins but leaves min h nearly unchanged as ε shrinks."),
             .figure(kappaFigure),
             .table(kappaTable),
             .figure(lambdaFigure),
-            .paragraph("Finite-width effect. The diag(h) operator needs G_m, the matrix of the examples' back-propagated "
-                + "activation patterns, to have full column rank. Near-duplicate twins differ only in the units whose "
-                + "hyperplane passes between them (a fraction ≈ ε/π); to fit the twins' different targets K-FAC moves just "
-                + "those units, by an amount ∝ 1/(ε√m), while their margin is ∝ ε. When the move exceeds the margin the "
-                + "units flip, the twins end up with (almost) the same pattern, G_mᵀG_m turns nearly singular and the run "
-                + "stalls — unlike NGD, whose Gram matrix keeps the input factor x_iᵀx_j inside the Hadamard product. So "
-                + "K-FAC's width requirement grows roughly like ε⁻⁴ as λ₀ (∝ ε here) falls. Units separating the twins, "
-                + "initialisation → end of the K-FAC run: "
+            .paragraph("Finite-width effect. The diag(h) operator needs G_m, the matrix of the examples' "
+                + "back-propagated activation patterns, to have full column rank. Near-duplicate twins differ only in "
+                + "the units whose hyperplane passes between them (a fraction ≈ ε/π); to fit the twins' different "
+                + "targets K-FAC moves just those units, by an amount ∝ 1/(ε√m), while their margin is ∝ ε. When the "
+                + "move exceeds the margin the units flip, the twins end up with (almost) the same pattern, G_mᵀG_m "
+                + "turns nearly singular and the run stalls — unlike NGD, whose Gram matrix keeps the input factor "
+                + "x_iᵀx_j inside the Hadamard product. So K-FAC's width requirement grows roughly like ε⁻⁴ as λ₀ (∝ ε "
+                + "here) falls. Units separating the twins, initialisation → end of the K-FAC run: "
                 + m.lambdaSweep.map { p in
                     "ε = \(formatMeasure(p.parameter)), m = \(p.width): "
                         + (p.twinSeparatingUnits.map { "\($0.initial) → \($0.final)" } ?? "n/a")
@@ -448,6 +466,29 @@ public struct KFACStudy: PaperStudy {
                 + ". The λ₀ claim is checked at the widest width, m = \(s.lambdaWidths.max() ?? 0)."),
             .table(lambdaTable),
         ]
+    }
+
+    /// K-FAC's and NGD's steps against the input conditioning, with their linear-theory predictions.
+    private static func kappaFigure(_ s: Sizes, _ m: Measurements) -> FigureData {
+        let c = m.conditioning
+        let reachedK = c.filter { $0.kfacSteps != nil }
+        let ngdPredicted = PaperAnalysis.predictedSteps(factor: 1 - s.learningRate, tolerance: s.tolerance)
+        return PaperAnalysis.figure(
+            id: "kfac-kappa", title: "Steps against the input conditioning κ(XᵀX)",
+            caption: "Steps to ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ for K-FAC and NGD (both η = "
+                + "\(formatMeasure(s.learningRate))) on anisotropic inputs x = normalise(√s ∘ z), s geometric with "
+                + "s_max/s_min ∈ {\(formatMeasures(s.anisotropies))}, n = \(s.sweepShape.count), d = "
+                + "\(s.sweepShape.dimension), m = \(s.sweepWidth). Dashed: K-FAC's leverage prediction "
+                + "log(tol)/log(1 − η·min h) and NGD's log(tol)/log(1 − η). K-FAC runs get "
+                + "\(formatMeasure(s.budgetFactor))× the prediction + 10 steps (≤ \(s.stepCap)).",
+            x: "κ(XᵀX)", xScale: .log10, y: "steps", yScale: .log10, series: [
+                PaperAnalysis.measured("K-FAC", x: reachedK.map(\.inputConditioning),
+                                       y: reachedK.map { Double($0.kfacSteps ?? 0) }, style: .points),
+                PaperAnalysis.theory("K-FAC predicted", x: c.map(\.inputConditioning), y: c.map(\.kfacPredicted)),
+                PaperAnalysis.measured("NGD", x: c.filter { $0.ngdSteps != nil }.map(\.inputConditioning),
+                                       y: c.compactMap { $0.ngdSteps.map(Double.init) }, style: .points),
+                PaperAnalysis.theory("NGD predicted", x: c.map(\.inputConditioning), y: c.map { _ in ngdPredicted }),
+            ])
     }
 
     /// λ₀, min h, K-FAC steps (or "> budget"), the leverage prediction and NGD steps of one sweep point.
@@ -477,7 +518,8 @@ public struct KFACStudy: PaperStudy {
         let wide = m.lambdaSweep.filter { $0.width == widest }
         series.append(PaperAnalysis.theory("K-FAC predicted", x: wide.map(\.lambda0), y: wide.map(\.kfacPredicted)))
         let ngd = wide.filter { $0.ngdSteps != nil }
-        series.append(PaperAnalysis.measured("NGD, m = \(widest)", x: ngd.map(\.lambda0), y: ngd.map { Double($0.ngdSteps ?? 0) },
+        series.append(PaperAnalysis.measured("NGD, m = "
+            + "\(widest)", x: ngd.map(\.lambda0), y: ngd.map { Double($0.ngdSteps ?? 0) },
                                              style: .points))
         series.append(PaperAnalysis.theory("NGD predicted", x: wide.map(\.lambda0), y: wide.map { _ in
             PaperAnalysis.predictedSteps(factor: 1 - s.learningRate, tolerance: s.tolerance)
@@ -485,10 +527,12 @@ public struct KFACStudy: PaperStudy {
         return PaperAnalysis.figure(
             id: "kfac-lambda0", title: "K-FAC's steps against λ₀, at two widths",
             caption: "Steps to ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ for K-FAC and NGD (η = "
-                + "\(formatMeasure(s.learningRate))) on n = \(s.tallShape.count) unit points in R^\(s.tallShape.dimension) "
+                + "\(formatMeasure(s.learningRate))) on n = \(s.tallShape.count) unit points in "
+                    + "R^\(s.tallShape.dimension) "
                 + "with one near-duplicate pair at angle ε ∈ {\(formatMeasures(s.epsilons))}, m ∈ "
                 + "{\(s.lambdaWidths.map(String.init).joined(separator: ", "))}. At the widest width K-FAC follows its "
-                + "leverage prediction log(tol)/log(1 − η·min h) whatever λ₀; a run that stalls (drawn at its step budget) "
+                + "leverage prediction log(tol)/log(1 − η·min h) whatever λ₀; a run that stalls (drawn at its step "
+                    + "budget) "
                 + "shows the width K-FAC needs growing as λ₀ falls.",
             x: "λ₀ = λ_min(H^∞)", xScale: .log10, y: "steps", yScale: .log10, series: series)
     }
@@ -496,15 +540,18 @@ public struct KFACStudy: PaperStudy {
     private func settings(_ s: Sizes) -> [(String, String)] {
         [
             ("operator check", "synthetic n = \(s.tallShape.count), d = \(s.tallShape.dimension) and n = "
-                + "\(s.wideShape.count), d = \(s.wideShape.dimension); m = \(s.operatorWidth), ν = 1, at initialisation"),
-            ("K-FAC", "undamped, pseudo-inverse factors A = XᵀX, S = G_mG_mᵀ (summed), η = \(formatMeasure(s.learningRate)) "
+                + "\(s.wideShape.count), d = \(s.wideShape.dimension); m = \(s.operatorWidth), ν = 1, at "
+                    + "initialisation"),
+            ("K-FAC", "undamped, pseudo-inverse factors A = XᵀX, S = G_mG_mᵀ (summed), η = "
+                + "\(formatMeasure(s.learningRate)) "
                 + "(given)"),
             ("per-example run", "n = \(s.tallShape.count), d = \(s.tallShape.dimension), m = \(s.width), "
                 + "\(s.contractionSteps) steps, factor fitted geometrically over all steps"),
             ("κ sweep", "n = \(s.sweepShape.count), d = \(s.sweepShape.dimension): x = normalise(√s ∘ z), "
                 + "s_j = r^(−j/(d−1)), r ∈ {\(formatMeasures(s.anisotropies))}, y ~ N(0, 1); m = \(s.sweepWidth); "
                 + "K-FAC and NGD η = \(formatMeasure(s.learningRate)); K-FAC min(\(s.stepCap), "
-                + "⌈\(formatMeasure(s.budgetFactor)) × leverage prediction⌉ + 10) steps, NGD ≤ \(Self.ngdBudget) steps; tolerance "
+                + "⌈\(formatMeasure(s.budgetFactor)) × leverage prediction⌉ + 10) steps, NGD ≤ \(Self.ngdBudget) "
+                    + "steps; tolerance "
                 + "\(formatMeasure(s.tolerance))"),
             ("λ₀ sweep", "lambda0 sets n = \(s.tallShape.count), d = \(s.tallShape.dimension), 1 pair, ε ∈ "
                 + "{\(formatMeasures(s.epsilons))}, m ∈ {\(s.lambdaWidths.map(String.init).joined(separator: ", "))}, "

@@ -9,7 +9,7 @@ import NGD
 /// its steps grow ∝ λ_max/λ_min(G). At finite width λ_min(G_k) collapses along GD (the few units that separate
 /// the twins flip), so the right G is the one GD ends at, not G₀ — the study shows both predictions and
 /// λ_min(G_k) along GD.
-public struct LambdaZeroStudy: PaperStudy {
+public struct LambdaZeroStudy: MeasuredStudy {
     public struct Sizes: Hashable, Sendable {
         public var count: Int
         public var dimension: Int
@@ -78,14 +78,26 @@ public struct LambdaZeroStudy: PaperStudy {
     public init(sizes: Sizes? = nil) { self.sizes = sizes }
     public var id: String { "lambda0" }
 
-    public func run(in context: StudyContext) throws -> StudyOutcome {
-        let s = sizes ?? context.settings.size(full: .full, quick: .quick)
+    /// λ_min(G_k) along one GD run, at about 240 log-spaced steps.
+    struct GramTrace {
+        var epsilon: Double
+        var steps: [Double]
+        var lambdaMin: [Double]
+    }
+
+    public struct Measurements {
+        var sizes: Sizes
+        var quick: Bool
         var points: [Point] = []
-        var gdTraces: [(epsilon: Double, steps: [Double], lambdaMin: [Double])] = []
+        var gdTraces: [GramTrace] = []
+    }
+
+    public func measure(in context: StudyContext) throws -> Measurements {
+        let s = sizes ?? context.settings.size(full: .full, quick: .quick)
+        var m = Measurements(sizes: s, quick: context.settings.quick)
         for epsilon in s.epsilons {
             let request = DatasetRequest(kind: .lambda0, count: s.count, dimension: s.dimension, seed: s.dataSeed,
                                          epsilon: epsilon, pairs: s.pairs)
-            let dataset = try context.dataset(request)
             let tol = s.tolerance
             func ngdRun(width: Int) throws -> TrainingRun {
                 try context.train(TrainingConfig(width: width, seed: s.initSeed, optimizer: .ngd,
@@ -94,17 +106,17 @@ public struct LambdaZeroStudy: PaperStudy {
             }
             let ngd = try ngdRun(width: s.width)
             let ngdLarge = try ngdRun(width: s.ngdLargeWidth)
-            var gdConfig = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .gd)
-            guard let initial = PaperAnalysis.initialGram(gdConfig, on: dataset).extremeSymmetricEigenvalues() else {
-                throw NGDError("lambda0", "could not compute the eigenvalues of G₀")
-            }
+            // GD's budget comes from G₀'s spectrum, which the NGD run on the same network and data recorded.
+            let initial = (min: ngd.summary.gramInitLambdaMin, max: ngd.summary.gramInitLambdaMax)
             let predicted = PaperAnalysis.predictedSteps(factor: 1 - initial.min / initial.max, tolerance: tol)
+            var gdConfig = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .gd)
             gdConfig.steps = min(s.gdStepCap, Int((s.gdBudgetFactor * predicted).rounded(.up)))
-            let gd = try context.train(gdConfig, on: request, label: "λ₀ study: GD, ε = \(epsilon), \(gdConfig.steps) steps")
+            let gd = try context.train(gdConfig, on: request,
+                                       label: "λ₀ study: GD, ε = \(epsilon), \(gdConfig.steps) steps")
             let gdSteps = PaperAnalysis.stepsToReach(gd, relativeTolerance: tol)
             let end = gd.steps[min(gdSteps ?? gd.steps.count - 1, gd.steps.count - 1)]
             let gMin = gd.summary.gramInitLambdaMin, gMax = gd.summary.gramInitLambdaMax
-            points.append(Point(
+            m.points.append(Point(
                 epsilon: epsilon, lambda0: gd.summary.lambda0, gramMin: gMin, gramMax: gMax,
                 ngdSteps: PaperAnalysis.stepsToReach(ngd, relativeTolerance: tol),
                 ngdLargeSteps: PaperAnalysis.stepsToReach(ngdLarge, relativeTolerance: tol),
@@ -112,22 +124,34 @@ public struct LambdaZeroStudy: PaperStudy {
                 gdPredictedFromInit: PaperAnalysis.predictedSteps(factor: 1 - gMin / gMax, tolerance: tol),
                 gdPredictedFromEnd: PaperAnalysis.predictedSteps(factor: 1 - end.gramLambdaMin / gMax, tolerance: tol)))
             let sample = Self.logSpacedSteps(count: gd.steps.count, points: 240)
-            gdTraces.append((epsilon, sample.map(Double.init), sample.map { gd.steps[$0].gramLambdaMin }))
+            m.gdTraces.append(GramTrace(epsilon: epsilon, steps: sample.map(Double.init),
+                                        lambdaMin: sample.map { gd.steps[$0].gramLambdaMin }))
         }
-        let claims = Self.evaluate(points, sizes: s, quick: context.settings.quick)
+        return m
+    }
+
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] {
+        Self.evaluate(m.points, sizes: m.sizes, quick: m.quick)
+    }
+
+    public func write(_ m: Measurements) -> StudyOutcome {
+        let (s, points) = (m.sizes, m.points)
         var outcome = StudyOutcome(id: id, title: "NGD's rate does not depend on λ₀; GD's follows λ_max/λ_min(G)",
-                            blocks: blocks(points, traces: gdTraces, sizes: s), claims: claims,
-                            settings: settings(s, points: points))
+                                   blocks: blocks(points, traces: m.gdTraces, sizes: s),
+                                   settings: settings(s, points: points))
         let gdReached = points.filter { $0.gdSteps != nil }
-        let initSlope = Fitting.logLogSlope(x: gdReached.map { $0.gramMax / $0.gramMin }, y: gdReached.map { Double($0.gdSteps ?? 0) })
+        let initSlope = Fitting.logLogSlope(x: gdReached.map { $0.gramMax / $0.gramMin },
+                                            y: gdReached.map { Double($0.gdSteps ?? 0) })
         outcome.caveats = [
             "λ₀ study: λ_min(G_k) collapses along GD on near-duplicate data ("
-                + points.map { "\(formatMeasure($0.gramMin)) → \(formatMeasure($0.gdFinalGramMin))" }.joined(separator: ", ")
+                + points.map { "\(formatMeasure($0.gramMin)) → \(formatMeasure($0.gdFinalGramMin))" }
+                    .joined(separator: ", ")
                 + " at m = \(s.width)), so GD's steps grow faster than the G₀ prediction (log-log slope "
-                + "\(initSlope.map { formatMeasure($0.slope) } ?? "n/a") instead of 1); they follow λ_max/λ_min(G_end).",
-            "λ₀ study: GD runs get at most \(formatMeasure(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) steps) "
-                + "and ε stops at \(formatMeasure(s.epsilons.min() ?? .nan)) to bound the cost; GD and NGD are compared at "
-                + "m = \(s.width), NGD alone also at m = \(s.ngdLargeWidth).",
+                + "\(initSlope.map { formatMeasure($0.slope) } ?? "n/a") instead of 1); they follow "
+                    + "λ_max/λ_min(G_end).",
+            "λ₀ study: GD runs get at most \(formatMeasure(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) "
+                + "steps) and ε stops at \(formatMeasure(s.epsilons.min() ?? .nan)) to bound the cost; GD and NGD are "
+                + "compared at m = \(s.width), NGD alone also at m = \(s.ngdLargeWidth).",
         ]
         return outcome
     }
@@ -150,14 +174,16 @@ public struct LambdaZeroStudy: PaperStudy {
             + "\(steps($0.ngdLargeSteps, budget: s.ngdSteps)) steps at m=\(s.ngdLargeWidth), "
             + "\(steps($0.ngdSteps, budget: s.ngdSteps)) at m=\(s.width)" }.joined(separator: "; ")
         var ngdClaim = Claim.approximately(
-            id: "8-ngd-flat", statement: "NGD's steps to reach ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ do not depend on "
+            id: "8-ngd-flat", statement: "NGD's steps to reach ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ do not depend "
+                + "on "
                 + "λ₀ (log-log slope of steps against 1/λ₀ ≈ 0; m = \(s.ngdLargeWidth))",
             source: source, expression: "slope of log(NGD steps) on log(1/λ₀)",
             measured: ngdSlope?.slope ?? .nan, predicted: 0, tolerance: 0.1,
             detail: "\(ngdText). Linear theory: log(tol)/log(1 − η) = \(formatMeasure(ngdPredicted)) steps at η = "
                 + "\(formatMeasure(s.ngdLearningRate)). Slope at m = \(s.width): "
                 + "\(smallSlope.map { formatMeasure($0.slope) } ?? "n/a") (finite width)."
-                + (ngdReached.count < points.count ? " Some runs did not reach the tolerance in \(s.ngdSteps) steps." : ""))
+                + (ngdReached.count < points.count ? " Some runs did not reach the tolerance in \(s.ngdSteps) "
+                    + "steps." : ""))
         if ngdReached.count < points.count || ngdReached.count < 2 { ngdClaim.passed = false }
         ngdClaim = Claim.noteQuickSize(ngdClaim, quick: quick, needs: "m = \(Sizes.full.ngdLargeWidth)")
 
@@ -173,19 +199,22 @@ public struct LambdaZeroStudy: PaperStudy {
                 + "\(formatMeasure(p.gdPredictedFromEnd)) from G_end (λ_min=\(formatMeasure(p.gdFinalGramMin)))"
         }.joined(separator: "; ")
         var gdClaim = Claim.approximately(
-            id: "8-gd-kappa", statement: "GD's (η = 1/λ_max(G₀)) steps grow ∝ λ_max/λ_min(G), with G the Gram matrix GD "
+            id: "8-gd-kappa", statement: "GD's (η = 1/λ_max(G₀)) steps grow ∝ λ_max/λ_min(G), with G the Gram matrix "
+                + "GD "
                 + "trains with (log-log slope against λ_max(G₀)/λ_min(G_end) ≈ 1; m = \(s.width))",
             source: source, expression: "slope of log(GD steps) on log(λ_max(G₀)/λ_min(G_end))",
             measured: endSlope?.slope ?? .nan, predicted: 1, tolerance: 0.3,
             detail: "\(gdText). Finite-width effect: against the G₀ prediction λ_max/λ_min(G₀) the slope is "
                 + "\(initSlope.map { formatMeasure($0.slope) } ?? "n/a") (linear theory: 1), because λ_min(G_k) "
                 + "collapses during GD."
-                + (gdReached.count < points.count ? " Runs censored at their step budget are left out of the fit." : ""))
+                + (gdReached.count < points.count ? " Runs censored at their step budget are left out of the "
+                    + "fit." : ""))
         if gdReached.count < 2 {
             gdClaim.passed = false
             gdClaim.detail += " Fewer than two GD runs reached the tolerance within their budget."
         }
-        gdClaim = Claim.noteQuickSize(gdClaim, quick: quick, needs: "m = \(Sizes.full.width), cap \(Sizes.full.gdStepCap)")
+        gdClaim = Claim.noteQuickSize(gdClaim, quick: quick, needs: "m = \(Sizes.full.width), cap "
+            + "\(Sizes.full.gdStepCap)")
 
         // The contrast at the smallest λ₀ (same width): GD needs at least the linear theory's multiple of NGD's steps.
         let hardest = points.min { $0.lambda0 < $1.lambda0 }
@@ -198,14 +227,15 @@ public struct LambdaZeroStudy: PaperStudy {
             source: source, expression: "GD steps / NGD steps at the smallest λ₀",
             measured: gdHard / ngdHard, bound: predictedRatio, tolerance: 0,
             detail: "GD \(hardest.map { steps($0.gdSteps, budget: $0.gdBudget) } ?? "n/a") vs NGD "
-                + "\(hardest?.ngdSteps.map(String.init) ?? "n/a") steps at λ₀ = \(formatMeasure(hardest?.lambda0 ?? .nan)).")
+                + "\(hardest?.ngdSteps.map(String.init) ?? "n/a") steps at λ₀ = "
+                    + "\(formatMeasure(hardest?.lambda0 ?? .nan)).")
         return [ngdClaim, gdClaim, contrast]
     }
 
     // MARK: Report blocks
 
-    private func blocks(_ points: [Point], traces: [(epsilon: Double, steps: [Double], lambdaMin: [Double])],
-                        sizes s: Sizes) -> [StudyBlock] {
+    /// The steps-to-tolerance figure (measured and linear-theory predictions against 1/λ₀).
+    private func stepsFigure(_ points: [Point], sizes s: Sizes) -> FigureData {
         let ngdPredicted = PaperAnalysis.predictedSteps(factor: 1 - s.ngdLearningRate, tolerance: s.tolerance)
         let inverse = points.map { 1 / $0.lambda0 }
         let gdReached = points.filter { $0.gdSteps != nil }
@@ -225,28 +255,35 @@ public struct LambdaZeroStudy: PaperStudy {
             PaperAnalysis.theory("GD predicted from G_end", x: inverse, y: points.map(\.gdPredictedFromEnd)),
         ]
         if !censored.isEmpty {
-            series.append(PaperAnalysis.measured("GD censored at its budget (lower bound)", x: censored.map { 1 / $0.lambda0 },
+            series.append(PaperAnalysis.measured("GD censored at its budget (lower "
+                + "bound)", x: censored.map { 1 / $0.lambda0 },
                                                  y: censored.map { Double($0.gdBudget) }, style: .star))
         }
-        let stepsFigure = PaperAnalysis.figure(
+        return PaperAnalysis.figure(
             id: "lambda0-steps", title: "Steps to reach ‖r‖ ≤ \(formatMeasure(s.tolerance))·‖r₀‖ against 1/λ₀",
             caption: "Steps until ‖u_k − y‖ ≤ \(formatMeasure(s.tolerance))·‖u₀ − y‖ against 1/λ₀ = 1/λ_min(H^∞), on "
-                + "data sets of n = \(s.count) unit points in R^\(s.dimension) with \(s.pairs) near-duplicate pair(s) at "
+                + "data sets of n = \(s.count) unit points in R^\(s.dimension) with \(s.pairs) near-duplicate pair(s) "
+                    + "at "
                 + "angle ε ∈ {\(formatMeasures(s.epsilons))}, ν = 1. Points: measured NGD (η = "
                 + "\(formatMeasure(s.ngdLearningRate))) at m = \(s.width) and \(s.ngdLargeWidth), and GD (η = "
                 + "1/λ_max(G₀), m = \(s.width), given at most \(formatMeasure(s.gdBudgetFactor))× the G₀ prediction "
                 + "and ≤ \(s.gdStepCap) steps). Dashed: linear-theory predictions — NGD log(tol)/log(1 − η); GD "
                 + "log(tol)/log(1 − λ_min/λ_max) with λ_min from G₀ and from the Gram matrix G_end where GD stopped.",
             x: "1/λ₀", xScale: .log10, y: "steps", yScale: .log10, series: series)
+    }
 
+    private func blocks(_ points: [Point], traces: [GramTrace], sizes s: Sizes) -> [StudyBlock] {
+        let ngdPredicted = PaperAnalysis.predictedSteps(factor: 1 - s.ngdLearningRate, tolerance: s.tolerance)
         let lines = traces.map { trace in
             PaperAnalysis.measured("λ_min(G_k), ε = \(formatMeasure(trace.epsilon))", x: trace.steps.map { max($0, 1) },
                                    y: trace.lambdaMin)
         }
         let lambdaFigure = PaperAnalysis.figure(
             id: "lambda0-gram-min", title: "λ_min(G_k) along GD",
-            caption: "λ_min(G_k) of the Gram matrix along the GD runs of the previous figure (one line per ε; step 0 is "
-                + "plotted at 1; about 240 log-spaced steps). In the linear theory G_k = G₀ and the lines would be flat.",
+            caption: "λ_min(G_k) of the Gram matrix along the GD runs of the previous figure (one line per ε; step 0 "
+                + "is "
+                + "plotted at 1; about 240 log-spaced steps). In the linear theory G_k = G₀ and the lines would be "
+                    + "flat.",
             x: "step k", xScale: .log10, y: "λ_min(G_k)", yScale: .log10, series: lines)
 
         let rows = points.map { p -> [String] in
@@ -266,20 +303,28 @@ public struct LambdaZeroStudy: PaperStudy {
         let collapse = points.map { "\(formatMeasure($0.gramMin)) → \(formatMeasure($0.gdFinalGramMin))" }
             .joined(separator: ", ")
         return [
-            .paragraph("NGD's output-space recursion r_{k+1} ≈ (1 − η) r_k contains no eigenvalue of G, so its step count "
-                + "to a tolerance should not change when λ₀ = λ_min(H^∞) shrinks. GD's recursion r_{k+1} ≈ (I − ηG) r_k "
+            .paragraph("NGD's output-space recursion r_{k+1} ≈ (1 − η) r_k contains no eigenvalue of G, so its step "
+                + "count "
+                + "to a tolerance should not change when λ₀ = λ_min(H^∞) shrinks. GD's recursion r_{k+1} ≈ (I − ηG) "
+                    + "r_k "
                 + "contracts the slowest mode by 1 − ηλ_min(G); with the step η = 1/λ_max(G₀) the steps grow "
                 + "∝ λ_max/λ_min(G). We shrink λ₀ by moving the two members of a pair of inputs towards each other "
                 + "(angle ε) and count steps."),
-            .figure(stepsFigure),
-            .paragraph("Finite-width effect. Along GD, λ_min(G_k) does not stay at its initial value: the few hidden units "
+            .figure(stepsFigure(points, sizes: s)),
+            .paragraph("Finite-width effect. Along GD, λ_min(G_k) does not stay at its initial value: the few hidden "
+                + "units "
                 + "whose hyperplanes separate the two near-duplicate inputs flip, and λ_min(G) collapses (here "
-                + "\(collapse), from G₀ to where GD stopped). GD therefore needs more steps than the G₀ prediction, and "
-                + "the excess grows as λ₀ shrinks; against λ_min of the Gram matrix GD actually ends with, the steps follow "
-                + "the linear theory's λ_max/λ_min law. NGD's steps stay near log(tol)/log(1 − η), closer so at the larger "
+                + "\(collapse), from G₀ to where GD stopped). GD therefore needs more steps than the G₀ prediction, "
+                    + "and "
+                + "the excess grows as λ₀ shrinks; against λ_min of the Gram matrix GD actually ends with, the steps "
+                    + "follow "
+                + "the linear theory's λ_max/λ_min law. NGD's steps stay near log(tol)/log(1 − η), closer so at the "
+                    + "larger "
                 + "width. GD is given at most \(formatMeasure(s.gdBudgetFactor))× the G₀ prediction (≤ \(s.gdStepCap) "
-                + "steps, each run in full so that the λ_min(G_k) trace covers it, because these long GD runs dominate the "
-                + "cost of the study; a run that did not reach the tolerance is shown as a star at its budget (a lower bound) and left "
+                + "steps, each run in full so that the λ_min(G_k) trace covers it, because these long GD runs dominate "
+                    + "the "
+                + "cost of the study; a run that did not reach the tolerance is shown as a star at its budget (a lower "
+                    + "bound) and left "
                 + "out of the slope fits. The range of ε stops at \(formatMeasure(s.epsilons.min() ?? .nan)) for the "
                 + "same reason (the reference run in docs/CLAIMS.md needed 11561 GD steps at ε = 0.05, m = 10⁴ and "
                 + "tolerance 1e-6)."),
@@ -291,10 +336,12 @@ public struct LambdaZeroStudy: PaperStudy {
     private func settings(_ s: Sizes, points: [Point]) -> [(String, String)] {
         [
             ("data", "lambda0 sets: n = \(s.count) unit points in R^\(s.dimension) (x ~ N(0, I) projected), \(s.pairs) "
-                + "near-duplicate pair(s) at angle ε, targets y ~ N(0, 1) (twins get independent targets), data seed \(s.dataSeed)"),
+                + "near-duplicate pair(s) at angle ε, targets y ~ N(0, 1) (twins get independent targets), data seed "
+                    + "\(s.dataSeed)"),
             ("ε", formatMeasures(s.epsilons)),
             ("λ₀ (closed form)", formatMeasures(points.map(\.lambda0))),
-            ("width m, ν, init seed", "GD and NGD \(s.width); NGD also \(s.ngdLargeWidth); ν = 1; init seed \(s.initSeed)"),
+            ("width m, ν, init seed", "GD and NGD \(s.width); NGD also \(s.ngdLargeWidth); ν = 1; init seed "
+                + "\(s.initSeed)"),
             ("NGD", "η = \(formatMeasure(s.ngdLearningRate)) (given), undamped, \(s.ngdSteps) steps"),
             ("GD", "η = 1/λ_max(G₀) per data set (\(formatMeasures(points.map { 1 / $0.gramMax }))); steps "
                 + "min(\(s.gdStepCap), ⌈\(formatMeasure(s.gdBudgetFactor)) × G₀ prediction⌉) = "

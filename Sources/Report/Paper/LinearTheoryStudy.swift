@@ -6,7 +6,7 @@ import NGD
 /// growth of the top G₀ mode over the first step. Beside it, the finite-width "catapult": above the threshold
 /// the residual first grows, λ_max(G) falls until η·λ_max(G) < 2, and training then converges.
 /// (NGD's side of claim 9 — stable for η ∈ (0, 1], and in the linear theory up to η < 2 — is in `StepSizeStudy`.)
-public struct LinearTheoryStudy: PaperStudy {
+public struct LinearTheoryStudy: MeasuredStudy {
     public struct Sizes: Hashable, Sendable {
         public var count: Int
         public var dimension: Int
@@ -83,9 +83,23 @@ public struct LinearTheoryStudy: PaperStudy {
     public init(sizes: Sizes? = nil) { self.sizes = sizes }
     public var id: String { "linear-theory" }
 
-    public func run(in context: StudyContext) throws -> StudyOutcome {
+    public struct Measurements {
+        var sizes: Sizes
+        var quick: Bool
+        /// GD's η = 1/λ_max(G₀) as the trainer resolved it, and G₀'s eigen-decomposition.
+        var eta: Double
+        var lambdaMax: Double
+        var eigen: SymmetricEigendecomposition
+        var modes: [Mode], linearModes: [Mode]
+        /// v_iᵀr_k of the real network's GD run, per step (rows) and mode (columns).
+        var projections: [[Double]]
+        var growth: [Growth], catapults: [Catapult]
+    }
+
+    public func measure(in context: StudyContext) throws -> Measurements {
         let s = sizes ?? context.settings.size(full: .full, quick: .quick)
         let dataset = try context.dataset(s.request)
+        // The modes need G₀'s eigenvectors, which no run records: G₀ is built here once.
         let base = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .gd, recordOutputs: true)
         let gram = PaperAnalysis.initialGram(base, on: dataset)
         guard let eigen = SymmetricEigendecomposition(gram), let lambdaMax = eigen.values.last else {
@@ -117,26 +131,37 @@ public struct LinearTheoryStudy: PaperStudy {
                                            maximumSteps: s.modeSteps),
                  fittedOverRun: nil)
         }
-        let growth = try Self.growthTest(s, lambdaMax: lambdaMax, eigen: eigen, dataset: dataset, context: context)
-        let catapults = try Self.catapultRuns(s, lambdaMax: lambdaMax, context: context)
+        return Measurements(
+            sizes: s, quick: context.settings.quick, eta: eta, lambdaMax: lambdaMax, eigen: eigen, modes: modes,
+            linearModes: linearModes, projections: realProjections,
+            growth: try Self.growthTest(s, lambdaMax: lambdaMax, eigen: eigen, dataset: dataset, context: context),
+            catapults: try Self.catapultRuns(s, lambdaMax: lambdaMax, context: context))
+    }
 
-        let claims = Self.evaluate(modes: modes, linearModes: linearModes, growth: growth, catapults: catapults,
-                                   quick: context.settings.quick)
-        var outcome = StudyOutcome(id: id, title: "GD in output space: per-mode decay, the 2/λ_max threshold and the catapult",
-                            blocks: blocks(s, eta: eta, modes: modes, projections: realProjections, eigen: eigen,
-                                           growth: growth, catapults: catapults),
-                            claims: claims, settings: settings(s, eta: eta, lambdaMax: lambdaMax))
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] {
+        Self.evaluate(modes: m.modes, linearModes: m.linearModes, growth: m.growth, catapults: m.catapults,
+                      quick: m.quick)
+    }
+
+    public func write(_ m: Measurements) -> StudyOutcome {
+        let s = m.sizes
+        var outcome = StudyOutcome(
+            id: id, title: "GD in output space: per-mode decay, the 2/λ_max threshold and the catapult",
+            blocks: blocks(s, eta: m.eta, modes: m.modes, projections: m.projections, eigen: m.eigen,
+                           growth: m.growth, catapults: m.catapults),
+            settings: settings(s, eta: m.eta, lambdaMax: m.lambdaMax))
         // GD above its stability threshold is chaotic: the last bits a BLAS kernel changes grow step by step.
         outcome.tolerances = [DeclaredTolerance(
             files: ["figures/linear-catapult*", "figures/linear-sharpness*"], relative: 1e-3, absolute: 1e-9,
             pixels: 0.25, reason: "GD above 2/λ_max(G₀) (the catapult) amplifies rounding differences every step")]
-        let runWorst = modes.compactMap { m in m.fittedOverRun.map { abs($0 - m.predicted) } }.max() ?? .nan
+        let runWorst = m.modes.compactMap { mode in mode.fittedOverRun.map { abs($0 - mode.predicted) } }.max() ?? .nan
         outcome.caveats = [
             "Linear theory: fitted over the whole GD run, per-mode factors deviate from 1 − ηλ_i by up to "
                 + "\(formatMeasure(runWorst)) (m = \(s.width)) because G_k drifts from G₀; the claim fits each mode "
                 + "only while it dominates its own projection.",
             "Catapult: GD above 2/λ_max(G₀) does not simply diverge at finite width — "
-                + catapults.map { "c = \(formatMeasure($0.multiple)): peak \(formatMeasure($0.peak))·‖r₀‖, \($0.outcome)" }
+                + m.catapults.map { "c = \(formatMeasure($0.multiple)): peak \(formatMeasure($0.peak))·‖r₀‖, "
+                    + "\($0.outcome)" }
                     .joined(separator: "; ") + ".",
         ]
         return outcome
@@ -237,10 +262,12 @@ public struct LinearTheoryStudy: PaperStudy {
         let linearWorst = linearModes.compactMap { m in m.fitted.map { abs($0 - m.predicted) } }.max() ?? .nan
         let runWorst = modes.compactMap { m in m.fittedOverRun.map { abs($0 - m.predicted) } }.max() ?? .nan
         var modeClaim = Claim.atMost(
-            id: "9-gd-modes", statement: "GD's residual projected on each eigenvector v_i of G₀ decays by 1 − ηλ_i per step",
+            id: "9-gd-modes", statement: "GD's residual projected on each eigenvector v_i of G₀ decays by 1 − ηλ_i per "
+                + "step",
             source: source, expression: "max_i |factor_i fitted over the first steps − (1 − ηλ_i)|",
             measured: worst, bound: 0.02,
-            tolerance: 0, detail: "\(fitted.count) of \(modes.count) modes checked (\(weak) carry < 10% of an even share of r₀ and are "
+            tolerance: 0, detail: "\(fitted.count) of \(modes.count) modes checked (\(weak) carry < 10% of an even "
+                + "share of r₀ and are "
                 + "left out), each fitted over the steps in which the linear theory keeps it at ≥ 10% of the largest "
                 + "mode (at least one step; one for the top mode, whose factor 1 − ηλ_max is 0): "
                 + "\(formatMeasures(fitted.map { $0.fitted ?? .nan })) vs predicted "
@@ -254,7 +281,8 @@ public struct LinearTheoryStudy: PaperStudy {
         let growthText = growth.map { "c=\(formatMeasure($0.multiple)): \(formatMeasure($0.factor))" }
             .joined(separator: ", ")
         let thresholdClaim = Claim.approximately(
-            id: "9-gd-threshold", statement: "GD's linear stability threshold is η = 2/λ_max(G₀): the top G₀ mode grows over "
+            id: "9-gd-threshold", statement: "GD's linear stability threshold is η = 2/λ_max(G₀): the top G₀ mode "
+                + "grows over "
                 + "the first step exactly when η·λ_max(G₀) > 2",
             source: source, expression: "c where |v_maxᵀr₁|/|v_maxᵀr₀| crosses 1 (η = c/λ_max(G₀))",
             measured: crossing ?? .nan, predicted: 2, tolerance: 0.05,
@@ -274,7 +302,8 @@ public struct LinearTheoryStudy: PaperStudy {
         let catapultMeasure = above.isEmpty ? Double.nan
             : above.map { $0.converged && $0.peak > 1 ? $0.finalSharpness : .infinity }.max() ?? .nan
         let catapultClaim = Claim.atMost(
-            id: "9-catapult", statement: "Finite-width effect (catapult): for 2 < c ≤ 3 the residual first grows above ‖r₀‖, "
+            id: "9-catapult", statement: "Finite-width effect (catapult): for 2 < c ≤ 3 the residual first grows above "
+                + "‖r₀‖, "
                 + "then λ_max(G) falls until η·λ_max(G) < 2 and GD converges",
             source: "docs/CLAIMS.md claim 9 (measured caveat); Lewkowycz et al. 2020",
             expression: "max over 2 < c ≤ 3 of η·λ_max(G_end) (∞ if the run did not peak above ‖r₀‖ and converge)",
@@ -284,23 +313,27 @@ public struct LinearTheoryStudy: PaperStudy {
 
     // MARK: Report blocks
 
-    private func blocks(_ s: Sizes, eta: Double, modes: [Mode], projections: [[Double]],
-                        eigen: SymmetricEigendecomposition, growth: [Growth], catapults: [Catapult]) -> [StudyBlock] {
-        let failedMultiples = catapults.filter { !$0.converged }.map(\.multiple)
+    /// Per-mode factors against 1 − ηλ_i, and four modes' projections along the run.
+    private func modeFigures(_ s: Sizes, eta: Double, modes: [Mode], projections: [[Double]],
+                             eigen: SymmetricEigendecomposition) -> [FigureData] {
         let fitted = modes.filter { $0.fitted != nil }
         let modeFigure = PaperAnalysis.figure(
             id: "linear-modes", title: "Per-mode decay factor of GD against 1 − ηλ_i",
             caption: "GD (η = 1/λ_max(G₀) = \(formatMeasure(eta))) on n = \(s.count) unit points in R^\(s.dimension), "
-                + "m = \(s.width), ν = 1: the per-step factor of the residual's projection on each eigenvector v_i of G₀, "
-                + "fitted over the steps in which the linear theory keeps the mode at ≥ 10% of the largest one (points) and over "
-                + "the whole run (\(s.modeSteps) steps, while the theory has it fall ≤ 100×; stars), against the eigenvalue "
+                + "m = \(s.width), ν = 1: the per-step factor of the residual's projection on each eigenvector v_i of "
+                    + "G₀, "
+                + "fitted over the steps in which the linear theory keeps the mode at ≥ 10% of the largest one "
+                    + "(points) and over "
+                + "the whole run (\(s.modeSteps) steps, while the theory has it fall ≤ 100×; stars), against the "
+                    + "eigenvalue "
                 + "λ_i. "
                 + "Dashed: the linear theory 1 − ηλ_i.",
             x: "λ_i(G₀)", y: "per-step factor",
             series: [
                 PaperAnalysis.measured("fitted while the mode dominates", x: fitted.map(\.eigenvalue),
                                        y: fitted.map { $0.fitted ?? .nan }, style: .points),
-                PaperAnalysis.measured("fitted over the run", x: modes.filter { $0.fittedOverRun != nil }.map(\.eigenvalue),
+                PaperAnalysis.measured("fitted over the "
+                    + "run", x: modes.filter { $0.fittedOverRun != nil }.map(\.eigenvalue),
                                        y: modes.compactMap(\.fittedOverRun), style: .star),
                 PaperAnalysis.theory("1 − ηλ_i", x: modes.map(\.eigenvalue), y: modes.map(\.predicted)),
             ], kind: .spectrum)
@@ -321,18 +354,11 @@ public struct LinearTheoryStudy: PaperStudy {
             caption: "The residual's projection on four eigenvectors of G₀ along the GD run of the previous figure "
                 + "(solid), with the linear theory |1 − ηλ_i|^k (dashed).",
             x: "step k", y: "relative projection", yScale: .log10, series: traceSeries)
+        return [modeFigure, traceFigure]
+    }
 
-        let growthFigure = PaperAnalysis.figure(
-            id: "linear-growth", title: "Growth of the top G₀ mode over the first GD step",
-            caption: "|v_maxᵀr₁|/|v_maxᵀr₀| for GD at η = c/λ_max(G₀), same data and network (m = \(s.width)). Dashed: the "
-                + "linear theory |1 − c|; the mode grows (factor > 1) exactly when c > 2.",
-            x: "c = η·λ_max(G₀)", y: "first-step factor of the top mode",
-            series: [
-                PaperAnalysis.measured("measured", x: growth.map(\.multiple), y: growth.map(\.factor), style: .points),
-                PaperAnalysis.theory("|1 − c|", x: growth.map(\.multiple), y: growth.map { abs(1 - $0.multiple) }),
-                PaperAnalysis.theory("stability limit 1", x: growth.map(\.multiple), y: growth.map { _ in 1 }),
-            ])
-
+    /// The residual and η·λ_max(G_k) along the long GD runs above the threshold.
+    private func catapultFigures(_ s: Sizes, catapults: [Catapult]) -> [FigureData] {
         let catapultFigure = PaperAnalysis.figure(
             id: "linear-catapult", title: "GD above 2/λ_max(G₀): the catapult",
             caption: "‖r_k‖/‖r₀‖ for GD at η = c/λ_max(G₀), c ∈ {\(formatMeasures(catapults.map(\.multiple)))}, "
@@ -344,35 +370,60 @@ public struct LinearTheoryStudy: PaperStudy {
             })
         let sharpnessFigure = PaperAnalysis.figure(
             id: "linear-sharpness", title: "η·λ_max(G_k) along the same runs",
-            caption: "η·λ_max(G_k) along the GD runs of the previous figure. Dashed: the linear stability limit 2. Above "
-                + "it, the growing residual moves the weights far enough to flip activation patterns and lower λ_max(G) "
+            caption: "η·λ_max(G_k) along the GD runs of the previous figure. Dashed: the linear stability limit 2. "
+                + "Above "
+                + "it, the growing residual moves the weights far enough to flip activation patterns and lower "
+                    + "λ_max(G) "
                 + "until η·λ_max(G) < 2; then GD converges.",
             x: "step k", y: "η·λ_max(G_k)", yScale: .log10,
             series: catapults.map { c in
                 PaperAnalysis.measured("c = \(formatMeasure(c.multiple))", x: c.sharpness.indices.map(Double.init),
                                        y: c.sharpness)
             } + [PaperAnalysis.theory("2", x: [0, Double(s.catapultSteps)], y: [2, 2])])
+        return [catapultFigure, sharpnessFigure]
+    }
+
+    private func blocks(_ s: Sizes, eta: Double, modes: [Mode], projections: [[Double]],
+                        eigen: SymmetricEigendecomposition, growth: [Growth], catapults: [Catapult]) -> [StudyBlock] {
+        let failedMultiples = catapults.filter { !$0.converged }.map(\.multiple)
+        let modeFigures = modeFigures(s, eta: eta, modes: modes, projections: projections, eigen: eigen)
+        let catapultFigures = catapultFigures(s, catapults: catapults)
+        let growthFigure = PaperAnalysis.figure(
+            id: "linear-growth", title: "Growth of the top G₀ mode over the first GD step",
+            caption: "|v_maxᵀr₁|/|v_maxᵀr₀| for GD at η = c/λ_max(G₀), same data and network (m = \(s.width)). Dashed: "
+                + "the "
+                + "linear theory |1 − c|; the mode grows (factor > 1) exactly when c > 2.",
+            x: "c = η·λ_max(G₀)", y: "first-step factor of the top mode",
+            series: [
+                PaperAnalysis.measured("measured", x: growth.map(\.multiple), y: growth.map(\.factor), style: .points),
+                PaperAnalysis.theory("|1 − c|", x: growth.map(\.multiple), y: growth.map { abs(1 - $0.multiple) }),
+                PaperAnalysis.theory("stability limit 1", x: growth.map(\.multiple), y: growth.map { _ in 1 }),
+            ])
 
         let crossing = Self.threshold(growth)
         return [
             .paragraph("Linearising the network around θ₀, one GD step moves the outputs by −ηG₀(u − y), so "
-                + "r_{k+1} ≈ (I − ηG₀) r_k: on each eigenvector v_i of G₀ the residual shrinks by the factor 1 − ηλ_i. We "
+                + "r_{k+1} ≈ (I − ηG₀) r_k: on each eigenvector v_i of G₀ the residual shrinks by the factor 1 − ηλ_i. "
+                    + "We "
                 + "project the GD residuals on G₀'s eigenvectors and fit one factor per mode."),
-            .figure(modeFigure),
-            .figure(traceFigure),
+            .figure(modeFigures[0]),
+            .figure(modeFigures[1]),
             .paragraph("The same recursion is unstable once |1 − ηλ_max| > 1, i.e. η > 2/λ_max(G₀). A long run is the "
-                + "wrong test of this threshold at finite width (see below), so we measure it by the growth of the top mode "
+                + "wrong test of this threshold at finite width (see below), so we measure it by the growth of the top "
+                    + "mode "
                 + "over the first step: it crosses 1 at c = \(crossing.map(formatMeasure) ?? "n/a") (theory 2)."),
             .figure(growthFigure),
-            .paragraph("Finite-width effect: the catapult. Above the threshold the residual does grow at first, but the "
-                + "network is not its linearisation: the large steps change activation patterns and λ_max(G) falls until "
+            .paragraph("Finite-width effect: the catapult. Above the threshold the residual does grow at first, but "
+                + "the "
+                + "network is not its linearisation: the large steps change activation patterns and λ_max(G) falls "
+                    + "until "
                 + "η·λ_max(G) < 2, after which GD converges from a different, flatter point. Far above the threshold "
                 + "this no longer rescues the run"
                 + (failedMultiples.isEmpty ? "" : " (c = \(formatMeasures(failedMultiples)) here)")
                 + ". This is why 'does a long run converge?' puts the threshold "
                 + "\(StepSizeStudy.longRunThresholdText(catapults)) rather than at 2/λ_max."),
-            .figure(catapultFigure),
-            .figure(sharpnessFigure),
+            .figure(catapultFigures[0]),
+            .figure(catapultFigures[1]),
         ]
     }
 

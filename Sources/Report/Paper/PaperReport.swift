@@ -21,6 +21,7 @@ public struct PaperReport {
             StepSizeStudy(),
             GeneralizationStudy(),
             PseudoHuberStudy(),
+            DeepNetworkStudy(),
         ]
     }
 
@@ -47,7 +48,8 @@ public struct PaperReport {
         public var studySeconds: [(id: String, seconds: Double)]
     }
 
-    public static let title = "Fast Convergence of Natural Gradient Descent for Over-Parameterized Neural Networks — a reproduction"
+    public static let title = "Fast Convergence of Natural Gradient Descent for Over-Parameterized Neural Networks — a "
+        + "reproduction"
 
     /// Runs the studies in `context` and returns their outcomes with the seconds each took.
     /// `progress` receives one line per study and per (uncached) training run.
@@ -144,19 +146,23 @@ public struct PaperReport {
         var sections = [introduction(outcomes: outcomes, claims: claims)]
         let failed = claims.filter { !$0.passed }
         sections.append(ReportDocument.Section(id: "claims", title: "Claims", blocks: [
-            .paragraph("Each row compares a quantity measured from the runs with what the theory predicts (docs/CLAIMS.md "
-                + "numbers the claims 1–16 and gives each one's tolerance; letters split a claim into its parts; rows without a number check a study's "
+            .paragraph("Each row compares a quantity measured from the runs with what the theory predicts "
+                + "(docs/CLAIMS.md "
+                + "numbers the claims 1–16 and gives each one's tolerance; letters split a claim into its parts; rows "
+                    + "without a number check a study's "
                 + "curves against their theory). "
                 + (failed.isEmpty ? "All \(claims.count) checks passed."
                     : "\(claims.count - failed.count) of \(claims.count) checks passed; failed: "
-                        + failed.map(\.id).joined(separator: ", ") + " — see their details and the deviations section.")),
+                        + failed.map(\.id).joined(separator: ", ") + " — see their details and the deviations "
+                            + "section.")),
             .claims,
         ]))
         var number = 0
         for outcome in outcomes {
             var blocks: [ReportDocument.Block] = []
             if !outcome.settings.isEmpty {
-                blocks.append(.table(ReportDocument.Table(caption: "Settings of this study.", header: ["setting", "value"],
+                blocks.append(.table(ReportDocument.Table(caption: "Settings of this "
+                    + "study.", header: ["setting", "value"],
                                                           rows: outcome.settings.map { [$0.0, $0.1] }, columns: [.text, .text])))
             }
             for block in outcome.blocks {
@@ -175,12 +181,17 @@ public struct PaperReport {
         }
         sections.append(deviations(outcomes: outcomes, failed: failed))
         sections.append(ReportDocument.Section(id: "reproducing", title: "Reproducing this report", blocks: [
-            .paragraph("Command: \(invocation). Settings: \(settings.quick ? "quick" : "full") sizes, \(settings.seeds) seed(s) "
+            .paragraph("Command: \(invocation). Settings: \(settings.quick ? "quick" : "full") sizes, "
+                + "\(settings.seeds) seed(s) "
                 + "(\(settings.seedList.map(String.init).joined(separator: ", "))), MNIST directory: "
-                + "\(settings.mnistDirectory ?? "none (embedded UCI digits)"). Every training run is cached in runs/<sha256>.json "
-                + "(key: the run's configuration, data request and tool version); re-running the same command re-uses them "
-                + "and re-creates every file byte for byte (with one BLAS thread). Figures are in figures/ as PDF, SVG, PNG "
-                + "and CSV; data/ holds each figure's data, the claims and the settings as JSON; manifest.json lists the "
+                + "\(settings.mnistDirectory ?? "none (embedded UCI digits)"). Every training run is cached in "
+                    + "runs/<sha256>.json "
+                + "(key: the run's configuration, data request and tool version); re-running the same command re-uses "
+                    + "them "
+                + "and re-creates every file byte for byte (with one BLAS thread). Figures are in figures/ as PDF, "
+                    + "SVG, PNG "
+                + "and CSV; data/ holds each figure's data, the claims and the settings as JSON; manifest.json lists "
+                    + "the "
                 + "SHA-256 of every file; the wall time is only in timing.json."),
         ]))
         return ReportDocument(title: Self.title, description: Self.summary, sections: sections, provenance: provenance,
@@ -188,8 +199,10 @@ public struct PaperReport {
     }
 
     static let summary = "Zhang, Martens and Grosse (NeurIPS 2019) prove that natural gradient descent on an "
-        + "over-parameterised two-layer ReLU network converges to a global minimum at a rate 1 − η that does not depend "
-        + "on the data's conditioning, with a smaller width requirement than gradient descent; K-FAC converges with a rate "
+        + "over-parameterised two-layer ReLU network converges to a global minimum at a rate 1 − η that does not "
+            + "depend "
+        + "on the data's conditioning, with a smaller width requirement than gradient descent; K-FAC converges with a "
+            + "rate "
         + "set by the input Gram matrix. This report measures every checkable claim with the ngd toolkit."
 
     private func introduction(outcomes: [StudyOutcome], claims: [ClaimOutcome]) -> ReportDocument.Section {
@@ -198,35 +211,48 @@ public struct PaperReport {
             ? "the embedded UCI 8×8 digits (4 vs 9), because no MNIST directory was given"
             : "MNIST 4 vs 9 from \(settings.mnistDirectory ?? "")"
         return ReportDocument.Section(id: "introduction", title: "Introduction", blocks: [
-            .paragraph("What the paper claims. For squared error and a network whose Jacobian J has full row rank and stays "
+            .paragraph("What the paper claims. For squared error and a network whose Jacobian J has full row rank and "
+                + "stays "
                 + "stable near initialisation, the over-parameterised NGD update θ ← θ − η Jᵀ(JJᵀ)⁻¹(u − y) satisfies "
-                + "‖y − u_k‖² ≤ (1 − η)^k ‖y − u₀‖²: every example's residual shrinks by the same factor, whatever the Gram "
-                + "matrix G = JJᵀ. For the two-layer ReLU network this holds once m = Ω(n⁴/(ν²λ₀⁴δ³)) (GD needs n⁶ and a "
+                + "‖y − u_k‖² ≤ (1 − η)^k ‖y − u₀‖²: every example's residual shrinks by the same factor, whatever the "
+                    + "Gram "
+                + "matrix G = JJᵀ. For the two-layer ReLU network this holds once m = Ω(n⁴/(ν²λ₀⁴δ³)) (GD needs n⁶ and "
+                    + "a "
                 + "step size O(λ₀/n²)); K-FAC converges at a rate set by λ_max(XᵀX); and NGD generalises like GD."),
-            .paragraph("The model. f(x) = (1/√m) Σ_r a_r ReLU(w_rᵀx) with w_r ~ N(0, ν²I), a_r ~ Unif{±1} fixed, only the "
-                + "first layer W trained, unit-norm inputs, loss ½‖u − y‖². λ₀ = λ_min(H^∞), where H^∞ is the Gram matrix's "
+            .paragraph("The model. f(x) = (1/√m) Σ_r a_r ReLU(w_rᵀx) with w_r ~ N(0, ν²I), a_r ~ Unif{±1} fixed, only "
+                + "the "
+                + "first layer W trained, unit-norm inputs, loss ½‖u − y‖². λ₀ = λ_min(H^∞), where H^∞ is the Gram "
+                    + "matrix's "
                 + "infinite-width limit. Everything is computed in Float64 by the NGD engine; the linearised model "
                 + "u₀ + J₀(θ − θ₀) gives the theory curves."),
-            .paragraph("What this report checks, and on which data: \(studyList). Data: synthetic points on the unit sphere "
-                + "with y ~ N(0, 1) (n and d per study), sets with a near-duplicate pair to control λ₀, and for Figure 1 "
+            .paragraph("What this report checks, and on which data: \(studyList). Data: synthetic points on the unit "
+                + "sphere "
+                + "with y ~ N(0, 1) (n and d per study), sets with a near-duplicate pair to control λ₀, and for Figure "
+                    + "1 "
                 + "\(figure1Data). Sizes: \(settings.quick ? "quick (reduced widths and seeds; a claim that fails here may only need the full sizes — see the deviations section)" : "full"); "
-                + "\(settings.seeds) seed(s) where results are averaged. Dashed lines in the figures are theory, solid lines "
-                + "measurements; bands are the min–max over seeds. \(claims.filter(\.passed).count) of \(claims.count) checks pass."),
+                + "\(settings.seeds) seed(s) where results are averaged. Dashed lines in the figures are theory, solid "
+                    + "lines "
+                + "measurements; bands are the min–max over seeds. \(claims.filter(\.passed).count) of \(claims.count) "
+                    + "checks pass."),
         ])
     }
 
     private func deviations(outcomes: [StudyOutcome], failed: [ClaimOutcome]) -> ReportDocument.Section {
         var blocks: [ReportDocument.Block] = [
-            .paragraph("Assumptions of this reproduction (not confirmed from the paper's full text): ν = 1; ReLU′(0) = 1; the "
-                + "NGD and K-FAC updates are undamped (exact solves, eigen pseudo-inverse only as a logged fallback); K-FAC uses "
-                + "summed factors A = XᵀX and S = G_mG_mᵀ with pseudo-inverses; Figure 1's targets use the operator “−”."),
+            .paragraph("Assumptions of this reproduction (not confirmed from the paper's full text): ν = 1; ReLU′(0) = "
+                + "1; the "
+                + "NGD and K-FAC updates are undamped (exact solves, eigen pseudo-inverse only as a logged fallback); "
+                    + "K-FAC uses "
+                + "summed factors A = XᵀX and S = G_mG_mᵀ with pseudo-inverses; Figure 1's targets use the operator "
+                    + "“−”."),
         ]
         for outcome in outcomes {
             for caveat in outcome.caveats { blocks.append(.paragraph("\(outcome.title): \(caveat)")) }
         }
         for claim in failed {
             var text = "Claim \(claim.id) failed — \(claim.statement): \(claim.detail)."
-            if settings.quick { text += " This is a --quick run; the full sizes (ngd paper without --quick) may be needed." }
+            if settings.quick { text += " This is a --quick run; the full sizes (ngd paper without --quick) may be "
+                + "needed." }
             blocks.append(.paragraph(text))
         }
         if failed.isEmpty { blocks.append(.paragraph("No check failed in this run.")) }

@@ -43,7 +43,8 @@ public struct PaperSettings: Codable, Hashable, Sendable {
             case "--quick": quick = true
             case "--seeds":
                 guard let value = words.popFirst().flatMap(Int.init), value >= 1, value <= ResourceLimits.maximumSeeds else {
-                    throw invalid("spec_source: --seeds needs a number from 1 to \(ResourceLimits.maximumSeeds) in \"\(invocation)\"")
+                    throw invalid("spec_source: --seeds needs a number from 1 to \(ResourceLimits.maximumSeeds) in "
+                        + "\"\(invocation)\"")
                 }
                 seeds = value
             case "--mnist-dir":

@@ -19,7 +19,8 @@ extension PaperReport {
         do {
             try FileManager.default.createDirectory(atPath: sharedCache, withIntermediateDirectories: true)
         } catch {
-            throw ReportError.io(path: sharedCache, message: "cannot create the shared cache: \(error.localizedDescription)")
+            throw ReportError.io(path: sharedCache, message: "cannot create the shared cache: "
+                + "\(error.localizedDescription)")
         }
         let context = StudyContext(settings: settings, cacheDirectory: sharedCache)
         context.shard = shard

@@ -133,61 +133,27 @@ public final class StudyContext {
         try cached(config, identity: identity, label: label) { try NGD.train(config, on: dataset) }
     }
 
+    /// The run cache of this invocation: the same lookup rule as a spec report's `RunCache`.
+    private var store: EntryStore<CachedTrainingRun> {
+        EntryStore(directory: cacheDirectory, readOnly: readOnlyCaches, warn: warn)
+    }
+
     private func cached(_ config: TrainingConfig, identity: String, label: String,
                         compute: () throws -> TrainingRun) throws -> TrainingRun {
         let key = try Self.key(for: config, extra: identity)
         usedKeys.insert(key)
-        if let directory = cacheDirectory, let run = cachedRun(at: Self.path(directory, key), key: key, config: config,
-                                                               identity: identity) {
+        if let entry = store.entry(key, records: { $0.config == config && $0.identity == identity }) {
             cachedRuns += 1
-            return run
-        }
-        if let run = readOnlyRun(key: key, config: config, identity: identity) {
-            cachedRuns += 1
-            return run
+            return entry.run
         }
         if let shard, Self.shardIndex(of: key, count: shard.count) != shard.index { throw NotThisShard() }
         if shouldStop() { throw ReportError.interrupted }
         onRunStarted?(label)
         let run = try compute()
         trainedRuns += 1
-        if let directory = cacheDirectory {
-            let entry = try CachedTrainingRun(key: key, toolVersion: ToolInfo.version, config: config, identity: identity,
-                                              run: run).sealed()
-            try AtomicFile.write(try CanonicalJSON.data(entry, pretty: true), to: Self.path(directory, key))
-        }
+        try store.store(CachedTrainingRun(key: key, toolVersion: ToolInfo.version, config: config,
+                                          identity: identity, run: run))
         return run
-    }
-
-    /// The run cached at `path` if it is intact and records exactly this request; a damaged or mismatched entry
-    /// is warned about (and then retrained and overwritten by the caller).
-    private func cachedRun(at path: String, key: String, config: TrainingConfig, identity: String) -> TrainingRun? {
-        switch CacheRead.read(CachedTrainingRun.self, at: path) {
-        case .missing:
-            return nil
-        case .rejected(let reason):
-            warn("\(path): \(reason); retraining")
-            return nil
-        case .intact(let entry, _):
-            guard entry.toolVersion == ToolInfo.version else { return nil }
-            guard entry.key == key, entry.config == config, entry.identity == identity else {
-                warn("\(path): cached result records another run than the one its name says; retraining")
-                return nil
-            }
-            return entry.run
-        }
-    }
-
-    /// A valid entry in one of `readOnlyCaches`, copied into `cacheDirectory`.
-    private func readOnlyRun(key: String, config: TrainingConfig, identity: String) -> TrainingRun? {
-        for directory in readOnlyCaches {
-            let path = Self.path(directory, key)
-            guard case .intact(_, let bytes) = CacheRead.read(CachedTrainingRun.self, at: path),
-                  let run = cachedRun(at: path, key: key, config: config, identity: identity) else { continue }
-            if let cacheDirectory { try? AtomicFile.write(bytes, to: Self.path(cacheDirectory, key)) }
-            return run
-        }
-        return nil
     }
 
     /// The shard (of `count`) that trains the run with cache key `key`: its first 60 bits, modulo `count`.
@@ -208,7 +174,7 @@ public final class StudyContext {
 
 /// A cached paper run `runs/<key>.json`: the requested config and data identity, the tool version, the run as
 /// trained, and the checksum of all of these (see `ChecksummedEntry`).
-struct CachedTrainingRun: Codable, ChecksummedEntry {
+struct CachedTrainingRun: Codable, KeyedEntry {
     var key: String
     var toolVersion: String
     /// The config as requested (the run's own `config` has defaults filled in).

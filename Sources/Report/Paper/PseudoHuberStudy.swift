@@ -7,7 +7,7 @@ import NGD
 /// exact output-space recursion r ← r − η∇ℓ(r), and with the linear rate L_k ≤ (1 − ημ)^k L₀ of a μ-strongly
 /// convex, 1-smooth loss (μ of pseudo-Huber on |r| ≤ R: (1 + R²/δ²)^(−3/2)). The paper's statement of this
 /// extension could not be confirmed (docs/CLAIMS.md); this is the derivation's prediction.
-public struct PseudoHuberStudy: PaperStudy {
+public struct PseudoHuberStudy: MeasuredStudy {
     public struct Sizes: Hashable, Sendable {
         public var count: Int
         public var dimension: Int
@@ -47,32 +47,46 @@ public struct PseudoHuberStudy: PaperStudy {
         public var oneStepPredicted: [Double]
         /// Per step k: μ_k = (1 + R_k²/δ²)^(−3/2), the strong convexity on |r| ≤ R_k = max_i |r_i(k)|.
         public var strongConvexity: [Double]
+        /// The sizes the run used, and whether they were the quick ones (a claim then notes what it needs).
+        public var sizes = Sizes.full
+        public var quick = false
     }
 
     public var sizes: Sizes?
     public init(sizes: Sizes? = nil) { self.sizes = sizes }
     public var id: String { "pseudo-huber" }
 
-    public func run(in context: StudyContext) throws -> StudyOutcome {
+    public func measure(in context: StudyContext) throws -> Measurements {
         let s = sizes ?? context.settings.size(full: .full, quick: .quick)
         let request = DatasetRequest(kind: .synthetic, count: s.count, dimension: s.dimension, seed: s.dataSeed)
         let dataset = try context.dataset(request)
-        let run = try context.train(TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .ngd,
-                                                   learningRate: .fixed(s.learningRate), loss: .pseudoHuber, huberDelta: s.delta,
-                                                   steps: s.steps, recordOutputs: true),
-                                    on: request, label: "pseudo-Huber: NGD")
-        let m = try Self.measure(run, targets: dataset.targets, learningRate: s.learningRate, delta: s.delta)
-        var outcome = StudyOutcome(id: id, title: "General losses: NGD on pseudo-Huber is gradient descent in output space",
-                            blocks: blocks(s, m), claims: Self.evaluate(m, quick: context.settings.quick),
-                            settings: [
-                                ("data", "synthetic n = \(s.count), d = \(s.dimension), y ~ N(0, 1), data seed \(s.dataSeed)"),
-                                ("width m, ν, init seed", "\(s.width), 1, \(s.initSeed)"),
-                                ("loss", "pseudo-Huber Σ δ²(√(1 + (r/δ)²) − 1), δ = \(formatMeasure(s.delta))"),
-                                ("NGD", "θ ← θ − ηJᵀ(JJᵀ)⁻¹∇_uL, η = \(formatMeasure(s.learningRate)) (given), "
-                                    + "undamped, \(s.steps) steps"),
-                            ])
+        let config = TrainingConfig(width: s.width, seed: s.initSeed, optimizer: .ngd,
+                                    learningRate: .fixed(s.learningRate), loss: .pseudoHuber, huberDelta: s.delta,
+                                    steps: s.steps, recordOutputs: true)
+        let run = try context.train(config, on: request, label: "pseudo-Huber: NGD")
+        var m = try Self.measure(run, targets: dataset.targets, learningRate: s.learningRate, delta: s.delta)
+        m.sizes = s
+        m.quick = context.settings.quick
+        return m
+    }
+
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] { Self.evaluate(m, quick: m.quick) }
+
+    public func write(_ m: Measurements) -> StudyOutcome {
+        let s = m.sizes
+        var outcome = StudyOutcome(
+            id: id, title: "General losses: NGD on pseudo-Huber is gradient descent in output space",
+            blocks: blocks(s, m),
+            settings: [
+                ("data", "synthetic n = \(s.count), d = \(s.dimension), y ~ N(0, 1), data seed \(s.dataSeed)"),
+                ("width m, ν, init seed", "\(s.width), 1, \(s.initSeed)"),
+                ("loss", "pseudo-Huber Σ δ²(√(1 + (r/δ)²) − 1), δ = \(formatMeasure(s.delta))"),
+                ("NGD", "θ ← θ − ηJᵀ(JJᵀ)⁻¹∇_uL, η = \(formatMeasure(s.learningRate)) (given), "
+                    + "undamped, \(s.steps) steps"),
+            ])
         outcome.caveats = [
-            "General losses: the paper's general-loss theorem could not be confirmed (docs/CLAIMS.md); the pseudo-Huber "
+            "General losses: the paper's general-loss theorem could not be confirmed (docs/CLAIMS.md); the "
+                + "pseudo-Huber "
                 + "study checks the derivation of variant (a), Δu ≈ −η∇_uL, with δ = \(formatMeasure(s.delta)).",
         ]
         return outcome
@@ -131,7 +145,8 @@ public struct PseudoHuberStudy: PaperStudy {
         let steps = min(m.losses.count - 1, m.strongConvexity.count)
         let excess = (0..<steps).map { k in (m.losses[k + 1] / m.losses[k]) / (1 - m.learningRate * m.strongConvexity[k]) }
         let linear = Claim.atMost(
-            id: "huber-linear-rate", statement: "L − L* decreases linearly: L_{k+1} ≤ (1 − ημ_k) L_k, μ_k the strong convexity "
+            id: "huber-linear-rate", statement: "L − L* decreases linearly: L_{k+1} ≤ (1 − ημ_k) L_k, μ_k the strong "
+                + "convexity "
                 + "of pseudo-Huber on |r| ≤ max_i |r_i(k)| (L* = 0)",
             source: source, expression: "max_k (L_{k+1}/L_k) / (1 − ημ_k)", measured: excess.max() ?? .nan, bound: 1,
             tolerance: 0, detail: "μ_k from \(formatMeasure(m.strongConvexity.first ?? .nan)) to "
@@ -145,8 +160,10 @@ public struct PseudoHuberStudy: PaperStudy {
                 + "r_k − η∇ℓ(r_k) from the measured r_k",
             source: source, expression: "max_k |L_{k+1} − L(r_k − η∇ℓ(r_k))| / L(r_k − η∇ℓ(r_k))",
             measured: deviations.max() ?? .nan, bound: 0.05,
-            tolerance: 0, detail: "Over \(deviations.count) steps. The recursion run from r₀ alone (dashed in the figure) ends at L_K = "
-                + "\(formatMeasure(m.predictedLosses.last ?? .nan)) vs measured \(formatMeasure(m.losses.last ?? .nan)).")
+            tolerance: 0, detail: "Over \(deviations.count) steps. The recursion run from r₀ alone (dashed in the "
+                + "figure) ends at L_K = "
+                + "\(formatMeasure(m.predictedLosses.last ?? .nan)) vs measured "
+                    + "\(formatMeasure(m.losses.last ?? .nan)).")
         recursion = Claim.noteQuickSize(recursion, quick: quick, needs: "m = \(Sizes.full.width)")
         return [direction, length, linear, recursion]
     }
@@ -158,9 +175,12 @@ public struct PseudoHuberStudy: PaperStudy {
         let lossFigure = PaperAnalysis.figure(
             id: "pseudo-huber-loss", title: "NGD on the pseudo-Huber loss",
             caption: "Pseudo-Huber loss L_k (δ = \(formatMeasure(s.delta)); L* = 0) along NGD (η = "
-                + "\(formatMeasure(s.learningRate))) on n = \(s.count) unit points in R^\(s.dimension), m = \(s.width), "
-                + "ν = 1. Dashed: the output-space recursion r ← r − η∇ℓ(r) started from the measured r₀, and the linear "
-                + "bound (1 − ημ₀)^k L₀ with μ₀ = \(formatMeasure(mu0)) on the initial residual range (the claim uses the local "
+                + "\(formatMeasure(s.learningRate))) on n = \(s.count) unit points in R^\(s.dimension), m = "
+                    + "\(s.width), "
+                + "ν = 1. Dashed: the output-space recursion r ← r − η∇ℓ(r) started from the measured r₀, and the "
+                    + "linear "
+                + "bound (1 − ημ₀)^k L₀ with μ₀ = \(formatMeasure(mu0)) on the initial residual range (the claim uses "
+                    + "the local "
                 + "μ_k of each step).",
             x: "step k", y: "L_k", yScale: .log10, series: [
                 PaperAnalysis.measured("NGD (network)", x: ks, y: m.losses),
@@ -181,9 +201,11 @@ public struct PseudoHuberStudy: PaperStudy {
             .paragraph("For a loss other than ½‖u − y‖² the natural-gradient step with the Gauss–Newton metric JᵀJ and "
                 + "gradient Jᵀ∇_uL is θ ← θ − ηJᵀ(JJᵀ)⁻¹∇_uL; linearised, the outputs move by Δu = −η∇_uL — gradient "
                 + "descent on L in output space, whatever G is. On a μ-strongly convex, β-smooth loss this converges "
-                + "linearly at a rate set by the loss (1 − ημ for η ≤ 1/β), not by λ₀. Pseudo-Huber is quadratic near 0 "
+                + "linearly at a rate set by the loss (1 − ημ for η ≤ 1/β), not by λ₀. Pseudo-Huber is quadratic near "
+                    + "0 "
                 + "and linear in the tails (β = 1; μ = (1 + R²/δ²)^(−3/2) on |r| ≤ R), so the early steps, with large "
-                + "residuals, are slower than squared-loss NGD and the rate speeds up as the residuals enter the quadratic "
+                + "residuals, are slower than squared-loss NGD and the rate speeds up as the residuals enter the "
+                    + "quadratic "
                 + "zone. The paper's own statement of this extension could not be confirmed; we check the derivation."),
             .figure(lossFigure),
             .figure(directionFigure),

@@ -5,7 +5,7 @@ import NGD
 /// ρ ≈ 1 − η (and, in the linear theory, any η < 2 with ρ = |1 − η|), whereas GD's linear stability threshold is
 /// 2/λ_max(G₀) — measured by the growth test of `LinearTheoryStudy` (whose runs it shares), not by whether a long
 /// run converges (which, because of the catapult, suggests 3–5/λ_max).
-public struct StepSizeStudy: PaperStudy {
+public struct StepSizeStudy: MeasuredStudy {
     public struct Sizes: Hashable, Sendable {
         public var linear: LinearTheoryStudy.Sizes
         /// Width of the NGD runs (NGD is cheap, and ρ → 1 − η needs width).
@@ -43,37 +43,60 @@ public struct StepSizeStudy: PaperStudy {
     public init(sizes: Sizes? = nil) { self.sizes = sizes }
     public var id: String { "step-size" }
 
-    public func run(in context: StudyContext) throws -> StudyOutcome {
+    public struct Measurements {
+        var sizes: Sizes
+        var quick: Bool
+        /// NGD on the network, and on the linearised model, per η.
+        var rates: [Rate] = [], linearRates: [Rate] = []
+        var lambdaMax = Double.nan
+        /// GD's growth test and long runs, shared with `LinearTheoryStudy` through the run cache.
+        var growth: [LinearTheoryStudy.Growth] = []
+        var longRuns: [LinearTheoryStudy.Catapult] = []
+    }
+
+    public func measure(in context: StudyContext) throws -> Measurements {
         let s = sizes ?? context.settings.size(full: .full, quick: .quick)
+        var m = Measurements(sizes: s, quick: context.settings.quick)
         let request = s.linear.request
         func rate(_ eta: Double, linearized: Bool) throws -> Rate {
-            let config = TrainingConfig(width: s.ngdWidth, seed: s.linear.initSeed, optimizer: .ngd, learningRate: .fixed(eta),
-                                        linearized: linearized, steps: s.steps)
+            let config = TrainingConfig(width: s.ngdWidth, seed: s.linear.initSeed, optimizer: .ngd,
+                                        learningRate: .fixed(eta), linearized: linearized, steps: s.steps)
             let run = try context.train(config, on: request,
                                         label: "step size: \(linearized ? "linearised " : "")NGD η = \(eta)")
             return Self.rate(of: run, learningRate: eta, linearized: linearized)
         }
-        let rates = try s.learningRates.map { try rate($0, linearized: false) }
-        let linearRates = try s.linearLearningRates.map { try rate($0, linearized: true) }
+        m.rates = try s.learningRates.map { try rate($0, linearized: false) }
+        m.linearRates = try s.linearLearningRates.map { try rate($0, linearized: true) }
 
+        // The growth test needs G₀'s eigenvectors, which no run records: G₀ is built here once.
         let dataset = try context.dataset(request)
         let base = TrainingConfig(width: s.linear.width, seed: s.linear.initSeed, optimizer: .gd)
         let gram = PaperAnalysis.initialGram(base, on: dataset)
         guard let eigen = SymmetricEigendecomposition(gram), let lambdaMax = eigen.values.last else {
             throw NGDError("step-size", "eigen-decomposition of G₀ failed")
         }
-        let growth = try LinearTheoryStudy.growthTest(s.linear, lambdaMax: lambdaMax, eigen: eigen, dataset: dataset,
-                                                      context: context)
-        let longRuns = try LinearTheoryStudy.catapultRuns(s.linear, lambdaMax: lambdaMax, context: context)
-        let claims = Self.evaluate(rates: rates, linearRates: linearRates, growth: growth, longRuns: longRuns,
-                                   quick: context.settings.quick)
-        var outcome = StudyOutcome(id: id, title: "Step-size tolerance: NGD for any η ∈ (0, 1], GD below 2/λ_max(G₀)",
-                            blocks: blocks(s, rates: rates, linearRates: linearRates, growth: growth, longRuns: longRuns,
-                                           lambdaMax: lambdaMax),
-                            claims: claims, settings: settings(s, lambdaMax: lambdaMax))
+        m.lambdaMax = lambdaMax
+        m.growth = try LinearTheoryStudy.growthTest(s.linear, lambdaMax: lambdaMax, eigen: eigen, dataset: dataset,
+                                                    context: context)
+        m.longRuns = try LinearTheoryStudy.catapultRuns(s.linear, lambdaMax: lambdaMax, context: context)
+        return m
+    }
+
+    public func evaluate(_ m: Measurements) -> [ClaimOutcome] {
+        Self.evaluate(rates: m.rates, linearRates: m.linearRates, growth: m.growth, longRuns: m.longRuns,
+                      quick: m.quick)
+    }
+
+    public func write(_ m: Measurements) -> StudyOutcome {
+        var outcome = StudyOutcome(
+            id: id, title: "Step-size tolerance: NGD for any η ∈ (0, 1], GD below 2/λ_max(G₀)",
+            blocks: blocks(m.sizes, rates: m.rates, linearRates: m.linearRates, growth: m.growth,
+                           longRuns: m.longRuns, lambdaMax: m.lambdaMax),
+            settings: settings(m.sizes, lambdaMax: m.lambdaMax))
         outcome.caveats = [
             "Step size: judged by whether a long run converges, GD's threshold would look like "
-                + "\(Self.longRunThresholdText(longRuns)) (catapult); the linear threshold is measured by the growth test.",
+                + "\(Self.longRunThresholdText(m.longRuns)) (catapult); the linear threshold is measured by the growth "
+                + "test.",
         ]
         return outcome
     }
@@ -111,18 +134,22 @@ public struct StepSizeStudy: PaperStudy {
         let linearDeviation = stable.map(\.worstDeviation).max() ?? .nan
         let unstableGrows = unstable.allSatisfy { $0.ratio > 1 }
         var linearClaim = Claim.atMost(
-            id: "9-ngd-linear", statement: "In the linear theory NGD contracts by exactly |1 − η| per step: stable for every "
+            id: "9-ngd-linear", statement: "In the linear theory NGD contracts by exactly |1 − η| per step: stable for "
+                + "every "
                 + "η < 2, unstable above",
-            source: "Zhang et al. (GD in output space); docs/CLAIMS.md claim 9", expression: "max_{η<2, k} |ρ_k − |1 − η|| on the linearised model",
+            source: "Zhang et al. (GD in output space); docs/CLAIMS.md claim 9", expression: "max_{η<2, k} |ρ_k − |1 − "
+                + "η|| on the linearised model",
             measured: linearDeviation, bound: 1e-9,
-            tolerance: 0, detail: linearRates.map { "η=\(formatMeasure($0.learningRate)): ρ=\(formatMeasure($0.ratio))" }
+            tolerance: 0, detail: linearRates.map { "η=\(formatMeasure($0.learningRate)): "
+                + "ρ=\(formatMeasure($0.ratio))" }
                 .joined(separator: ", ") + (unstableGrows ? "; η > 2 grows as predicted." : "; η > 2 did NOT grow."))
         if !unstableGrows { linearClaim.passed = false }
 
         let crossing = LinearTheoryStudy.threshold(growth)
         let longText = longRuns.map { "c=\(formatMeasure($0.multiple)): \($0.outcome)" }.joined(separator: ", ")
         let gdClaim = Claim.approximately(
-            id: "16-gd-threshold", statement: "GD's linear stability threshold is ≈ 2/λ_max(G₀) (growth test of the top "
+            id: "16-gd-threshold", statement: "GD's linear stability threshold is ≈ 2/λ_max(G₀) (growth test of the "
+                + "top "
                 + "G₀ mode)",
             source: "docs/CLAIMS.md claims 16 and 9", expression: "c where the top mode's first-step factor crosses 1",
             measured: crossing ?? .nan, predicted: 2, tolerance: 0.05,
@@ -151,11 +178,13 @@ public struct StepSizeStudy: PaperStudy {
             id: "step-size-ngd", title: "NGD's per-step ratio against η",
             caption: "Median per-step ratio ρ = ‖r_{k+1}‖/‖r_k‖ of NGD over \(s.steps) steps (steps below 1e-8·‖r₀‖ "
                 + "excluded) for η ∈ {\(formatMeasures(s.learningRates))} on the network (m = \(s.ngdWidth), "
-                + "n = \(s.linear.count), d = \(s.linear.dimension), ν = 1) and for η ∈ {\(formatMeasures(s.linearLearningRates))} "
+                + "n = \(s.linear.count), d = \(s.linear.dimension), ν = 1) and for η ∈ "
+                    + "{\(formatMeasures(s.linearLearningRates))} "
                 + "on its linearisation. Dashed: the linear theory |1 − η|; ρ > 1 means divergence.",
             x: "η", y: "ρ", series: [
                 PaperAnalysis.measured("network", x: rates.map(\.learningRate), y: rates.map(\.ratio), style: .points),
-                PaperAnalysis.measured("linearised model", x: linearRates.map(\.learningRate), y: linearRates.map(\.ratio),
+                PaperAnalysis.measured("linearised "
+                    + "model", x: linearRates.map(\.learningRate), y: linearRates.map(\.ratio),
                                        style: .star),
                 PaperAnalysis.theory("|1 − η|", x: etas, y: etas.map { abs(1 - $0) }),
             ])
@@ -166,19 +195,23 @@ public struct StepSizeStudy: PaperStudy {
                     formatMeasure(run.peak), formatMeasure(run.final), run.outcome]
         }
         let table = PaperAnalysis.table(
-            caption: "GD at η = c/λ_max(G₀): first-step growth of the top G₀ mode (theory |1 − c|) and the outcome of a "
+            caption: "GD at η = c/λ_max(G₀): first-step growth of the top G₀ mode (theory |1 − c|) and the outcome of "
+                + "a "
                 + "\(s.linear.catapultSteps)-step run.",
             header: ["c", "η", "top-mode factor", "|1 − c|", "peak ‖r‖/‖r₀‖", "final ‖r‖/‖r₀‖", "long run"],
             rows: gdRows, textColumns: [6])
         let crossing = LinearTheoryStudy.threshold(growth)
         return [
-            .paragraph("NGD's linearised recursion r_{k+1} = (1 − η) r_k does not involve G, so every η ∈ (0, 2) is stable "
-                + "in the linear theory and the theorem allows η = O(1), up to ≈ 1 at large width. On the network we sweep "
+            .paragraph("NGD's linearised recursion r_{k+1} = (1 − η) r_k does not involve G, so every η ∈ (0, 2) is "
+                + "stable "
+                + "in the linear theory and the theorem allows η = O(1), up to ≈ 1 at large width. On the network we "
+                    + "sweep "
                 + "η from 0.1 to 1 and measure the per-step ratio."),
             .figure(figure),
             .paragraph("GD's linear threshold is 2/λ_max(G₀) — here η = \(formatMeasure(2 / lambdaMax)). The growth "
                 + "test (first-step factor of the top G₀ mode) crosses 1 at c = \(crossing.map(formatMeasure) ?? "n/a"). "
-                + "Long runs converge beyond it because of the catapult (see the linear-theory section), so 'does a long "
+                + "Long runs converge beyond it because of the catapult (see the linear-theory section), so 'does a "
+                    + "long "
                 + "run converge?' would put the threshold \(Self.longRunThresholdText(longRuns)). NGD's admissible η "
                 + "is a constant of order 1 whatever the data; GD's scales with 1/λ_max(G₀), and its rate then with "
                 + "λ_min/λ_max."),
@@ -188,7 +221,8 @@ public struct StepSizeStudy: PaperStudy {
 
     private func settings(_ s: Sizes, lambdaMax: Double) -> [(String, String)] {
         [
-            ("data", "synthetic: n = \(s.linear.count), d = \(s.linear.dimension), y ~ N(0, 1), data seed \(s.linear.dataSeed)"),
+            ("data", "synthetic: n = \(s.linear.count), d = \(s.linear.dimension), y ~ N(0, 1), data seed "
+                + "\(s.linear.dataSeed)"),
             ("width m, ν, init seed", "NGD \(s.ngdWidth), GD \(s.linear.width); ν = 1; init seed \(s.linear.initSeed)"),
             ("NGD", "η ∈ {\(formatMeasures(s.learningRates))} (given), undamped, \(s.steps) steps; linearised model at "
                 + "η ∈ {\(formatMeasures(s.linearLearningRates))}"),

@@ -12,11 +12,15 @@ public struct RunComparisonPlot {
     public var runs: [(label: String, run: TrainingRun)]
     public var metric: String
     public var showsTheory: Bool
+    /// Lines named at their right ends instead of in a legend.
+    public var directLabels: Bool
 
-    public init(runs: [(label: String, run: TrainingRun)], metric: String, showsTheory: Bool) {
+    public init(runs: [(label: String, run: TrainingRun)], metric: String, showsTheory: Bool,
+        directLabels: Bool = false) {
         self.runs = runs
         self.metric = metric
         self.showsTheory = showsTheory
+        self.directLabels = directLabels
     }
 
     /// Metrics that have a theory line.
@@ -31,7 +35,8 @@ public struct RunComparisonPlot {
             let series = try NGDRunExecutor.series(of: item.run.steps)
             guard let values = series[metric] else {
                 let known = series.keys.sorted().joined(separator: ", ")
-                throw NGDError("--metric", "\(item.label) has no per-step metric '\(metric)'; it has: \(known)", usage: true)
+                throw NGDError("--metric", "\(item.label) has no per-step metric '\(metric)'; it has: "
+                    + "\(known)", usage: true)
             }
             let colour = theme.palette.isEmpty ? Color(hex: 0) : theme.palette[index % theme.palette.count]
             let steps = values.indices.map(Double.init)
@@ -45,7 +50,7 @@ public struct RunComparisonPlot {
         }
         let yLabel = metric == "residual_norm" ? "‖u(k) − y‖" : metric.replacingOccurrences(of: "_", with: " ")
         return Figure(size: size, theme: theme, title: "ngd plot: \(metric)", panels: [
-            Panel(x: .linear("step k"), y: .log10(yLabel), legend: .best, layers: layers),
+            Panel(x: .linear("step k"), y: .log10(yLabel), legend: .best, directLabels: directLabels, layers: layers),
         ])
     }
 

@@ -20,7 +20,8 @@ public struct CairoReportPDFWriter: ReportPDFWriter {
         let passed = document.passedClaims, total = document.claims.count
         var titleLines = ["\(provenance.tool) \(provenance.toolVersion), commit \(provenance.gitCommit.prefix(12))"
                           + (provenance.gitDirty == true ? " (dirty)" : "")]
-        if total > 0 { titleLines.append(passed == total ? "All \(total) claims passed." : "\(total - passed) of \(total) claims failed.") }
+        if total > 0 { titleLines.append(passed == total ? "All \(total) claims passed." : "\(total - passed) of "
+            + "\(total) claims failed.") }
         if let date = provenance.sourceDate { titleLines.append(date) }
         pdf.addTitleBlock(subtitle: nil, lines: titleLines)
         for paragraph in (document.description ?? "").components(separatedBy: "\n\n")

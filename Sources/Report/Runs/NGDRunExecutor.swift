@@ -24,7 +24,7 @@ public struct NGDRunExecutor: RunExecutor {
                                     optimizer: OptimizerKind(rawValue: run.optimizer.kind.rawValue) ?? .ngd,
                                     learningRate: run.optimizer.learningRate, damping: run.optimizer.damping,
                                     linearized: run.optimizer.linearized, steps: run.steps, recordOutputs: true,
-                                    data: run.dataset)
+                                    data: run.dataset, depth: run.model.layers)
         // The trainer resolves c/λ_max(G₀) and hands back the G₀ it built; the analysis and the spectrum reuse it.
         let outcome = try Trainer(config: config, dataset: dataset).runKeepingInitialGram()
         let training = outcome.run, gram = outcome.initialGram

@@ -18,6 +18,11 @@ public struct ResolvedRun: Codable, Hashable, Sendable {
         public var trainOutputLayer: Bool
         /// Seed of the weight initialisation.
         public var seed: UInt64
+        /// Hidden layers L when ≥ 2 (docs/DEEP.md); nil for the two-layer network, so its keys are unchanged.
+        public var depth: Int? = nil
+
+        /// L (1 when `depth` is nil).
+        public var layers: Int { depth ?? 1 }
     }
 
     public struct Optimizer: Codable, Hashable, Sendable {

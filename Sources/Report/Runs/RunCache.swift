@@ -41,51 +41,24 @@ public struct RunCache: Sendable {
         var bytes: Data?
     }
 
+    private var store: EntryStore<CachedRun> {
+        EntryStore(directory: directory, readOnly: readOnly, warn: warn)
+    }
+
     /// Looks `run` up without side effects (no copy, no warning): the one rule shared by the scheduler and
     /// `ngd report --dry-run`.
     /// `key` saves recomputing `run.key` when the caller has it.
     public func lookup(_ run: ResolvedRun, key knownKey: String? = nil) -> Lookup {
-        let key = knownKey ?? run.key
-        var lookup = Lookup(result: nil, source: nil, rejected: [], bytes: nil)
-        for source in [directory] + readOnly {
-            let path = (source as NSString).appendingPathComponent(Self.fileName(for: key))
-            switch CacheRead.read(CachedRun.self, at: path) {
-            case .missing:
-                continue
-            case .rejected(let reason):
-                lookup.rejected.append((path, reason))
-            case .intact(let entry, let bytes):
-                // An older version's entry is expected after an upgrade: not a warning.
-                guard entry.toolVersion == ToolInfo.version else { continue }
-                guard entry.key == key, entry.run == run else {
-                    lookup.rejected.append((path, "cached result records another run than the one its name says"))
-                    continue
-                }
-                lookup.result = entry.result
-                lookup.source = path
-                lookup.bytes = bytes
-                return lookup
-            }
-        }
-        return lookup
+        let found = store.lookup(knownKey ?? run.key) { $0.run == run }
+        return Lookup(result: found.entry?.result, source: found.source, rejected: found.rejected, bytes: found.bytes)
     }
 
     /// The cached result for `run`, if a valid entry exists; refused entries are warned about.
     public func result(for run: ResolvedRun) -> RunResult? {
-        let lookup = lookup(run)
-        let target = (directory as NSString).appendingPathComponent(Self.fileName(for: run.key))
-        for (path, reason) in lookup.rejected where lookup.result == nil || path != target {
-            warn("\(path): \(reason); \(lookup.result == nil ? "retraining" : "using \(lookup.source ?? "another copy")")")
-        }
-        if let source = lookup.source, source != target, let bytes = lookup.bytes {
-            try? AtomicFile.write(bytes, to: target)
-        }
-        return lookup.result
+        store.entry(run.key) { $0.run == run }?.result
     }
 
     public func store(_ result: RunResult, for run: ResolvedRun) throws {
-        let entry = try CachedRun(key: run.key, toolVersion: ToolInfo.version, run: run, result: result).sealed()
-        try AtomicFile.write(try CanonicalJSON.data(entry, pretty: true),
-                             to: (directory as NSString).appendingPathComponent(Self.fileName(for: run.key)))
+        try store.store(CachedRun(key: run.key, toolVersion: ToolInfo.version, run: run, result: result))
     }
 }

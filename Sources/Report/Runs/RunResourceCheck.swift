@@ -25,7 +25,7 @@ extension ResolvedExperiment {
                               csvShapes: inout [String: CSVShape]) throws {
         let config = TrainingConfig(width: run.model.width, outputs: run.model.outputs, initScale: run.model.initScale,
                                     seed: run.model.seed, trainOutputLayer: run.model.trainOutputLayer,
-                                    steps: run.steps, recordOutputs: true, data: run.dataset)
+                                    steps: run.steps, recordOutputs: true, data: run.dataset, depth: run.model.layers)
         try ResourceLimits.checkLimit(config.width, option: names.width, maximum: ResourceLimits.maximumWidth, what: "hidden units")
         try ResourceLimits.checkLimit(config.outputs, option: names.outputs, maximum: ResourceLimits.maximumOutputs,
                                       what: "outputs")

@@ -41,7 +41,7 @@ public struct MatrixValue: Codable, Hashable, Sendable {
 
 /// A cached result file `runs/<key>.json`: the run, the tool version that computed it, the result, and the
 /// SHA-256 of all of these (see `ChecksummedEntry`), checked before the result is used.
-public struct CachedRun: Codable, Hashable, Sendable, ChecksummedEntry {
+public struct CachedRun: Codable, Hashable, Sendable, KeyedEntry {
     public var key: String
     public var toolVersion: String
     public var run: ResolvedRun

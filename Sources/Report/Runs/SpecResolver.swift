@@ -76,7 +76,8 @@ extension ExperimentSpec {
     private func resolve(dataset datasetName: String, model modelName: String, optimizer optimizerName: String,
                          steps: Int, seed: UInt64, assignments: [(SweepParameter, SweepValue)], owner: String) throws
         -> ResolvedRun {
-        guard let data = datasets[datasetName] else { throw NGDError(owner, "no data set named \"\(datasetName)\"", usage: true) }
+        guard let data = datasets[datasetName] else { throw NGDError(owner, "no data set named "
+            + "\"\(datasetName)\"", usage: true) }
         guard let net = models[modelName] else { throw NGDError(owner, "no model named \"\(modelName)\"", usage: true) }
         guard let method = optimizers[optimizerName] else {
             throw NGDError(owner, "no optimizer named \"\(optimizerName)\"", usage: true)
@@ -90,7 +91,8 @@ extension ExperimentSpec {
         var run = ResolvedRun(
             dataset: request, inputConditioning: data.inputConditioning,
             model: .init(width: net.width, outputs: outputs, initScale: net.initScale ?? 1,
-                         trainOutputLayer: net.trainOutputLayer ?? false, seed: seed),
+                         trainOutputLayer: net.trainOutputLayer ?? false, seed: seed,
+                         depth: net.depth.flatMap { $0 == 1 ? nil : $0 }),
             optimizer: .init(kind: method.kind, learningRate: method.lr, damping: method.damping ?? 0,
                              linearized: method.linearized ?? false),
             steps: steps)
@@ -107,6 +109,7 @@ extension ExperimentSpec {
             }
             switch parameter {
             case .width: run.model.width = Int(number)
+            case .depth: run.model.depth = Int(number) == 1 ? nil : Int(number)
             case .lr: run.optimizer.learningRate = .fixed(number)
             case .damping: run.optimizer.damping = number
             case .steps: run.steps = Int(number)

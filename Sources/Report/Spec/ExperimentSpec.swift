@@ -83,9 +83,11 @@ public struct ModelSpec: Codable, Hashable, Sendable {
     public var outputs: Int?
     public var initScale: Double?
     public var trainOutputLayer: Bool?
+    /// Hidden layers L (default 1, the paper's two-layer network; docs/DEEP.md).
+    public var depth: Int?
 
     enum CodingKeys: String, CodingKey {
-        case width, outputs
+        case width, outputs, depth
         case initScale = "init_scale", trainOutputLayer = "train_output_layer"
     }
 
@@ -168,7 +170,7 @@ public struct SweepSpec: Codable, Hashable, Sendable {
 
 /// The parameters a sweep may vary, in the (fixed) order in which the cartesian product nests them.
 public enum SweepParameter: String, CaseIterable, Codable, Sendable {
-    case width, lr, damping, steps, seed, n, d, epsilon, pairs
+    case width, lr, damping, steps, seed, n, d, epsilon, pairs, depth
     case initScale = "init_scale", perClass = "per_class", targetNoise = "target_noise"
     case inputConditioning = "input_conditioning"
 }

@@ -16,9 +16,12 @@ extension DatasetRequest.Kind {
                                           + "classes × per_class examples")
         case "d": return (isDrawnOnSphere, "synthetic and lambda0 data; the file or the images decide d")
         case "epsilon", "pairs": return (self == .lambda0, "lambda0 data")
-        case "classes", "per_class", "target_operator", "target_noise": return (isClassData, "class data (digits, mnist)")
-        case "path": return (self == .csv || isClassData, "csv, digits (a file in the embedded format) and mnist (a directory)")
-        case "normalize": return (!isDrawnOnSphere, "digits, mnist and csv data; synthetic and lambda0 points always lie "
+        case "classes", "per_class", "target_operator", "target_noise": return (isClassData, "class data (digits, "
+            + "mnist)")
+        case "path": return (self == .csv || isClassData, "csv, digits (a file in the embedded format) and mnist (a "
+            + "directory)")
+        case "normalize": return (!isDrawnOnSphere, "digits, mnist and csv data; synthetic and lambda0 points always "
+            + "lie "
                                                     + "on the unit sphere")
         case "seed": return (self != .csv, "drawn data (synthetic, lambda0, digits, mnist); a CSV file has no draw")
         default: return (true, "")
@@ -38,7 +41,8 @@ extension SpecValidator {
         for (key, isWritten) in written where isWritten {
             let use = dataset.kind.uses(key)
             if !use.applies {
-                fail("\(path).\(key)", "does not apply to \(dataset.kind.rawValue) data: it is used by \(use.usedBy)", key: true)
+                fail("\(path).\(key)", "does not apply to \(dataset.kind.rawValue) data: it is used by "
+                    + "\(use.usedBy)", key: true)
             }
         }
     }
@@ -54,7 +58,8 @@ extension SpecValidator {
         for (parameter, _) in over.sorted(by: { $0.key < $1.key }) {
             let use = dataset.kind.uses(parameter)
             if !use.applies {
-                fail("\(path).over.\(parameter)", "does not apply to data set \"\(datasetName)\" (\(dataset.kind.rawValue) "
+                fail("\(path).over.\(parameter)", "does not apply to data set \"\(datasetName)\" "
+                    + "(\(dataset.kind.rawValue) "
                                                  + "data): it is used by \(use.usedBy)", key: true)
             }
             if parameter == SweepParameter.damping.rawValue, optimizer.kind == .gd {
@@ -82,7 +87,8 @@ extension SpecValidator {
                                                  + "without noise); it is used by one-hot targets", key: true)
                 }
                 if over[SweepParameter.targetNoise.rawValue] != nil {
-                    fail("\(path).over.target_noise", "does not apply with 1 output (±1 targets without noise)", key: true)
+                    fail("\(path).over.target_noise", "does not apply with 1 output (±1 targets without "
+                        + "noise)", key: true)
                 }
             }
         }

@@ -42,8 +42,10 @@ extension ExperimentSpec {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
-            let detail = context.map { "\(problem) (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? problem
-            return SpecError(file: file, line: mark.line, column: mark.column, path: "", message: "YAML syntax: \(detail)")
+            let detail = context.map { "\(problem) (\($0.text) at line \($0.mark.line), column "
+                + "\($0.mark.column))" } ?? problem
+            return SpecError(file: file, line: mark.line, column: mark.column, path: "", message: "YAML syntax: "
+                + "\(detail)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return SpecError(file: file, line: context.mark.line, column: context.mark.column, path: "",
                              message: "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", "))")
@@ -111,6 +113,15 @@ struct SpecValidator {
         for (name, model) in spec.models.sorted(by: { $0.key < $1.key }) { validate(model, at: "models.\(name)") }
         for (name, optimizer) in spec.optimizers.sorted(by: { $0.key < $1.key }) { validate(optimizer, at: "optimizers.\(name)") }
 
+        let runIDs = validateRuns()
+        checkRunCount()
+        validateFigures(runIDs: runIDs)
+        validateClaims(runIDs: runIDs)
+        validateReproducibility()
+    }
+
+    /// Checks the runs and sweeps; returns their ids, each with the path of its definition.
+    mutating func validateRuns() -> [String: String] {
         var runIDs: [String: String] = [:]   // id → path of its definition
         for (index, run) in (spec.runs ?? []).enumerated() {
             let path = "runs[\(index)]"
@@ -143,14 +154,18 @@ struct SpecValidator {
                 }
             }
         }
-        checkRunCount()
+        return runIDs
+    }
 
+    mutating func validateFigures(runIDs: [String: String]) {
         var figureIDs = Set<String>()
         for (index, figure) in (spec.figures ?? []).enumerated() {
             let path = "figures[\(index)]"
-            if !Self.isFileSafe(figure.id) { fail("\(path).id", "must be letters, digits, '_' or '-', got \"\(figure.id)\"") }
+            if !Self.isFileSafe(figure.id) { fail("\(path).id", "must be letters, digits, '_' or '-', got "
+                + "\"\(figure.id)\"") }
             checkLength(of: figure.id, at: "\(path).id")
-            if figure.id == "claims" { fail("\(path).id", "\"claims\" is reserved (data/claims.json holds the claim outcomes)") }
+            if figure.id == "claims" { fail("\(path).id", "\"claims\" is reserved (data/claims.json holds the claim "
+                + "outcomes)") }
             if !figureIDs.insert(figure.id).inserted { fail("\(path).id", "figure id \"\(figure.id)\" is used twice") }
             if figure.runs.isEmpty { fail("\(path).runs", "must name at least one run or sweep") }
             for (runIndex, id) in figure.runs.enumerated() where runIDs[id] == nil {
@@ -162,23 +177,26 @@ struct SpecValidator {
                 }
                 checkExpression(value, at: "\(path).value", runIDs: ["run": "the figure's run"])
             }
-            if let bins = figure.bins, bins <= 0 { fail("\(path).bins", "expected a positive number of bins, got \(bins)") }
+            if let bins = figure.bins, bins <= 0 { fail("\(path).bins", "expected a positive number of bins, got "
+                + "\(bins)") }
             if let x = figure.x, SweepParameter(rawValue: x) == nil {
                 fail("\(path).x", "expected a sweep parameter (\(SweepParameter.allCases.map(\.rawValue).joined(separator: ", "))), got \"\(x)\"")
             }
             if let size = figure.size, case .inches(let width, let height) = size,
                !([width, height].allSatisfy { $0 > 0 && $0 <= Self.maximumFigureInches }) {
-                fail("\(path).size", "expected a width and height in inches, each > 0 and ≤ \(formatNumber(Self.maximumFigureInches)), "
+                fail("\(path).size", "expected a width and height in inches, each > 0 and ≤ "
+                    + "\(formatNumber(Self.maximumFigureInches)), "
                                    + "got \(formatNumber(width)) × \(formatNumber(height))")
             }
         }
+    }
 
-        validateReproducibility()
-
+    mutating func validateClaims(runIDs: [String: String]) {
         var claimIDs = Set<String>()
         for (index, claim) in (spec.claims ?? []).enumerated() {
             let path = "claims[\(index)]"
-            if !Self.isFileSafe(claim.id) { fail("\(path).id", "must be letters, digits, '_' or '-', got \"\(claim.id)\"") }
+            if !Self.isFileSafe(claim.id) { fail("\(path).id", "must be letters, digits, '_' or '-', got "
+                + "\"\(claim.id)\"") }
             checkLength(of: claim.id, at: "\(path).id")
             if !claimIDs.insert(claim.id).inserted { fail("\(path).id", "claim id \"\(claim.id)\" is used twice") }
             // An infinite tolerance would let any measurement, even an infinite one, pass.
@@ -276,7 +294,8 @@ struct SpecValidator {
         positive(dataset.d, "d", "input dimension")
         positive(dataset.outputs, "outputs", "number of outputs")
         positive(dataset.perClass, "per_class", "number of examples per class")
-        if let pairs = dataset.pairs, pairs < 0 { fail("\(path).pairs", "expected a number of pairs ≥ 0, got \(pairs)") }
+        if let pairs = dataset.pairs, pairs < 0 { fail("\(path).pairs", "expected a number of pairs ≥ 0, got "
+            + "\(pairs)") }
         if let epsilon = dataset.epsilon, !(epsilon > 0 && epsilon <= Double.pi / 2) {
             fail("\(path).epsilon", "expected an angle in radians with 0 < ε ≤ π/2, got \(formatNumber(epsilon))")
         }
@@ -302,7 +321,11 @@ struct SpecValidator {
 
     mutating func validate(_ model: ModelSpec, at path: String) {
         if model.width <= 0 { fail("\(path).width", "expected a positive width, got \(model.width)") }
-        if let outputs = model.outputs, outputs <= 0 { fail("\(path).outputs", "expected a positive number of outputs, got \(outputs)") }
+        if let depth = model.depth, !(1...ResourceLimits.maximumDepth).contains(depth) {
+            fail("\(path).depth", "expected 1 to \(ResourceLimits.maximumDepth) hidden layers, got \(depth)")
+        }
+        if let outputs = model.outputs, outputs <= 0 { fail("\(path).outputs", "expected a positive number of outputs, "
+            + "got \(outputs)") }
         if let scale = model.initScale, !(scale > 0 && scale.isFinite) {
             fail("\(path).init_scale", "expected a finite scale > 0, got \(formatNumber(scale))")
         }
@@ -335,16 +358,18 @@ extension SweepParameter {
             case .text(let text): rate = LearningRate(text: text)
             }
             guard let rate else { return "\(LearningRate.expectation), got \"\(value)\"" }
-            if !(rate.magnitude > 0 && rate.magnitude.isFinite) { return "expected a finite learning rate > 0, got \(value)" }
+            if !(rate.magnitude > 0 && rate.magnitude.isFinite) { return "expected a finite learning rate > 0, got "
+                + "\(value)" }
             if case .inverseLambdaMax = rate, let optimizer, optimizer != .gd {
                 return "c/lambda_max is a GD step size; \(optimizer.rawValue) takes a number"
             }
             return nil
-        case .width, .n, .d, .perClass:
+        case .width, .n, .d, .perClass, .depth:
             guard case .number(let number) = value, number == number.rounded(), number > 0, number < 1e12 else {
                 return "expected a positive integer, got \(value)"
             }
-            if self == .d, dataset == .lambda0, number < 2 { return "lambda0 data needs an input dimension of at least 2, got \(value)" }
+            if self == .d, dataset == .lambda0, number < 2 { return "lambda0 data needs an input dimension of at least "
+                + "2, got \(value)" }
             return nil
         case .steps, .pairs, .seed:
             guard case .number(let number) = value, number == number.rounded(), number >= 0, number < 9e15 else {
@@ -357,13 +382,16 @@ extension SweepParameter {
             }
             return nil
         case .initScale:
-            guard case .number(let number) = value, number > 0, number.isFinite else { return "expected a number > 0, got \(value)" }
+            guard case .number(let number) = value, number > 0, number.isFinite else { return "expected a number > 0, "
+                + "got \(value)" }
             return nil
         case .damping, .targetNoise:
-            guard case .number(let number) = value, number >= 0, number.isFinite else { return "expected a number ≥ 0, got \(value)" }
+            guard case .number(let number) = value, number >= 0, number.isFinite else { return "expected a number ≥ 0, "
+                + "got \(value)" }
             return nil
         case .inputConditioning:
-            guard case .number(let number) = value, number >= 1, number.isFinite else { return "expected a number ≥ 1, got \(value)" }
+            guard case .number(let number) = value, number >= 1, number.isFinite else { return "expected a number ≥ 1, "
+                + "got \(value)" }
             return nil
         }
     }

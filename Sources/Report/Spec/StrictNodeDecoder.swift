@@ -125,7 +125,8 @@ private struct NodeDecoding: Decoder {
                 }
                 for source in sources {
                     guard case .mapping(let inner) = source else {
-                        throw owner.error("<< must merge a mapping, got \(describe(source))", at: source, path: codingPath)
+                        throw owner.error("<< must merge a mapping, got "
+                            + "\(describe(source))", at: source, path: codingPath)
                     }
                     merged += inner.map { ($0.key, $0.value) }
                 }
@@ -147,7 +148,8 @@ private struct NodeDecoding: Decoder {
         }
         owner.recordKey(codingPath + [NamedKey(scalar.string)], keyNode)
         guard Key(stringValue: scalar.string) != nil else {
-            throw owner.error("unknown key \"\(scalar.string)\"", at: keyNode, path: codingPath + [NamedKey(scalar.string)])
+            throw owner.error("unknown key "
+                + "\"\(scalar.string)\"", at: keyNode, path: codingPath + [NamedKey(scalar.string)])
         }
         entries.append((scalar.string, value))
     }
