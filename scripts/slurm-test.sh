@@ -3,7 +3,7 @@
 # goes through `--slurm --submit --shards 4` and must equal a local run byte for byte and pass `ngd verify`; one
 # array task cancelled must leave no report and a named shard, and re-submitting must train only that shard's runs.
 # SLURM_TEST_PAPER=1 adds `ngd paper --quick --slurm --submit` against a local quick paper (minutes).
-# Prints "N passed, M failed" last; exits 1 if any check failed.
+# Prints "N passed, M failed" last; exits 1 if any check failed. KEEP_WORK=1 keeps the work directory (logs, scripts).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NGD=${NGD:-$ROOT/.build/debug/ngd}
@@ -13,7 +13,7 @@ export OPENBLAS_NUM_THREADS=1
 passed=0; failed=0
 check() { local name=$1; shift; if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi; }
 finish() {
-    "$ROOT/scripts/slurm-test-cluster.sh" stop; rm -rf "$WORK"
+    "$ROOT/scripts/slurm-test-cluster.sh" stop; [ -n "${KEEP_WORK:-}" ] && echo "work kept in $WORK" || rm -rf "$WORK"
     echo "$passed passed, $failed failed"; [ "$failed" = 0 ] && exit 0 || exit 1
 }
 trap finish EXIT

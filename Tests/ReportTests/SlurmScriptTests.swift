@@ -33,6 +33,29 @@ import Testing
         #expect(lines.contains("set -euo pipefail") && command < marker)
     }
 
+    /// The array script run by bash as a task would run it (the shard command stubbed by `true`): its done marker
+    /// must be the one the assembly job reads, naming the job, the array job and the node.
+    @Test func arrayTaskRunByBashLeavesTheDoneMarkerTheAssemblyReads() throws {
+        let temporary = try TemporaryDirectory()
+        let directory = SlurmDirectory(path: temporary.appending(".sweep.slurm"))
+        try directory.prepare(shards: 4)
+        let script = SlurmScripts(jobName: "ngd-sweep", directory: directory, shards: 4, resources: SlurmResources(),
+                                  workingDirectory: temporary.path, shardCommand: ["true"], assembleCommand: ["true"],
+                                  environment: []).arrayScript
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        process.environment = ["PATH": "/usr/bin:/bin", "SLURM_ARRAY_TASK_ID": "2", "SLURM_JOB_ID": "17",
+                               "SLURM_ARRAY_JOB_ID": "15"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let finished = directory.finishedShards(count: 4)
+        #expect(finished.map(\.index) == [2])
+        #expect(finished.first?.jobID == "17" && finished.first?.arrayJobID == "15")
+        #expect(finished.first.map { !$0.node.isEmpty && !$0.node.contains(" ") } == true)
+    }
+
     @Test func assemblyScriptAssemblesFromTheSlurmDirectoryWithItsOwnLogs() {
         let directory = SlurmDirectory(path: "/shared/.sweep.slurm")
         let lines = scripts(in: directory).assembleScript.split(separator: "\n").map(String.init)

@@ -100,8 +100,8 @@ public struct SlurmScripts: Sendable, Equatable {
             \(command)
             # Recorded only after the shard succeeded: the assembly job reads which shards finished, where and as which job.
             marker=\(done)/shard-${SLURM_ARRAY_TASK_ID}
-            printf 'job=%s array_job=%s node=%s\\n' "$SLURM_JOB_ID" "$SLURM_ARRAY_JOB_ID" "$(hostname "
-                + "-s)" > "$marker.tmp-$$"
+            node=$(hostname -s)
+            printf 'job=%s array_job=%s node=%s\\n' "$SLURM_JOB_ID" "$SLURM_ARRAY_JOB_ID" "$node" > "$marker.tmp-$$"
             mv -f "$marker.tmp-$$" "$marker"
 
             """
