@@ -89,6 +89,54 @@ import Testing
         _ = directory
     }
 
+    /// Stores the re-run's GD run under another key, its numbers multiplied by 1 + 1e-14 (as a re-run does when a
+    /// computed learning rate, 1/λ_max, moves in its last digits) and its settings edited by `edit`; returns both
+    /// names.
+    static func renameGDRun(in rerun: String, edit: (inout [String: Any]) -> Void = { _ in }) throws
+        -> (String, String) {
+        let runs = try files(in: rerun, under: "runs", ending: ".json")
+        let gd = runs.first { path in
+            FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self).contains("\"gd\"") }
+                ?? false
+        }
+        let path = try #require(gd)
+        try perturb(path, by: 1e-14)
+        let oldKey = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let newKey = String(repeating: "0", count: oldKey.count)
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: oldKey, with: newKey)
+        var entry = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        var settings = try #require(entry["run"] as? [String: Any])
+        edit(&settings)
+        entry["run"] = settings
+        let moved = (rerun as NSString).appendingPathComponent("runs/\(newKey).json")
+        try JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys]).write(to: URL(fileURLWithPath: moved))
+        try FileManager.default.removeItem(atPath: path)
+        let manifest = (rerun as NSString).appendingPathComponent(Manifest.fileName)
+        try String(contentsOfFile: manifest, encoding: .utf8).replacingOccurrences(of: oldKey, with: newKey)
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        return ("runs/\(oldKey).json", "runs/\(newKey).json")
+    }
+
+    @Test func aRunStoredUnderAnotherKeyWithSettingsWithinToleranceIsPairedAndEquivalent() throws {
+        let (directory, recorded, rerun) = try Self.reportAndCopy()
+        let (old, new) = try Self.renameGDRun(in: rerun)
+        let comparison = try ReportComparison.between(recorded: recorded, rerun: rerun)
+        #expect(comparison.level == .equivalent)
+        let paired = try #require(comparison.files.first { $0.path.hasPrefix(old) })
+        #expect(paired.path == "\(old) (re-run: \(new))" && paired.outcome == .equivalent)
+        _ = directory
+    }
+
+    @Test func aRunStoredUnderAnotherKeyWithOtherSettingsIsMissingAndExtra() throws {
+        let (directory, recorded, rerun) = try Self.reportAndCopy()
+        let (old, new) = try Self.renameGDRun(in: rerun) { $0["steps"] = 4 }
+        let comparison = try ReportComparison.between(recorded: recorded, rerun: rerun)
+        #expect(comparison.level == .differs)
+        #expect(comparison.files.first { $0.path == old }?.problem == "missing from the re-run")
+        #expect(comparison.files.first { $0.path == new }?.problem == "not in the recorded report (the re-run made it)")
+        _ = directory
+    }
+
     @Test func aValueBehindAClaimMovedBy1e3FlipsTheClaimAndDiffers() throws {
         let (directory, recorded, rerun) = try Self.reportAndCopy()
         for path in try Self.files(in: rerun, under: "runs", ending: ".json") {

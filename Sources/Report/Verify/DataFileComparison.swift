@@ -5,7 +5,8 @@ enum DataFileComparison {
     /// Keys never compared: a cached run's checksum is a hash of its numbers (their comparison is the check).
     static let unhashedKeys: Set<String> = ["checksum"]
 
-    static func json(_ recorded: Data, _ rerun: Data, tracker: inout DeviationTracker) -> String? {
+    static func json(_ recorded: Data, _ rerun: Data, tracker: inout DeviationTracker,
+                     ignoring ignored: Set<String> = unhashedKeys) -> String? {
         let options: JSONSerialization.ReadingOptions = [.fragmentsAllowed]
         guard let old = try? JSONSerialization.jsonObject(with: recorded, options: options) else {
             return "the recorded file is not valid JSON"
@@ -13,7 +14,14 @@ enum DataFileComparison {
         guard let new = try? JSONSerialization.jsonObject(with: rerun, options: options) else {
             return "the re-run's file is not valid JSON"
         }
-        return compare(old, new, at: "", tracker: &tracker, ignoring: unhashedKeys)
+        return compare(old, new, at: "", tracker: &tracker, ignoring: ignored)
+    }
+
+    /// The top-level object `key` of a JSON file, re-serialised (nil when the file or the key is not there).
+    static func member(_ key: String, of data: Data) -> Data? {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let value = object[key], JSONSerialization.isValidJSONObject(value) else { return nil }
+        return try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
     }
 
     private static func compare(_ old: Any, _ new: Any, at path: String, tracker: inout DeviationTracker,

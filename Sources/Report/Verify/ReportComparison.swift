@@ -61,7 +61,9 @@ public struct ReportComparison: Codable, Sendable {
         let manifest = (recorded as NSString).appendingPathComponent(Manifest.fileName)
         return compare(recorded: recorded, rerun: rerun, recordedFiles: Array(old.files.keys),
                        rerunFiles: Array(new.files.keys), recordedClaims: old.claims ?? [],
-                       rerunClaims: ClaimReevaluation.claims(recordedManifest: manifest, rerun: rerun),
+                       rerunClaims: { renamed in
+                           ClaimReevaluation.claims(recordedManifest: manifest, rerun: rerun, renamedKeys: renamed)
+                       },
                        tolerances: tolerances, provenance: provenance, provenanceWords: words)
     }
 
@@ -77,25 +79,41 @@ public struct ReportComparison: Codable, Sendable {
     }
 
     /// Compares `recorded` with `rerun` (two report directories): every file either lists, and the claims.
-    /// `recordedClaims` are the manifest's; `rerunClaims` are re-evaluated from the re-run's data.
+    /// `recordedClaims` are the manifest's; `rerunClaims` re-evaluates them from the re-run's data, given the
+    /// recorded key of each run the re-run stored under another key (`RenamedRuns`) mapped to the re-run's key.
     static func compare(recorded: String, rerun: String, recordedFiles: [String], rerunFiles: [String],
-                        recordedClaims: [ClaimOutcome], rerunClaims: [ClaimOutcome],
+                        recordedClaims: [ClaimOutcome], rerunClaims: ([String: String]) -> [ClaimOutcome],
                         tolerances: ComparisonTolerances, provenance: [String],
                         provenanceWords: Set<[UInt8]> = []) -> ReportComparison {
         let comparer = ReportFileComparer(tolerances: tolerances, provenanceWords: provenanceWords)
         var files: [FileComparison] = [], identical = 0
-        for path in Set(recordedFiles).union(rerunFiles).sorted() {
-            let old = recordedFiles.contains(path) ? read(recorded, path) : nil
-            let new = rerunFiles.contains(path) ? read(rerun, path) : nil
+        let recordedSet = Set(recordedFiles), rerunSet = Set(rerunFiles)
+        let renamed = RenamedRuns.pairs(recordedOnly: Array(recordedSet.subtracting(rerunSet)),
+                                        rerunOnly: Array(rerunSet.subtracting(recordedSet)),
+                                        tolerance: tolerances.numbers) { path, isRecorded in
+            read(isRecorded ? recorded : rerun, path)
+        }
+        let paired = Set(renamed.flatMap { [$0.recorded, $0.rerun] })
+        for path in recordedSet.union(rerunSet).subtracting(paired).sorted() {
+            let old = recordedSet.contains(path) ? read(recorded, path) : nil
+            let new = rerunSet.contains(path) ? read(rerun, path) : nil
             let result = comparer.compare(path, recorded: old, rerun: new)
             if result.outcome == .identical { identical += 1 } else { files.append(result) }
         }
+        for pair in renamed {
+            files.append(comparer.compareRenamedRun(pair.recorded, recorded: read(recorded, pair.recorded),
+                                                    as: pair.rerun, rerun: read(rerun, pair.rerun)))
+        }
+        files.sort { $0.path < $1.path }
         // The manifest holds the hashes and the provenance, which differ by design elsewhere: both are compared in
         // their own right (files above, provenance printed); the rest (spec, claims, settings) must agree.
         let manifest = comparer.compareManifests(recorded: read(recorded, Manifest.fileName),
-                                                 rerun: read(rerun, Manifest.fileName))
+                                                 rerun: read(rerun, Manifest.fileName),
+                                                 renamedKeys: RenamedRuns.keys(renamed))
         if manifest.outcome != .identical { files.append(manifest) }
-        let claims = changes(recordedClaims, rerunClaims)
+        let recordedToRerun = Dictionary(RenamedRuns.keys(renamed).map { ($0.value, $0.key) },
+                                         uniquingKeysWith: { first, _ in first })
+        let claims = changes(recordedClaims, rerunClaims(recordedToRerun))
         return ReportComparison(level: level(files: files, claims: claims), provenance: provenance, files: files,
                                 identicalFiles: identical, claims: claims, tolerance: tolerances.numbers,
                                 pixelTolerance: tolerances.pixels, declared: tolerances.declared,

@@ -46,13 +46,32 @@ struct ReportFileComparer {
         return result
     }
 
+    /// A cached run the re-run stored under another name (`RenamedRuns`): compared as one file, its name and `key`
+    /// aside, so at best equivalent.
+    func compareRenamedRun(_ path: String, recorded: Data?, as rerunPath: String, rerun: Data?) -> FileComparison {
+        let shown = "\(path) (re-run: \(rerunPath))"
+        guard let recorded, let rerun else { return compare(shown, recorded: recorded, rerun: rerun) }
+        var tracker = DeviationTracker(tolerance: tolerances.numbers(for: path))
+        let problem = DataFileComparison.json(recorded, rerun, tracker: &tracker,
+                                              ignoring: DataFileComparison.unhashedKeys.union(["key"]))
+        var result = tracker.comparison(path: shown, problem: problem)
+        result.declaredReason = tolerances.declared.first { $0.covers(path) }?.reason
+        return result
+    }
+
     /// manifest.json, as text (an edit JSON would ignore, a space, still shows) without its `files` and
     /// `provenance` blocks: the hashes differ whenever any file does (each file is compared in its own right) and
     /// the provenance is printed apart. Everything else (spec, runs, claims, declared tolerances, data files) must
     /// match, numbers within tolerance.
-    func compareManifests(recorded: Data?, rerun: Data?) -> FileComparison {
+    /// `renamedKeys` maps the re-run's key of each paired run (`RenamedRuns`) to the recorded one.
+    func compareManifests(recorded: Data?, rerun: Data?, renamedKeys: [String: String] = [:]) -> FileComparison {
         let path = Manifest.fileName
-        guard let recorded, let rerun else { return compare(path, recorded: recorded, rerun: rerun) }
+        guard let recorded, var rerun else { return compare(path, recorded: recorded, rerun: rerun) }
+        if !renamedKeys.isEmpty {
+            var text = String(decoding: rerun, as: UTF8.self)
+            for (new, old) in renamedKeys { text = text.replacingOccurrences(of: new, with: old) }
+            rerun = Data(text.utf8)
+        }
         if recorded == rerun { return FileComparison(path: path, outcome: .identical) }
         var tracker = DeviationTracker(tolerance: tolerances.numbers(for: path))
         let problem = NumberedText.compare(Self.withoutMachineBlocks(recorded), Self.withoutMachineBlocks(rerun),
