@@ -119,17 +119,22 @@ enum NumberedText {
                 added.map { "“\(show($0))” is only in the re-run" }].compactMap { $0 }.joined(separator: "; ")
     }
 
-    /// A word that starts with a changed provenance word, or whose letters and digits are a piece of one (a PDF
-    /// splits shown text into kerned pieces: "(Coop)" "(erlak)" "(e,").
+    /// A word that starts with a changed provenance word, or whose letters and digits — all of them, or its first
+    /// run of them — are a piece of one (a PDF splits shown text into kerned pieces: "(Coop)" "(erlak)" "(e,"; HTML
+    /// closes a commit hash with markup: "6598e1d…</dd>" reads as the number 6598e1 and the word "d…</dd>").
     private static func isProvenance(_ word: ArraySlice<UInt8>, _ provenance: Set<[UInt8]>) -> Bool {
         guard !provenance.isEmpty else { return false }
-        let core = word.filter { isDigit($0) || isLetter($0) }
+        let alphanumeric = { (byte: UInt8) in isDigit(byte) || isLetter(byte) }
+        let core = word.filter(alphanumeric)
+        let firstRun = word.drop { !alphanumeric($0) }.prefix(while: alphanumeric)
+        func isPiece<C: Collection<UInt8>>(_ piece: C, of changed: [UInt8]) -> Bool {
+            !piece.isEmpty && piece.count <= changed.count
+                && (0...(changed.count - piece.count)).contains {
+                    changed[$0..<($0 + piece.count)].elementsEqual(piece)
+                }
+        }
         return provenance.contains { changed in
-            word.starts(with: changed)
-                || (!core.isEmpty && core.count <= changed.count
-                    && (0...(changed.count - core.count)).contains {
-                        changed[$0..<($0 + core.count)].elementsEqual(core)
-                    })
+            word.starts(with: changed) || isPiece(core, of: changed) || isPiece(firstRun, of: changed)
         }
     }
 
