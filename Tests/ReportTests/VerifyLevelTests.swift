@@ -137,6 +137,28 @@ import Testing
         _ = directory
     }
 
+    @Test func aChangedCommitShownInTheDocumentsIsProvenanceNotAChangedText() throws {
+        let (directory, recorded, rerun) = try Self.reportAndCopy()
+        let manifestPath = (rerun as NSString).appendingPathComponent(Manifest.fileName)
+        let manifest = try #require(FileManager.default.contents(atPath: manifestPath))
+        let header = try #require(try JSONSerialization.jsonObject(with: manifest) as? [String: Any])
+        let commit = try #require((header["provenance"] as? [String: Any])?["git_commit"] as? String)
+        // A commit that starts with digits and an "e" reads as a number followed by a word: the masking must not
+        // depend on how the text splits.
+        let other = "6598e1d9993b546a7c5de292faf833df505c8aae"
+        for file in [Manifest.fileName, "report.html"] {
+            let path = (rerun as NSString).appendingPathComponent(file)
+            try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: commit, with: other)
+                .replacingOccurrences(of: String(commit.prefix(12)), with: String(other.prefix(12)))
+                .write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let comparison = try ReportComparison.between(recorded: recorded, rerun: rerun)
+        #expect(comparison.provenance.contains { $0.hasPrefix("git commit: \(commit)") && $0.contains("→ \(other)") })
+        #expect(comparison.level == .equivalent)
+        #expect(comparison.files.first { $0.path == "report.html" }?.outcome == .equivalent)
+        _ = directory
+    }
+
     @Test func aValueBehindAClaimMovedBy1e3FlipsTheClaimAndDiffers() throws {
         let (directory, recorded, rerun) = try Self.reportAndCopy()
         for path in try Self.files(in: rerun, under: "runs", ending: ".json") {

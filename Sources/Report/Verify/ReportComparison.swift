@@ -53,10 +53,11 @@ public struct ReportComparison: Codable, Sendable {
         let old = try ManifestHeader.read(from: recorded), new = try ManifestHeader.read(from: rerun)
         var tolerances = tolerances
         tolerances.declared = old.reproducibility?.tolerances ?? []
-        var provenance: [String] = [], words: Set<[UInt8]> = []
+        var provenance: [String] = [], words: Set<[UInt8]> = [], values: [ProvenanceValue] = []
         if let before = old.provenance, let after = new.provenance {
             provenance = ReportVerifier.differences(before, after)
             words = changedWords(HTMLReportWriter.provenanceRows(before), HTMLReportWriter.provenanceRows(after))
+            values = ProvenanceValue.changed(before, after)
         }
         let manifest = (recorded as NSString).appendingPathComponent(Manifest.fileName)
         return compare(recorded: recorded, rerun: rerun, recordedFiles: Array(old.files.keys),
@@ -64,7 +65,8 @@ public struct ReportComparison: Codable, Sendable {
                        rerunClaims: { renamed in
                            ClaimReevaluation.claims(recordedManifest: manifest, rerun: rerun, renamedKeys: renamed)
                        },
-                       tolerances: tolerances, provenance: provenance, provenanceWords: words)
+                       tolerances: tolerances, provenance: provenance, provenanceWords: words,
+                       provenanceValues: values)
     }
 
     /// The words (letters and digits, as they start a document's word) that one side's provenance values have and the
@@ -84,8 +86,10 @@ public struct ReportComparison: Codable, Sendable {
     static func compare(recorded: String, rerun: String, recordedFiles: [String], rerunFiles: [String],
                         recordedClaims: [ClaimOutcome], rerunClaims: ([String: String]) -> [ClaimOutcome],
                         tolerances: ComparisonTolerances, provenance: [String],
-                        provenanceWords: Set<[UInt8]> = []) -> ReportComparison {
-        let comparer = ReportFileComparer(tolerances: tolerances, provenanceWords: provenanceWords)
+                        provenanceWords: Set<[UInt8]> = [],
+                        provenanceValues: [ProvenanceValue] = []) -> ReportComparison {
+        let comparer = ReportFileComparer(tolerances: tolerances, provenanceWords: provenanceWords,
+                                          provenanceValues: provenanceValues)
         var files: [FileComparison] = [], identical = 0
         let recordedSet = Set(recordedFiles), rerunSet = Set(rerunFiles)
         let renamed = RenamedRuns.pairs(recordedOnly: Array(recordedSet.subtracting(rerunSet)),

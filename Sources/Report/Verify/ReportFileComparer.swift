@@ -9,16 +9,20 @@ struct ReportFileComparer {
     /// Words of provenance values that changed (a core name, "thread"/"threads"): the report shows its provenance,
     /// which `ngd verify` prints apart, so a document's words that hold them are not counted as changed text.
     var provenanceWords: Set<[UInt8]> = []
+    /// Provenance values that changed, as a document shows them: masked on both sides of a text document before its
+    /// words are compared, whatever markup surrounds them.
+    var provenanceValues: [ProvenanceValue] = []
 
     func compare(_ path: String, recorded: Data?, rerun: Data?) -> FileComparison {
-        guard let recorded else {
+        guard let original = recorded else {
             return FileComparison(path: path, outcome: .differs,
                                   problem: "not in the recorded report (the re-run made it)")
         }
-        guard let rerun else {
+        guard let changed = rerun else {
             return FileComparison(path: path, outcome: .differs, problem: "missing from the re-run")
         }
-        if recorded == rerun { return FileComparison(path: path, outcome: .identical) }
+        if original == changed { return FileComparison(path: path, outcome: .identical) }
+        let (recorded, rerun) = ProvenanceValue.masked(provenanceValues, path: path, original, changed)
         var result: FileComparison
         let declaration = tolerances.declared.first { $0.covers(path) }
         switch (path as NSString).pathExtension.lowercased() {
