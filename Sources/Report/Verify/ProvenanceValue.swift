@@ -3,11 +3,12 @@ import Foundation
 /// One provenance value that changed between a report and its re-run (a commit, a BLAS line), in the form a
 /// document shows it. `ngd verify` prints provenance changes apart, so a text document's copies of them are masked
 /// on both sides before its words are compared.
-public struct ProvenanceValue: Codable, Hashable, Sendable {
-    public var recorded: String
-    public var rerun: String
+struct ProvenanceValue: Hashable, Sendable {
+    var recorded: String
+    var rerun: String
 
-    /// What the report shows may show of what changed, longest first (a value before its shortened form).
+    /// The changed values as a report may show them, longest first (a value before its shortened form). Values
+    /// shorter than six characters are left alone: masking them would hide the same text elsewhere.
     static func changed(_ before: Provenance, _ after: Provenance) -> [ProvenanceValue] {
         let rows = zip(HTMLReportWriter.provenanceRows(before), HTMLReportWriter.provenanceRows(after))
         var values = rows.filter { $0.0.0 == $0.1.0 && $0.0.1 != $0.1.1 }
@@ -18,7 +19,7 @@ public struct ProvenanceValue: Codable, Hashable, Sendable {
             values.append(ProvenanceValue(recorded: String(before.gitCommit.prefix(12)),
                                           rerun: String(after.gitCommit.prefix(12))))
         }
-        return values.filter { !$0.recorded.isEmpty && !$0.rerun.isEmpty }
+        return values.filter { $0.recorded.count >= 6 && $0.rerun.count >= 6 }
             .sorted { $0.recorded.count > $1.recorded.count }
     }
 

@@ -21,9 +21,7 @@ enum RenamedRuns {
         }
         var taken: Set<String> = [], found: [(recorded: String, rerun: String)] = []
         for path in recordedOnly.sorted() where isRun(path) {
-            guard let settings = read(path, true).flatMap(settings) else {
-                continue
-            }
+            guard let settings = read(path, true).flatMap(settings) else { continue }
             let match = candidates.first { candidate in
                 guard !taken.contains(candidate.0) else { return false }
                 var tracker = DeviationTracker(tolerance: tolerance)
