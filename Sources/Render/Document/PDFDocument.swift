@@ -278,15 +278,13 @@ private final class PageWriter {
         paragraph(capMarkup, style: capStyle, spacingAfter: s.paragraphSpacing + 4)
     }
 
-    func table(_ t: PDFDocument.Table) {
-        let cols = max(t.header.count, t.rows.map(\.count).max() ?? 0)
-        guard cols > 0 else { return }
-        let pad = 4.0
+    /// Column widths and the body and header styles for table `t` of `columns` columns. Natural widths when they
+    /// fit; otherwise every column keeps at least its longest word (so a number never breaks across lines) and the
+    /// rest of the width goes to the columns in proportion to what they would still like (so the wordy cells
+    /// wrap). If even the longest words do not fit, the table is set smaller (down to 72 %) before anything breaks.
+    private func columnLayout(_ t: PDFDocument.Table, columns cols: Int, pad: Double)
+        -> (widths: [Double], body: TextStyle, header: TextStyle) {
         func cell(_ row: [String], _ c: Int) -> String { c < row.count ? row[c] : "" }
-        // Natural column widths; when they do not fit, every column keeps at least its longest word (so a
-        // number never breaks across lines) and the rest of the width goes to the columns in proportion to
-        // what they would still like (so the wordy cells wrap). If even the longest words do not fit, the
-        // table is set smaller (down to 72 %) before anything has to break.
         func longestWord(_ markup: String, _ style: TextStyle) -> Double {
             LabelMarkup.plainText(fromMarkup: markup).split(separator: " ").map {
                 text.measure(LabelMarkup.escape(String($0)), style: style).width
@@ -315,15 +313,20 @@ private final class PageWriter {
             (natural, minimum) = columnWidths(st, hs)
         }
         let total = natural.reduce(0, +), totalMinimum = minimum.reduce(0, +)
-        let widths: [Double]
-        if total <= textWidth {
-            widths = natural
-        } else if totalMinimum < textWidth {
+        if total <= textWidth { return (natural, st, hs) }
+        if totalMinimum < textWidth {
             let spare = textWidth - totalMinimum, wanted = total - totalMinimum
-            widths = (0..<cols).map { minimum[$0] + spare * (natural[$0] - minimum[$0]) / wanted }
-        } else {
-            widths = natural.map { $0 * textWidth / total }
+            return ((0..<cols).map { minimum[$0] + spare * (natural[$0] - minimum[$0]) / wanted }, st, hs)
         }
+        return (natural.map { $0 * textWidth / total }, st, hs)
+    }
+
+    func table(_ t: PDFDocument.Table) {
+        let cols = max(t.header.count, t.rows.map(\.count).max() ?? 0)
+        guard cols > 0 else { return }
+        let pad = 4.0
+        func cell(_ row: [String], _ c: Int) -> String { c < row.count ? row[c] : "" }
+        let (widths, st, hs) = columnLayout(t, columns: cols, pad: pad)
         let tableWidth = widths.reduce(0, +)
         let x0 = left + (textWidth - tableWidth) / 2
         func align(_ c: Int) -> PangoAlignment {
@@ -334,7 +337,10 @@ private final class PageWriter {
             }
         }
         func rowHeight(_ row: [String], _ sty: TextStyle) -> Double {
-            (0..<cols).map { text.measure(cell(row, $0), style: sty, width: widths[$0] - 2 * pad).height }.max()! + 2 * pad * 0.6
+            let tallest = (0..<cols).map {
+                text.measure(cell(row, $0), style: sty, width: widths[$0] - 2 * pad).height
+            }.max() ?? 0
+            return tallest + 2 * pad * 0.6
         }
         func drawRow(_ row: [String], _ sty: TextStyle, height: Double, fill: Color?) {
             if let fill {
