@@ -98,19 +98,30 @@ enum NumberedText {
     }
 
     /// A word (split at spaces and line ends) that only one text has, described; nil when both have the same set.
+    /// `readableOnly` (a PDF whose shown provenance changed): words with unprintable bytes are left out, and, when
+    /// either side shows a changed provenance word, so are hex glyph strings (`<0048>`): a font subset numbers its
+    /// glyphs in the order the document first uses them, so another core name renumbers them. The text itself is
+    /// still compared in the report's HTML.
     static func wordOnOneSide(_ recorded: [UInt8], _ rerun: [UInt8], ignoring ignored: Set<[UInt8]> = [],
                               readableOnly: Bool = false) -> String? {
-        func words(_ bytes: [UInt8]) -> Set<[UInt8]> {
-            var set = Set<[UInt8]>()
+        func words(_ bytes: [UInt8]) -> (words: Set<[UInt8]>, showsProvenance: Bool) {
+            var set = Set<[UInt8]>(), shows = false
             for case .word(let word) in pieces(bytes).pieces {
-                for part in word.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D })
-                    where !isProvenance(part, ignored) && !(readableOnly && part.contains { $0 < 0x20 || $0 > 0x7E }) {
-                    set.insert(Array(part))
+                for part in word.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }) {
+                    if isProvenance(part, ignored) {
+                        shows = true
+                    } else if !(readableOnly && part.contains { $0 < 0x20 || $0 > 0x7E }) {
+                        set.insert(Array(part))
+                    }
                 }
             }
-            return set
+            return (set, shows)
         }
-        let old = words(recorded), new = words(rerun)
+        var (old, oldShows) = words(recorded), (new, newShows) = words(rerun)
+        if readableOnly && (oldShows || newShows) {
+            old = old.filter { !isGlyphString($0) }
+            new = new.filter { !isGlyphString($0) }
+        }
         func show(_ word: [UInt8]) -> String { String(decoding: word.prefix(60), as: UTF8.self) }
         let gone = old.subtracting(new).min { $0.lexicographicallyPrecedes($1) }
         let added = new.subtracting(old).min { $0.lexicographicallyPrecedes($1) }
@@ -136,6 +147,18 @@ enum NumberedText {
         return provenance.contains { changed in
             word.starts(with: changed) || isPiece(core, of: changed) || isPiece(firstRun, of: changed)
         }
+    }
+
+    /// A PDF hex string of glyph codes with what shows it (`<0048>`, `[<01>`, `<0203>Tj`): a word made of hex digits
+    /// between angle brackets, with only PDF operators and brackets around.
+    static func isGlyphString(_ word: [UInt8]) -> Bool {
+        guard let open = word.firstIndex(of: 0x3C), let close = word.lastIndex(of: 0x3E), open < close else {
+            return false
+        }
+        let isHex = { (b: UInt8) in isDigit(b) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66) }
+        let isFrame = { (b: UInt8) in "[]()TJj'\"-0123456789.".utf8.contains(b) }
+        return word[(open + 1)..<close].allSatisfy { isHex($0) || $0 == 0x3C || $0 == 0x3E || isFrame($0) }
+            && word[..<open].allSatisfy(isFrame) && word[(close + 1)...].allSatisfy(isFrame)
     }
 
     /// Where two pieces' bytes first differ (0 when either is a number).
