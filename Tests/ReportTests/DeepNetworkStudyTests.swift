@@ -5,16 +5,32 @@ import Testing
 @Suite struct DeepNetworkStudyTests {
     @Test func quickStudyMeasuresTheDeepContractionAndAShrinkingGap() throws {
         let context = StudyContext(settings: PaperSettings(quick: true, seeds: 1), cacheDirectory: nil)
-        let study = DeepNetworkStudy()
+        var study = DeepNetworkStudy()
+        // Tiny GD-vs-NGD and regression parts (the first three claims keep the quick sizes).
+        study.conditioningSizes = .init(width: 512, gdSteps: 20)
+        study.regressionSizes = .init(perClass: 16, width: 256, steps: 20)
         let m = try study.measure(in: context)
         #expect(m.widths == [128, 512, 2048])
         #expect(m.gaps.count == 3 && m.conditionTwo.count == 2)
         #expect(m.linearizedErrors.allSatisfy { $0 < 1e-9 })      // the linear theory's 1 − η, to rounding
         #expect(m.contractionErrors.allSatisfy { $0 < 0.1 })
         #expect(m.conditionTwo.allSatisfy { $0.allSatisfy { $0 > 0 && $0.isFinite } })
+        // GD vs NGD at depth 3: NGD's 1 − η on both sets, GD's slow modes at 1 − ηλ_min(G₀), slower when λ_min is.
+        #expect(m.conditioning.map(\.epsilon) == DeepConditioning.epsilons)
+        #expect(m.conditioning.allSatisfy { $0.ngdRateError < 0.05 })   // m = 512: looser than 17d's 0.03
+        // m = 512 drifts more than 17e's widths (measured 0.98 and 0.63 here; 0.98 and 0.91 at quick's m = 1024).
+        #expect(m.conditioning.allSatisfy { abs($0.modeRateRatio - 1) < 0.5 })
+        let (well, ill) = (m.conditioning[0], m.conditioning[1])
+        #expect(ill.lambdaMin < 0.6 * well.lambdaMin && ill.gdModeFactor > well.gdModeFactor)
+        #expect((ill.gdResiduals.last ?? 0) > (well.gdResiduals.last ?? .infinity))
+        // The rebuttal's regression on the embedded digits: NGD to ≤ 1e-6, GD orders of magnitude above.
+        #expect(m.regression.mnistDirectory == nil && m.regression.count == 32)
+        #expect((m.regression.ngd.last ?? 1) < 1e-6 && (m.regression.gd.last ?? 0) > 1e-3)
+        #expect(m.regression.ngd.count == m.regression.gd.count && m.regression.gd.count == m.regression.kfac.count)
         let claims = study.evaluate(m)
-        #expect(claims.count == 3 && claims.allSatisfy { $0.measured?.isFinite == true })
-        #expect(study.write(m).blocks.count == 3)
+        #expect(claims.map(\.id) == ["17a", "17b", "17c", "17d", "17e", "17f", "17g"])
+        #expect(claims.allSatisfy { $0.measured?.isFinite == true })
+        #expect(study.write(m).blocks.count == 8)
     }
 
     @Test func eachClaimFlipsWithItsMeasurement() {
@@ -22,12 +38,39 @@ import Testing
         m.gapSlopes = [-0.5, -0.4, -0.45]
         m.contractionErrors = [0.01, 0.02]
         m.linearizedErrors = [1e-15, 2e-15]
-        let passing = DeepNetworkStudy().evaluate(m)
+        let passing = DeepNetworkStudy().evaluate(m).prefix(3)    // 17d–g have their own tests below
         #expect(passing.allSatisfy { $0.passed })
         m.gapSlopes = [-0.5, 0.1, -0.45]
         m.contractionErrors = [0.01, 0.05]
         m.linearizedErrors = [1e-15, 1e-6]
         let failing = DeepNetworkStudy().evaluate(m)
         #expect(failing.allSatisfy { !$0.passed })
+    }
+
+    /// A made-up depth-3 point: GD's fitted slow-mode factor against 1 − ηλ_min(G₀) = 1 − 0.1·0.3 = 0.97.
+    static func point(ngdRateError: Double, gdModeFactor: Double) -> DeepConditioning.Point {
+        DeepConditioning.Point(epsilon: 0.3, lambdaMin: 0.3, lambdaMax: 10, gdEta: 0.1, ngdRateError: ngdRateError,
+                               gdModeFactor: gdModeFactor)
+    }
+
+    @Test func conditioningClaimsPassOnTheoryRatesAndFailOffThem() {
+        let good = DeepConditioning.claims([Self.point(ngdRateError: 0.02, gdModeFactor: 0.975)])
+        #expect(good.map(\.id) == ["17d", "17e"] && good.allSatisfy { $0.passed })
+        // NGD off 0.5 by 0.05; GD's slow modes decaying at half the predicted rate (factor 0.985 ≈ 1 − 0.015).
+        let bad = DeepConditioning.claims([Self.point(ngdRateError: 0.01, gdModeFactor: 0.975),
+                                           Self.point(ngdRateError: 0.05, gdModeFactor: 0.985)])
+        #expect(bad.allSatisfy { !$0.passed })
+        let missing = DeepConditioning.claims([])
+        #expect(missing.allSatisfy { !$0.passed })      // no measurement is no pass
+    }
+
+    @Test func regressionClaimsNeedNGDAtZeroAndGDFarAbove() {
+        var m = DeepRegression.Measured(count: 64, dimension: 64, width: 512, lambdaMin: 0.06, lambdaMax: 35,
+                                        gdEta: 0.05)
+        (m.ngd, m.gd, m.kfac) = ([1, 1e-3, 1e-9], [1, 0.5, 0.1], [1, 1e-4, 1e-12])
+        #expect(DeepRegression.claims(m).allSatisfy { $0.passed })
+        (m.ngd, m.gd) = ([1, 1e-3, 1e-5], [1, 1e-2, 1e-4])   // NGD short of 1e-6, GD nearly there too
+        let failing = DeepRegression.claims(m)
+        #expect(failing.map(\.id) == ["17f", "17g"] && failing.allSatisfy { !$0.passed })
     }
 }
