@@ -159,6 +159,23 @@ import Testing
         _ = directory
     }
 
+    /// The same data read from another directory (`ngd verify --mnist-dir` elsewhere): the directory the files show
+    /// is where the data were read, not a changed text.
+    @Test func theDataDirectoryReadElsewhereIsNotAChangedText() throws {
+        let (directory, recorded, rerun) = try Self.reportAndCopy()
+        let html = (rerun as NSString).appendingPathComponent("report.html")
+        let text = try String(contentsOfFile: html, encoding: .utf8)
+        try #require(text.contains("Residual per step"))
+        try text.replacingOccurrences(of: "Residual per step", with: "/elsewhere/Residual per step")
+            .write(toFile: html, atomically: true, encoding: .utf8)
+        let moved = try ReportComparison.between(recorded: recorded, rerun: rerun,
+                                                 dataLocation: ("Residual per step", "/elsewhere/Residual per step"))
+        #expect(moved.level == .equivalent)
+        let unexplained = try ReportComparison.between(recorded: recorded, rerun: rerun)
+        #expect(unexplained.level == .differs)
+        _ = directory
+    }
+
     @Test func aValueBehindAClaimMovedBy1e3FlipsTheClaimAndDiffers() throws {
         let (directory, recorded, rerun) = try Self.reportAndCopy()
         for path in try Self.files(in: rerun, under: "runs", ending: ".json") {

@@ -85,6 +85,7 @@ public struct ReportVerifier {
             rerun.templatesDirectory = templates
         }
         rerun.latex = header.latex.map { LaTeXOptions(figures: LaTeXOptions.FigureFormat(rawValue: $0) ?? .pgf) }
+        var dataLocation: (recorded: String, rerun: String)?
         if header.specFile == PaperSettings.command {
             let settings = try PaperSettings(invocation: LaTeXOptions.extract(from: header.specSource).rest,
                                              mnistDirectory: mnistDirectory,
@@ -93,6 +94,9 @@ public struct ReportVerifier {
             try DataIdentity.check(settings.dataRequests, against: header.dataFiles)
             try PaperReport(settings: settings, invocation: header.specSource).build(into: scratch, configuration: rerun,
                                                                                     progress: paperProgress)
+            dataLocation = Self.recordedMNISTDirectory(in: directory).flatMap { recorded in
+                settings.mnistDirectory.map { (recorded, $0) }
+            }
         } else {
             let spec = try ExperimentSpec.parse(yaml: header.specSource, file: header.specFile)
             let experiment = try spec.resolved(dataDirectory: dataDirectory
@@ -114,12 +118,21 @@ public struct ReportVerifier {
         if let old = header.provenance, let new = fresh.provenance {
             report.environmentChanges = Self.differences(old, new)
         }
-        report.comparison = try ReportComparison.between(recorded: directory, rerun: scratch, tolerances: tolerances)
+        report.comparison = try ReportComparison.between(recorded: directory, rerun: scratch, tolerances: tolerances,
+                                                         dataLocation: dataLocation)
         if keepScratch { report.scratchDirectory = scratch }
         return report
     }
 
     /// Field-by-field provenance changes, as `name: old → new`.
+    /// The MNIST directory a paper report records in data/settings.json (nil without one).
+    static func recordedMNISTDirectory(in directory: String) -> String? {
+        let path = (directory as NSString).appendingPathComponent("data/settings.json")
+        guard let data = FileManager.default.contents(atPath: path),
+              let settings = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return settings["mnist_directory"] as? String
+    }
+
     static func differences(_ old: Provenance, _ new: Provenance) -> [String] {
         let oldRows = HTMLReportWriter.provenanceRows(old), newRows = HTMLReportWriter.provenanceRows(new)
         var changes: [String] = []

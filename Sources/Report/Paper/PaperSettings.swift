@@ -1,3 +1,4 @@
+import Foundation
 import NGD
 
 /// What `ngd paper` was asked for. Every study derives its sizes from these, so the report can print them.
@@ -6,13 +7,14 @@ public struct PaperSettings: Codable, Hashable, Sendable {
     public var quick: Bool
     /// Number of seeds for the studies that average over seeds.
     public var seeds: Int
-    /// MNIST directory for Figure 1 (nil ⇒ the embedded UCI digits).
+    /// MNIST directory for Figure 1 (nil ⇒ the embedded UCI digits), absolute: `ngd verify` elsewhere recognises
+    /// it in the report's files as where the data were read, whatever directory the command ran in.
     public var mnistDirectory: String?
 
     public init(quick: Bool = false, seeds: Int? = nil, mnistDirectory: String? = nil) {
         self.quick = quick
         self.seeds = seeds ?? (quick ? 2 : 3)
-        self.mnistDirectory = mnistDirectory
+        self.mnistDirectory = mnistDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
     }
 
     /// The command line that asks for these settings, as the manifest records it: the MNIST directory is a

@@ -1,8 +1,9 @@
 import Foundation
 
-/// One provenance value that changed between a report and its re-run (a commit, a BLAS line), in the form a
-/// document shows it. `ngd verify` prints provenance changes apart, so a text document's copies of them are masked
-/// on both sides before its words are compared.
+/// One value that may change between a report and its re-run without changing the result, in the form the files
+/// show it: a provenance value (a commit, a BLAS line), which `ngd verify` prints apart, or where the data were read
+/// (`ngd verify --mnist-dir` elsewhere, the same bytes). Masked on both sides of text and data files before they are
+/// compared.
 struct ProvenanceValue: Hashable, Sendable {
     var recorded: String
     var rerun: String
@@ -23,19 +24,30 @@ struct ProvenanceValue: Hashable, Sendable {
             .sorted { $0.recorded.count > $1.recorded.count }
     }
 
-    static let masks: Set<String> = ["html", "svg", "tex", "pgf"]
-    static let placeholder = "provenance-value"
+    /// The data directory a paper report was made from and the one its re-run reads (nil when they are the same).
+    static func dataLocation(recorded: String?, rerun: String?) -> ProvenanceValue? {
+        guard let recorded, let rerun, recorded != rerun, recorded.count >= 6, rerun.count >= 6 else { return nil }
+        return ProvenanceValue(recorded: recorded, rerun: rerun)
+    }
 
-    /// Both sides with every changed value replaced by one placeholder, for the text formats; others unchanged.
+    /// Text formats masked as they are; a PDF is masked in its inflated content (`PDFContent.comparable`).
+    static let masks: Set<String> = ["html", "svg", "tex", "pgf", "json", "csv"]
+    static let placeholder = "changed-value"
+
+    /// Both sides with every changed value replaced by one placeholder, for the text and data formats; others
+    /// unchanged.
     static func masked(_ values: [ProvenanceValue], path: String, _ recorded: Data, _ rerun: Data) -> (Data, Data) {
         guard !values.isEmpty, masks.contains((path as NSString).pathExtension.lowercased()) else {
             return (recorded, rerun)
         }
-        var old = String(decoding: recorded, as: UTF8.self), new = String(decoding: rerun, as: UTF8.self)
-        for value in values {
-            old = old.replacingOccurrences(of: value.recorded, with: placeholder)
-            new = new.replacingOccurrences(of: value.rerun, with: placeholder)
-        }
-        return (Data(old.utf8), Data(new.utf8))
+        return (mask(recorded, values, side: \.recorded), mask(rerun, values, side: \.rerun))
+    }
+
+    /// `data` with each value's `side` replaced by the placeholder.
+    static func mask(_ data: Data, _ values: [ProvenanceValue], side: KeyPath<ProvenanceValue, String>) -> Data {
+        guard !values.isEmpty else { return data }
+        var text = String(decoding: data, as: UTF8.self)
+        for value in values { text = text.replacingOccurrences(of: value[keyPath: side], with: placeholder) }
+        return Data(text.utf8)
     }
 }

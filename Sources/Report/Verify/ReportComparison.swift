@@ -48,8 +48,11 @@ public struct ReportComparison: Codable, Sendable {
     /// Compares the report directory `recorded` with its re-run `rerun`: every file either manifest lists, the
     /// claims (the recorded verdicts against the ones re-evaluated from the re-run's data) and the provenance. The
     /// tolerances the recorded report declared for its sensitive files replace `tolerances.declared`.
+    /// `dataLocation`: the data directory the report was made from and the one the re-run read, when they differ
+    /// (the same bytes elsewhere): masked like a provenance value.
     public static func between(recorded: String, rerun: String,
-                               tolerances: ComparisonTolerances = ComparisonTolerances()) throws -> ReportComparison {
+                               tolerances: ComparisonTolerances = ComparisonTolerances(),
+                               dataLocation: (recorded: String, rerun: String)? = nil) throws -> ReportComparison {
         let old = try ManifestHeader.read(from: recorded), new = try ManifestHeader.read(from: rerun)
         var tolerances = tolerances
         tolerances.declared = old.reproducibility?.tolerances ?? []
@@ -58,6 +61,9 @@ public struct ReportComparison: Codable, Sendable {
             provenance = ReportVerifier.differences(before, after)
             words = changedWords(HTMLReportWriter.provenanceRows(before), HTMLReportWriter.provenanceRows(after))
             values = ProvenanceValue.changed(before, after)
+        }
+        if let location = ProvenanceValue.dataLocation(recorded: dataLocation?.recorded, rerun: dataLocation?.rerun) {
+            values.insert(location, at: 0)
         }
         let manifest = (recorded as NSString).appendingPathComponent(Manifest.fileName)
         return compare(recorded: recorded, rerun: rerun, recordedFiles: Array(old.files.keys),
@@ -94,7 +100,7 @@ public struct ReportComparison: Codable, Sendable {
         let recordedSet = Set(recordedFiles), rerunSet = Set(rerunFiles)
         let renamed = RenamedRuns.pairs(recordedOnly: Array(recordedSet.subtracting(rerunSet)),
                                         rerunOnly: Array(rerunSet.subtracting(recordedSet)),
-                                        tolerance: tolerances.numbers) { path, isRecorded in
+                                        tolerance: tolerances.numbers, masking: provenanceValues) { path, isRecorded in
             read(isRecorded ? recorded : rerun, path)
         }
         let paired = Set(renamed.flatMap { [$0.recorded, $0.rerun] })

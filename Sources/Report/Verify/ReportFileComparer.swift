@@ -22,20 +22,24 @@ struct ReportFileComparer {
             return FileComparison(path: path, outcome: .differs, problem: "missing from the re-run")
         }
         if original == changed { return FileComparison(path: path, outcome: .identical) }
-        let (recorded, rerun) = ProvenanceValue.masked(provenanceValues, path: path, original, changed)
+        let kind = Self.extension(path)
+        let (recorded, rerun) = kind == "pdf"
+            ? (ProvenanceValue.mask(Data(PDFContent.comparable(original)), provenanceValues, side: \.recorded),
+               ProvenanceValue.mask(Data(PDFContent.comparable(changed)), provenanceValues, side: \.rerun))
+            : ProvenanceValue.masked(provenanceValues, path: path, original, changed)
         var result: FileComparison
         let declaration = tolerances.declared.first { $0.covers(path) }
-        switch (path as NSString).pathExtension.lowercased() {
+        switch kind {
         case "png":
             result = pixels(path, recorded, rerun)
         default:
             var tracker = DeviationTracker(tolerance: tolerances.numbers(for: path))
             var problem = numbers(path, recorded, rerun, tracker: &tracker)
-            if let sequence = problem, Self.drawings.contains((path as NSString).pathExtension.lowercased()) {
-                let (old, new) = Self.words(path, recorded, rerun)
+            if let sequence = problem, Self.drawings.contains(kind) {
+                let (old, new) = ([UInt8](recorded), [UInt8](rerun))
                 // A PDF shows text as glyph codes of a font subset: when the provenance it shows changed, the
                 // subset and codes change with it, so only its readable words are held to the set check.
-                let glyphs = !provenanceWords.isEmpty && (path as NSString).pathExtension.lowercased() == "pdf"
+                let glyphs = !provenanceWords.isEmpty && kind == "pdf"
                 if let only = NumberedText.wordOnOneSide(old, new, ignoring: provenanceWords, readableOnly: glyphs) {
                     problem = only
                 } else {
@@ -54,7 +58,10 @@ struct ReportFileComparer {
     /// aside, so at best equivalent.
     func compareRenamedRun(_ path: String, recorded: Data?, as rerunPath: String, rerun: Data?) -> FileComparison {
         let shown = "\(path) (re-run: \(rerunPath))"
-        guard let recorded, let rerun else { return compare(shown, recorded: recorded, rerun: rerun) }
+        guard let original = recorded, let changed = rerun else {
+            return compare(shown, recorded: recorded, rerun: rerun)
+        }
+        let (recorded, rerun) = ProvenanceValue.masked(provenanceValues, path: path, original, changed)
         var tracker = DeviationTracker(tolerance: tolerances.numbers(for: path))
         let problem = DataFileComparison.json(recorded, rerun, tracker: &tracker,
                                               ignoring: DataFileComparison.unhashedKeys.union(["key"]))
@@ -101,18 +108,16 @@ struct ReportFileComparer {
         return Array(kept.joined(separator: "\n").utf8)
     }
 
-    private static func words(_ path: String, _ recorded: Data, _ rerun: Data) -> ([UInt8], [UInt8]) {
-        (path as NSString).pathExtension.lowercased() == "pdf"
-            ? (PDFContent.comparable(recorded), PDFContent.comparable(rerun)) : ([UInt8](recorded), [UInt8](rerun))
-    }
+    static func `extension`(_ path: String) -> String { (path as NSString).pathExtension.lowercased() }
 
+    /// `recorded` and `rerun` as `compare` prepared them (a PDF already as its comparable content).
     private func numbers(_ path: String, _ recorded: Data, _ rerun: Data, tracker: inout DeviationTracker) -> String? {
-        switch (path as NSString).pathExtension.lowercased() {
+        switch Self.extension(path) {
         case "json": return DataFileComparison.json(recorded, rerun, tracker: &tracker)
         case "csv": return DataFileComparison.csv(recorded, rerun, tracker: &tracker)
         case "pdf":
-            return NumberedText.compare(PDFContent.comparable(recorded), PDFContent.comparable(rerun),
-                                        tracker: &tracker, place: { "content line \($0)" })
+            return NumberedText.compare([UInt8](recorded), [UInt8](rerun), tracker: &tracker,
+                                        place: { "content line \($0)" })
         default: return NumberedText.compare([UInt8](recorded), [UInt8](rerun), tracker: &tracker)
         }
     }
