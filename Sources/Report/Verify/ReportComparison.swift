@@ -64,6 +64,8 @@ public struct ReportComparison: Codable, Sendable {
         }
         if let location = ProvenanceValue.dataLocation(recorded: dataLocation?.recorded, rerun: dataLocation?.rerun) {
             values.insert(location, at: 0)
+            // A PDF sets the path in kerned pieces ("(/tmp/mn/)" "(A.)"): its pieces count as the location's.
+            words.formUnion([Array(location.recorded.utf8), Array(location.rerun.utf8)])
         }
         let manifest = (recorded as NSString).appendingPathComponent(Manifest.fileName)
         return compare(recorded: recorded, rerun: rerun, recordedFiles: Array(old.files.keys),
