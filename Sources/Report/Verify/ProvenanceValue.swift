@@ -7,6 +7,9 @@ import Foundation
 struct ProvenanceValue: Hashable, Sendable {
     var recorded: String
     var rerun: String
+    /// Masked in a PDF's content too. Provenance values are not: a PDF kerns a commit into pieces, where masking
+    /// its shortened form would cut the full one apart (the provenance words check handles PDFs instead).
+    var masksPDF = false
 
     /// The changed values as a report may show them, longest first (a value before its shortened form). Values
     /// shorter than six characters are left alone: masking them would hide the same text elsewhere.
@@ -27,7 +30,7 @@ struct ProvenanceValue: Hashable, Sendable {
     /// The data directory a paper report was made from and the one its re-run reads (nil when they are the same).
     static func dataLocation(recorded: String?, rerun: String?) -> ProvenanceValue? {
         guard let recorded, let rerun, recorded != rerun, recorded.count >= 6, rerun.count >= 6 else { return nil }
-        return ProvenanceValue(recorded: recorded, rerun: rerun)
+        return ProvenanceValue(recorded: recorded, rerun: rerun, masksPDF: true)
     }
 
     /// Text formats masked as they are; a PDF is masked in its inflated content (`PDFContent.comparable`).

@@ -23,9 +23,10 @@ struct ReportFileComparer {
         }
         if original == changed { return FileComparison(path: path, outcome: .identical) }
         let kind = Self.extension(path)
+        let inPDF = provenanceValues.filter(\.masksPDF)
         let (recorded, rerun) = kind == "pdf"
-            ? (ProvenanceValue.mask(Data(PDFContent.comparable(original)), provenanceValues, side: \.recorded),
-               ProvenanceValue.mask(Data(PDFContent.comparable(changed)), provenanceValues, side: \.rerun))
+            ? (ProvenanceValue.mask(Data(PDFContent.comparable(original)), inPDF, side: \.recorded),
+               ProvenanceValue.mask(Data(PDFContent.comparable(changed)), inPDF, side: \.rerun))
             : ProvenanceValue.masked(provenanceValues, path: path, original, changed)
         var result: FileComparison
         let declaration = tolerances.declared.first { $0.covers(path) }
