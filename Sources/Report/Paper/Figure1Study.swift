@@ -106,7 +106,7 @@ public struct Figure1Study: MeasuredStudy {
         let source = m.mnistDirectory == nil
             ? "the embedded UCI 8×8 digits (scikit-learn's copy, 64 pixels) — no MNIST directory was given "
                 + "(pass --mnist-dir or set NGD_MNIST_DIR for MNIST)"
-            : "MNIST images from \(m.mnistDirectory ?? "") (784 pixels)"
+            : "MNIST images (784 pixels; \(PaperReport.mnistFiles))"
         let n = result.outputs.count, perClass = m.perClass
         let ngdStats = stats(result.ngd.cosines), gdStats = stats(result.gd.cosines)
         func number(_ value: Double, _ digits: Int) -> String { formatMeasure(value, significantDigits: digits) }

@@ -7,6 +7,10 @@ import NGD
 /// cache in `runs/`, figures through the `FigureRenderer` seam, `HTMLReportWriter`, the optional `ReportPDFWriter`,
 /// `manifest.json` with the SHA-256 of every file, and the wall time only in `timing.json`.
 public struct PaperReport {
+    /// How the report names MNIST: by its files, which manifest.json records with their sizes and SHA-256, not by
+    /// the directory they were read from (a path of this machine; `ngd verify --mnist-dir` may read them elsewhere).
+    static let mnistFiles = "the t10k test set given by --mnist-dir; manifest.json records its files' SHA-256"
+
     /// Every study of the report, in report order. Adding a study is one line here.
     public static var allStudies: [any PaperStudy] {
         [
@@ -183,8 +187,8 @@ public struct PaperReport {
         sections.append(ReportDocument.Section(id: "reproducing", title: "Reproducing this report", blocks: [
             .paragraph("Command: \(invocation). Settings: \(settings.quick ? "quick" : "full") sizes, "
                 + "\(settings.seeds) seed(s) "
-                + "(\(settings.seedList.map(String.init).joined(separator: ", "))), MNIST directory: "
-                + "\(settings.mnistDirectory ?? "none (embedded UCI digits)"). Every training run is cached in "
+                + "(\(settings.seedList.map(String.init).joined(separator: ", "))), MNIST: "
+                + "\(settings.mnistDirectory == nil ? "none (embedded UCI digits)" : Self.mnistFiles). Every training run is cached in "
                     + "runs/<sha256>.json "
                 + "(key: the run's configuration, data request and tool version); re-running the same command re-uses "
                     + "them "
@@ -209,7 +213,7 @@ public struct PaperReport {
         let studyList = outcomes.map(\.title).joined(separator: "; ")
         let figure1Data = settings.mnistDirectory == nil
             ? "the embedded UCI 8×8 digits (4 vs 9), because no MNIST directory was given"
-            : "MNIST 4 vs 9 from \(settings.mnistDirectory ?? "")"
+            : "MNIST 4 vs 9 (\(Self.mnistFiles))"
         return ReportDocument.Section(id: "introduction", title: "Introduction", blocks: [
             .paragraph("What the paper claims. For squared error and a network whose Jacobian J has full row rank and "
                 + "stays "
