@@ -124,7 +124,6 @@ public struct ReportVerifier {
         return report
     }
 
-    /// Field-by-field provenance changes, as `name: old → new`.
     /// The MNIST directory a paper report records in data/settings.json (nil without one).
     static func recordedMNISTDirectory(in directory: String) -> String? {
         let path = (directory as NSString).appendingPathComponent("data/settings.json")
@@ -133,6 +132,7 @@ public struct ReportVerifier {
         return settings["mnist_directory"] as? String
     }
 
+    /// Field-by-field provenance changes, as `name: old → new`.
     static func differences(_ old: Provenance, _ new: Provenance) -> [String] {
         let oldRows = HTMLReportWriter.provenanceRows(old), newRows = HTMLReportWriter.provenanceRows(new)
         var changes: [String] = []

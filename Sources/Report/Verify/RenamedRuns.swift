@@ -16,14 +16,14 @@ enum RenamedRuns {
     /// (recorded path, re-run path) pairs, each path used once, in recorded path order.
     /// `masking`: values that may differ between the sides (a data directory), masked before settings compare.
     static func pairs(recordedOnly: [String], rerunOnly: [String], tolerance: NumericTolerance,
-                      masking values: [ProvenanceValue] = [],
+                      masking values: [MaskedValue] = [],
                       read: (_ path: String, _ recorded: Bool) -> Data?) -> [(recorded: String, rerun: String)] {
         let candidates = rerunOnly.filter(isRun).compactMap { path in
-            read(path, false).map { ProvenanceValue.mask($0, values, side: \.rerun) }.flatMap(settings).map { (path, $0) }
+            read(path, false).map { MaskedValue.mask($0, values, side: \.rerun) }.flatMap(settings).map { (path, $0) }
         }
         var taken: Set<String> = [], found: [(recorded: String, rerun: String)] = []
         for path in recordedOnly.sorted() where isRun(path) {
-            guard let settings = read(path, true).map({ ProvenanceValue.mask($0, values, side: \.recorded) })
+            guard let settings = read(path, true).map({ MaskedValue.mask($0, values, side: \.recorded) })
                 .flatMap(settings) else { continue }
             let match = candidates.first { candidate in
                 guard !taken.contains(candidate.0) else { return false }

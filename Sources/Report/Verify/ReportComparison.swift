@@ -56,13 +56,13 @@ public struct ReportComparison: Codable, Sendable {
         let old = try ManifestHeader.read(from: recorded), new = try ManifestHeader.read(from: rerun)
         var tolerances = tolerances
         tolerances.declared = old.reproducibility?.tolerances ?? []
-        var provenance: [String] = [], words: Set<[UInt8]> = [], values: [ProvenanceValue] = []
+        var provenance: [String] = [], words: Set<[UInt8]> = [], values: [MaskedValue] = []
         if let before = old.provenance, let after = new.provenance {
             provenance = ReportVerifier.differences(before, after)
             words = changedWords(HTMLReportWriter.provenanceRows(before), HTMLReportWriter.provenanceRows(after))
-            values = ProvenanceValue.changed(before, after)
+            values = MaskedValue.changed(before, after)
         }
-        if let location = ProvenanceValue.dataLocation(recorded: dataLocation?.recorded, rerun: dataLocation?.rerun) {
+        if let location = MaskedValue.dataLocation(recorded: dataLocation?.recorded, rerun: dataLocation?.rerun) {
             values.insert(location, at: 0)
             // A PDF sets the path in kerned pieces ("(/tmp/mn/)" "(A.)"): its pieces count as the location's.
             words.formUnion([Array(location.recorded.utf8), Array(location.rerun.utf8)])
@@ -95,7 +95,7 @@ public struct ReportComparison: Codable, Sendable {
                         recordedClaims: [ClaimOutcome], rerunClaims: ([String: String]) -> [ClaimOutcome],
                         tolerances: ComparisonTolerances, provenance: [String],
                         provenanceWords: Set<[UInt8]> = [],
-                        provenanceValues: [ProvenanceValue] = []) -> ReportComparison {
+                        provenanceValues: [MaskedValue] = []) -> ReportComparison {
         let comparer = ReportFileComparer(tolerances: tolerances, provenanceWords: provenanceWords,
                                           provenanceValues: provenanceValues)
         var files: [FileComparison] = [], identical = 0

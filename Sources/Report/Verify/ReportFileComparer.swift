@@ -11,7 +11,7 @@ struct ReportFileComparer {
     var provenanceWords: Set<[UInt8]> = []
     /// Provenance values that changed, as a document shows them: masked on both sides of a text document before its
     /// words are compared, whatever markup surrounds them.
-    var provenanceValues: [ProvenanceValue] = []
+    var provenanceValues: [MaskedValue] = []
 
     func compare(_ path: String, recorded: Data?, rerun: Data?) -> FileComparison {
         guard let original = recorded else {
@@ -25,9 +25,9 @@ struct ReportFileComparer {
         let kind = Self.extension(path)
         let inPDF = provenanceValues.filter(\.masksPDF)
         let (recorded, rerun) = kind == "pdf"
-            ? (ProvenanceValue.mask(Data(PDFContent.comparable(original)), inPDF, side: \.recorded),
-               ProvenanceValue.mask(Data(PDFContent.comparable(changed)), inPDF, side: \.rerun))
-            : ProvenanceValue.masked(provenanceValues, path: path, original, changed)
+            ? (MaskedValue.mask(Data(PDFContent.comparable(original)), inPDF, side: \.recorded),
+               MaskedValue.mask(Data(PDFContent.comparable(changed)), inPDF, side: \.rerun))
+            : MaskedValue.masked(provenanceValues, path: path, original, changed)
         var result: FileComparison
         let declaration = tolerances.declared.first { $0.covers(path) }
         switch kind {
@@ -62,7 +62,7 @@ struct ReportFileComparer {
         guard let original = recorded, let changed = rerun else {
             return compare(shown, recorded: recorded, rerun: rerun)
         }
-        let (recorded, rerun) = ProvenanceValue.masked(provenanceValues, path: path, original, changed)
+        let (recorded, rerun) = MaskedValue.masked(provenanceValues, path: path, original, changed)
         var tracker = DeviationTracker(tolerance: tolerances.numbers(for: path))
         let problem = DataFileComparison.json(recorded, rerun, tracker: &tracker,
                                               ignoring: DataFileComparison.unhashedKeys.union(["key"]))

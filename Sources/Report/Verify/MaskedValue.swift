@@ -4,7 +4,7 @@ import Foundation
 /// show it: a provenance value (a commit, a BLAS line), which `ngd verify` prints apart, or where the data were read
 /// (`ngd verify --mnist-dir` elsewhere, the same bytes). Masked on both sides of text and data files before they are
 /// compared.
-struct ProvenanceValue: Hashable, Sendable {
+struct MaskedValue: Hashable, Sendable {
     var recorded: String
     var rerun: String
     /// Masked in a PDF's content too. Provenance values are not: a PDF kerns a commit into pieces, where masking
@@ -13,14 +13,14 @@ struct ProvenanceValue: Hashable, Sendable {
 
     /// The changed values as a report may show them, longest first (a value before its shortened form). Values
     /// shorter than six characters are left alone: masking them would hide the same text elsewhere.
-    static func changed(_ before: Provenance, _ after: Provenance) -> [ProvenanceValue] {
+    static func changed(_ before: Provenance, _ after: Provenance) -> [MaskedValue] {
         let rows = zip(HTMLReportWriter.provenanceRows(before), HTMLReportWriter.provenanceRows(after))
         var values = rows.filter { $0.0.0 == $0.1.0 && $0.0.1 != $0.1.1 }
-            .map { ProvenanceValue(recorded: $0.0.1, rerun: $0.1.1) }
+            .map { MaskedValue(recorded: $0.0.1, rerun: $0.1.1) }
         if before.gitCommit != after.gitCommit {
-            values.append(ProvenanceValue(recorded: before.gitCommit, rerun: after.gitCommit))
+            values.append(MaskedValue(recorded: before.gitCommit, rerun: after.gitCommit))
             // The page header shows the commit's first 12 characters.
-            values.append(ProvenanceValue(recorded: String(before.gitCommit.prefix(12)),
+            values.append(MaskedValue(recorded: String(before.gitCommit.prefix(12)),
                                           rerun: String(after.gitCommit.prefix(12))))
         }
         return values.filter { $0.recorded.count >= 6 && $0.rerun.count >= 6 }
@@ -28,9 +28,9 @@ struct ProvenanceValue: Hashable, Sendable {
     }
 
     /// The data directory a paper report was made from and the one its re-run reads (nil when they are the same).
-    static func dataLocation(recorded: String?, rerun: String?) -> ProvenanceValue? {
+    static func dataLocation(recorded: String?, rerun: String?) -> MaskedValue? {
         guard let recorded, let rerun, recorded != rerun, recorded.count >= 6, rerun.count >= 6 else { return nil }
-        return ProvenanceValue(recorded: recorded, rerun: rerun, masksPDF: true)
+        return MaskedValue(recorded: recorded, rerun: rerun, masksPDF: true)
     }
 
     /// Text formats masked as they are; a PDF is masked in its inflated content (`PDFContent.comparable`).
@@ -39,7 +39,7 @@ struct ProvenanceValue: Hashable, Sendable {
 
     /// Both sides with every changed value replaced by one placeholder, for the text and data formats; others
     /// unchanged.
-    static func masked(_ values: [ProvenanceValue], path: String, _ recorded: Data, _ rerun: Data) -> (Data, Data) {
+    static func masked(_ values: [MaskedValue], path: String, _ recorded: Data, _ rerun: Data) -> (Data, Data) {
         guard !values.isEmpty, masks.contains((path as NSString).pathExtension.lowercased()) else {
             return (recorded, rerun)
         }
@@ -47,7 +47,7 @@ struct ProvenanceValue: Hashable, Sendable {
     }
 
     /// `data` with each value's `side` replaced by the placeholder.
-    static func mask(_ data: Data, _ values: [ProvenanceValue], side: KeyPath<ProvenanceValue, String>) -> Data {
+    static func mask(_ data: Data, _ values: [MaskedValue], side: KeyPath<MaskedValue, String>) -> Data {
         guard !values.isEmpty else { return data }
         var text = String(decoding: data, as: UTF8.self)
         for value in values { text = text.replacingOccurrences(of: value[keyPath: side], with: placeholder) }
