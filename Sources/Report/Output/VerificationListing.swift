@@ -62,6 +62,7 @@ extension ReportComparison {
             lines.append("declared tolerance (rtol \(format(declaration.relative)), "
                 + "atol \(format(declaration.absolute))"
                 + "\(declaration.pixels.map { ", pixels \(format($0))" } ?? "")) for "
+                + "\(declaration.keys.map { "\($0.joined(separator: ", ")) in " } ?? "")"
                 + "\(declaration.files.joined(separator: ", ")): \(declaration.reason)")
         }
         for file in files {
@@ -75,6 +76,7 @@ extension ReportComparison {
                 line += ": largest deviation \(format(largest.relative)) relative at \(largest.location) "
                     + "(\(largest.recorded) → \(largest.rerun))"
             }
+            if let data = file.drawnFrom { line += "; drawn from \(data), which are equivalent" }
             if file.declaredReason != nil { line += " [declared tolerance]" }
             lines.append(line)
         }

@@ -224,6 +224,9 @@ struct SpecValidator {
             if declared.files.isEmpty || declared.files.contains(where: \.isEmpty) {
                 fail("\(path).files", "must list at least one report path (a file, or a prefix ending in *)")
             }
+            if let keys = declared.keys, keys.isEmpty || keys.contains(where: \.isEmpty) {
+                fail("\(path).keys", "must list at least one key (a JSON member or a CSV column), or be left out")
+            }
             for (key, value) in [("relative", declared.relative), ("absolute", declared.absolute)]
                 where !(value >= 0 && value.isFinite) {
                 fail("\(path).\(key)", "expected a finite tolerance ≥ 0, got \(formatNumber(value))")

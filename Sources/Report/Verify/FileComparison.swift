@@ -28,6 +28,9 @@ public struct FileComparison: Codable, Hashable, Sendable {
     public var problem: String?
     /// The reason of the report's own tolerance for this file, when it declared one.
     public var declaredReason: String?
+    /// A drawing (a figure, the report) whose picture moved while the data it draws stayed within tolerance: those
+    /// data, by which it counts as equivalent (`DrawnData`).
+    public var drawnFrom: String?
 
     init(path: String, outcome: Outcome, problem: String? = nil) {
         self.path = path
@@ -50,6 +53,10 @@ public struct Deviation: Codable, Hashable, Sendable {
 /// Collects the deviations of one file's numbers against one tolerance.
 struct DeviationTracker {
     let tolerance: NumericTolerance
+    /// Tolerances a report declared for single keys of the file (`DeclaredTolerance.keys`).
+    let keyed: [String: NumericTolerance]
+    /// What some values inherit from the numbers they are computed from, by location (`ResidualRatios`).
+    var inherited: [String: Double] = [:]
     private(set) var worst: Deviation?
     private(set) var largestRelative = 0.0
     private(set) var numbers = 0
@@ -59,7 +66,23 @@ struct DeviationTracker {
     /// text and fonts, stayed the same: the picture moved, it did not change.
     var geometryMoved: String?
 
-    init(tolerance: NumericTolerance) { self.tolerance = tolerance }
+    init(tolerance: NumericTolerance, keyed: [String: NumericTolerance] = [:]) {
+        self.tolerance = tolerance
+        self.keyed = keyed
+    }
+
+    /// The tolerance of a key (a JSON member, a CSV column) of this file.
+    func tolerance(forKey key: String) -> NumericTolerance { keyed[key] ?? tolerance }
+
+    /// The key a location names: the last member of a JSON path without its index (`run.steps[3].loss` → `loss`,
+    /// `result.series.loss[3]` → `loss`), or a CSV cell's column.
+    static func key(of location: String) -> String {
+        if let column = location.range(of: ", column ", options: .backwards) {
+            return String(location[column.upperBound...])
+        }
+        let member = location.split(separator: ".").last.map(String.init) ?? location
+        return String(member.prefix { $0 != "[" })
+    }
 
     mutating func add(_ recorded: Double, _ rerun: Double, at location: @autoclosure () -> String,
                       printedUnit: Double = 0) {
@@ -73,7 +96,12 @@ struct DeviationTracker {
         }
         let relative = abs(recorded - rerun) / max(abs(recorded), abs(rerun))
         largestRelative = max(largestRelative, relative)
-        let used = tolerance.ratio(recorded, rerun, printedUnit: printedUnit)
+        var used = tolerance.ratio(recorded, rerun, printedUnit: printedUnit)
+        if !keyed.isEmpty || !inherited.isEmpty {
+            let place = location()
+            used = tolerance(forKey: Self.key(of: place))
+                .ratio(recorded, rerun, printedUnit: printedUnit, inherited: inherited[place] ?? 0)
+        }
         if used > (worst?.toleranceUsed ?? -1) {
             worst = Deviation(location: location(), recorded: recorded, rerun: rerun, relative: relative,
                               toleranceUsed: used)

@@ -34,7 +34,7 @@ struct ReportFileComparer {
         case "png":
             result = pixels(path, recorded, rerun)
         default:
-            var tracker = DeviationTracker(tolerance: tolerances.numbers(for: path))
+            var tracker = dataTracker(path, recorded: recorded)
             var problem = numbers(path, recorded, rerun, tracker: &tracker)
             if let sequence = problem, Self.drawings.contains(kind) {
                 let (old, new) = ([UInt8](recorded), [UInt8](rerun))
@@ -63,12 +63,23 @@ struct ReportFileComparer {
             return compare(shown, recorded: recorded, rerun: rerun)
         }
         let (recorded, rerun) = MaskedValue.masked(provenanceValues, path: path, original, changed)
-        var tracker = DeviationTracker(tolerance: tolerances.numbers(for: path))
+        var tracker = dataTracker(path, recorded: recorded)
         let problem = DataFileComparison.json(recorded, rerun, tracker: &tracker,
                                               ignoring: DataFileComparison.unhashedKeys.union(["key"]))
         var result = tracker.comparison(path: shown, problem: problem)
         result.declaredReason = tolerances.declared.first { $0.covers(path) }?.reason
         return result
+    }
+
+    /// The tracker of a file's numbers: its declared tolerances and, in a run file, what its ratios of residuals
+    /// inherit from the residuals (`ResidualRatios`).
+    private func dataTracker(_ path: String, recorded: Data) -> DeviationTracker {
+        var tracker = tolerances.tracker(for: path)
+        if Self.extension(path) == "json" {
+            tracker.inherited = ResidualRatios.allowances(
+                in: recorded, residualTolerance: tracker.tolerance(forKey: ResidualRatios.residualKey))
+        }
+        return tracker
     }
 
     /// manifest.json, as text (an edit JSON would ignore, a space, still shows) without its `files` and

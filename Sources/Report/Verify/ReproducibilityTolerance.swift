@@ -18,12 +18,16 @@ public struct NumericTolerance: Codable, Hashable, Sendable {
 
     /// How much of the allowance the pair uses: ≤ 1 within tolerance. `printedUnit` widens the allowance for a
     /// number printed with few digits (report text): a re-computation may round its last digit the other way.
-    func ratio(_ a: Double, _ b: Double, printedUnit: Double = 0) -> Double {
+    /// `inherited` adds what the value inherits from the numbers it is computed from (`ResidualRatios`).
+    func ratio(_ a: Double, _ b: Double, printedUnit: Double = 0, inherited: Double = 0) -> Double {
         let gap = abs(a - b)
         if gap == 0 { return 0 }
-        let allowance = max(absolute, relative * max(abs(a), abs(b)), printedUnit)
+        let allowance = max(absolute, relative * max(abs(a), abs(b)), printedUnit) + inherited
         return allowance > 0 ? gap / allowance : .infinity
     }
+
+    /// How far a value of size `value` may move: the larger of the floor and the relative allowance.
+    func allowance(for value: Double) -> Double { max(absolute, relative * abs(value)) }
 }
 
 /// A tolerance a report declares for some of its own files, because the quantities in them are sensitive by nature
@@ -32,6 +36,9 @@ public struct NumericTolerance: Codable, Hashable, Sendable {
 public struct DeclaredTolerance: Codable, Hashable, Sendable {
     /// Report paths it covers: an exact path (`figures/catapult.csv`) or a prefix ending in `*` (`figures/catapult*`).
     public var files: [String]
+    /// When set, only the values under these keys (a JSON member name such as `gram_lambda_min`, a CSV column)
+    /// take this tolerance; the files' other values keep theirs. nil: every value of the files.
+    public var keys: [String]?
     public var relative: Double
     public var absolute: Double
     /// Largest per-channel pixel difference (0–1) for the PNGs it covers; nil keeps `ngd verify`'s default.
@@ -39,8 +46,10 @@ public struct DeclaredTolerance: Codable, Hashable, Sendable {
     /// Why these numbers are sensitive, in one sentence (printed by `ngd verify`).
     public var reason: String
 
-    public init(files: [String], relative: Double, absolute: Double, pixels: Double? = nil, reason: String) {
+    public init(files: [String], keys: [String]? = nil, relative: Double, absolute: Double, pixels: Double? = nil,
+                reason: String) {
         self.files = files
+        self.keys = keys
         self.relative = relative
         self.absolute = absolute
         self.pixels = pixels
@@ -85,8 +94,23 @@ public struct ComparisonTolerances: Sendable {
         self.declared = declared
     }
 
+    /// The tolerance of a file's values: the first declaration covering the whole file, else the default.
     func numbers(for path: String) -> NumericTolerance {
-        declared.first { $0.covers(path) }?.tolerance ?? numbers
+        declared.first { $0.keys == nil && $0.covers(path) }?.tolerance ?? numbers
+    }
+
+    /// The tolerances declared for single keys of a file (the first declaration naming a key wins).
+    func keyed(for path: String) -> [String: NumericTolerance] {
+        var found: [String: NumericTolerance] = [:]
+        for declaration in declared where declaration.covers(path) {
+            for key in declaration.keys ?? [] where found[key] == nil { found[key] = declaration.tolerance }
+        }
+        return found
+    }
+
+    /// A tracker for the values of `path`, with its declared tolerances.
+    func tracker(for path: String) -> DeviationTracker {
+        DeviationTracker(tolerance: numbers(for: path), keyed: keyed(for: path))
     }
 
     func pixels(for path: String) -> Double {
