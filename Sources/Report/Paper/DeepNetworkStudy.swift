@@ -128,6 +128,7 @@ public struct DeepNetworkStudy: MeasuredStudy {
                 + "K-FAC η = \(formatMeasure(DeepRegression.kfacEta)) (block-diagonal, undamped)"),
         ]
         var outcome = StudyOutcome(id: id, title: "Beyond two layers", blocks: blocks, settings: settings)
+        outcome.tolerances = [DeepRegression.tolerance(m.regression)]
         outcome.caveats = ["One initialisation per width: the slopes of ‖G₀ − Θ‖₂ are noisy at three widths; "
                            + "C is the spectral-norm constant of Condition 2, which is sufficient, not necessary.",
                            "Deep GD vs NGD: λ_min(G_k) drifts down along GD on the near-duplicate set, so GD's "

@@ -127,6 +127,14 @@ public final class StudyContext {
         return try cached(keyed, identity: "", label: label) { try NGD.train(keyed, on: try self.dataset(request)) }
     }
 
+    /// Where the report keeps the run `train(config, on: request, …)` serves (`runs/<key>.json`): for a study that
+    /// declares a tolerance for one of its runs.
+    public func reportPath(of config: TrainingConfig, on request: DatasetRequest) throws -> String {
+        var keyed = config
+        keyed.data = try digested(request)
+        return "runs/\(try Self.key(for: keyed)).json"
+    }
+
     /// Trains on an in-memory data set that no request describes (e.g. a transformed copy). `identity` must
     /// determine the data uniquely: it enters the cache key.
     public func train(_ config: TrainingConfig, on dataset: Dataset, identity: String, label: String) throws -> TrainingRun {

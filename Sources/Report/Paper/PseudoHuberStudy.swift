@@ -89,8 +89,16 @@ public struct PseudoHuberStudy: MeasuredStudy {
                 + "pseudo-Huber "
                 + "study checks the derivation of variant (a), Δu ≈ −η∇_uL, with δ = \(formatMeasure(s.delta)).",
         ]
+        outcome.tolerances = [Self.cancellation]
         return outcome
     }
+
+    /// Δu = u_{k+1} − u_k is a difference of outputs of size 1: by step 30 it is ~1e-9 of them, so only its first
+    /// ~7 digits are the run's and the rest are rounding, which another BLAS kernel changes.
+    static let cancellation = DeclaredTolerance(
+        files: ["figures/pseudo-huber-direction*", "data/pseudo-huber-direction.json"], relative: 1e-5,
+        absolute: 1e-12, reason: "Δu = u_{k+1} − u_k cancels all but the last digits of outputs of size 1 once the "
+            + "residual is 1e-9 of them, so its direction and length keep fewer digits (measured: 4e-9 relative)")
 
     static func measure(_ run: TrainingRun, targets: Matrix, learningRate eta: Double, delta: Double) throws -> Measurements {
         let loss = Loss(.pseudoHuber, delta: delta)
