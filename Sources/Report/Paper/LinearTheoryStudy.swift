@@ -71,6 +71,8 @@ public struct LinearTheoryStudy: MeasuredStudy {
         public var finalSharpness: Double
         public var residuals: [Double]
         public var sharpness: [Double]
+        /// The run's report path (its tolerance is declared: GD above the threshold is chaotic).
+        public var runPath = ""
 
         /// Converged: finite and below 1e-3·‖r₀‖ at the end.
         public var converged: Bool { !diverged && final.isFinite && final <= 1e-3 }
@@ -150,10 +152,13 @@ public struct LinearTheoryStudy: MeasuredStudy {
             blocks: blocks(s, eta: m.eta, modes: m.modes, projections: m.projections, eigen: m.eigen,
                            growth: m.growth, catapults: m.catapults),
             settings: settings(s, eta: m.eta, lambdaMax: m.lambdaMax))
-        // GD above its stability threshold is chaotic: the last bits a BLAS kernel changes grow step by step.
+        // GD above its stability threshold is chaotic: the last bits a BLAS kernel changes grow step by step, in
+        // the catapult runs and in everything drawn from them.
         outcome.tolerances = [DeclaredTolerance(
-            files: ["figures/linear-catapult*", "figures/linear-sharpness*"], relative: 1e-3, absolute: 1e-9,
-            pixels: 0.25, reason: "GD above 2/λ_max(G₀) (the catapult) amplifies rounding differences every step")]
+            files: ["figures/linear-catapult*", "figures/linear-sharpness*", "data/linear-catapult.json",
+                    "data/linear-sharpness.json"] + m.catapults.map(\.runPath),
+            relative: 1e-3, absolute: 1e-9, pixels: 0.25,
+            reason: "GD above 2/λ_max(G₀) (the catapult) amplifies rounding differences every step")]
         let runWorst = m.modes.compactMap { mode in mode.fittedOverRun.map { abs($0 - mode.predicted) } }.max() ?? .nan
         outcome.caveats = [
             "Linear theory: fitted over the whole GD run, per-mode factors deviate from 1 − ηλ_i by up to "
@@ -244,7 +249,8 @@ public struct LinearTheoryStudy: MeasuredStudy {
             let sharpness = run.steps.map { run.summary.learningRate * $0.gramLambdaMax }
             return Catapult(multiple: c, peak: residuals.filter(\.isFinite).max() ?? .nan,
                             final: residuals.last ?? .nan, diverged: run.summary.diverged,
-                            finalSharpness: sharpness.last ?? .nan, residuals: residuals, sharpness: sharpness)
+                            finalSharpness: sharpness.last ?? .nan, residuals: residuals, sharpness: sharpness,
+                            runPath: try context.reportPath(of: config, on: s.request))
         }
     }
 

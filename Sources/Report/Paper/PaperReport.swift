@@ -116,7 +116,8 @@ public struct PaperReport {
                                 runs: [], provenance: provenance, claims: document.claims,
                                 files: OutputFiles.hashes(staging), verification: Self.verificationRule,
                                 latex: configuration.latex?.figures.rawValue,
-                                reproducibility: ReproducibilityRecord.of(results.flatMap(\.outcome.tolerances)),
+                                reproducibility: ReproducibilityRecord.of([.activationPatterns]
+                                    + results.flatMap(\.outcome.tolerances)),
                                 dataFiles: try DataIdentity.recorded(settings.dataRequests))
         try AtomicFile.write(CanonicalJSON.data(manifest, pretty: true),
                              to: (staging as NSString).appendingPathComponent(Manifest.fileName))
