@@ -159,6 +159,37 @@ import Testing
         _ = directory
     }
 
+    /// A report made from a tree with uncommitted changes, re-run after they were committed (or the other way): the
+    /// page header's "(uncommitted changes)" is provenance, printed first, not a changed text.
+    @Test func aChangedDirtyMarkIsProvenanceNotAChangedText() throws {
+        let (directory, recorded, rerun) = try Self.reportAndCopy()
+        let manifestPath = (rerun as NSString).appendingPathComponent(Manifest.fileName)
+        let manifest = try String(contentsOfFile: manifestPath, encoding: .utf8)
+        let wasDirty = manifest.contains("\"git_dirty\" : true")
+        try #require(wasDirty || manifest.contains("\"git_dirty\" : false"))
+        try manifest.replacingOccurrences(of: "\"git_dirty\" : \(wasDirty)", with: "\"git_dirty\" : \(!wasDirty)")
+            .write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        let html = (rerun as NSString).appendingPathComponent("report.html")
+        var text = try String(contentsOfFile: html, encoding: .utf8)
+        let mark = " (uncommitted changes)", rowMark = " (dirty: uncommitted changes)"
+        if wasDirty {
+            text = text.replacingOccurrences(of: "</code>" + mark, with: "</code>")
+                .replacingOccurrences(of: rowMark, with: "")
+        } else {
+            let header = try #require(text.range(of: "</code>"))
+            text.replaceSubrange(header, with: "</code>" + mark)
+            let commit = try #require(try ManifestHeader.read(from: recorded).provenance?.gitCommit)
+            let row = try #require(text.range(of: commit + "<"))
+            text.replaceSubrange(row, with: commit + rowMark + "<")
+        }
+        try text.write(toFile: html, atomically: true, encoding: .utf8)
+        let comparison = try ReportComparison.between(recorded: recorded, rerun: rerun)
+        #expect(comparison.provenance.contains { $0.contains("dirty") || $0.contains("uncommitted") })
+        #expect(comparison.level == .equivalent)
+        #expect(comparison.files.first { $0.path == "report.html" }?.outcome == .equivalent)
+        _ = directory
+    }
+
     /// The same data read from another directory (`ngd verify --mnist-dir` elsewhere): the directory the files show
     /// is where the data were read, not a changed text.
     @Test func theDataDirectoryReadElsewhereIsNotAChangedText() throws {

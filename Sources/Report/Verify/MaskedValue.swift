@@ -23,6 +23,13 @@ struct MaskedValue: Hashable, Sendable {
             values.append(MaskedValue(recorded: String(before.gitCommit.prefix(12)),
                                           rerun: String(after.gitCommit.prefix(12))))
         }
+        if before.gitDirty != after.gitDirty {
+            // The page header marks uncommitted changes after the commit it shows (templates/report.mustache).
+            func header(_ side: Provenance) -> String {
+                String(side.gitCommit.prefix(12)) + "</code>" + (side.gitDirty == true ? " (uncommitted changes)" : "")
+            }
+            values.append(MaskedValue(recorded: header(before), rerun: header(after)))
+        }
         return values.filter { $0.recorded.count >= 6 && $0.rerun.count >= 6 }
             .sorted { $0.recorded.count > $1.recorded.count }
     }
