@@ -158,6 +158,43 @@ import Testing
         _ = directory
     }
 
+    /// The documents show the provenance, and a centred line is placed by the width of the commit it shows: over
+    /// identical data, report.html moving is explained where the provenance changed, and only there; a figure
+    /// shows no provenance and stays moved.
+    @Test func aMovedDocumentOverIdenticalDataIsEquivalentOnlyWhereTheProvenanceItShowsChanged() throws {
+        for changeCommit in [false, true] {
+            let (directory, recorded, rerun) = try VerifyLevelTests.reportAndCopy()
+            let html = (rerun as NSString).appendingPathComponent("report.html")
+            let text = try String(contentsOfFile: html, encoding: .utf8)
+            let start = try #require(text.range(of: #"<path[^>]* d="M [0-9]"#, options: .regularExpression))
+            let number = try #require(text.range(of: "[0-9.]+", options: .regularExpression,
+                                                 range: text.index(before: start.upperBound)..<text.endIndex))
+            let moved = String(format: "%.6f", (Double(text[number]) ?? 0) + 5)
+            try text.replacingCharacters(in: number, with: moved).write(toFile: html, atomically: true, encoding: .utf8)
+            try movePixel(in: rerun, by: 60)
+            if changeCommit { try changeShownCommit(in: rerun, from: recorded) }
+            let comparison = try ReportComparison.between(recorded: recorded, rerun: rerun)
+            let report = try #require(comparison.files.first { $0.path == "report.html" })
+            #expect(report.outcome == (changeCommit ? .equivalent : .moved))
+            #expect((report.drawnFrom?.contains("provenance") == true) == changeCommit)
+            #expect(comparison.files.first { $0.path == "figures/residual.png" }?.outcome == .moved)
+            #expect(comparison.level == .claimsHold)
+            _ = directory
+        }
+    }
+
+    /// Another commit in the re-run's manifest and report.html, as a re-run at a later commit shows it.
+    private func changeShownCommit(in rerun: String, from recorded: String) throws {
+        let commit = try #require(try ManifestHeader.read(from: recorded).provenance?.gitCommit)
+        let other = String(repeating: "7", count: commit.count)
+        for file in [Manifest.fileName, "report.html"] {
+            let path = (rerun as NSString).appendingPathComponent(file)
+            try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: commit, with: other)
+                .replacingOccurrences(of: String(commit.prefix(12)), with: String(other.prefix(12)))
+                .write(toFile: path, atomically: true, encoding: .utf8)
+        }
+    }
+
     private func movePixel(in rerun: String, by step: UInt8) throws {
         let png = (rerun as NSString).appendingPathComponent("figures/residual.png")
         var image = try RasterImage(png: try #require(FileManager.default.contents(atPath: png)))

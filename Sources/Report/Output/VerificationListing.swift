@@ -76,7 +76,7 @@ extension ReportComparison {
                 line += ": largest deviation \(format(largest.relative)) relative at \(largest.location) "
                     + "(\(largest.recorded) → \(largest.rerun))"
             }
-            if let data = file.drawnFrom { line += "; drawn from \(data), which are equivalent" }
+            if let explanation = file.drawnFrom { line += "; \(explanation)" }
             if file.declaredReason != nil { line += " [declared tolerance]" }
             lines.append(line)
         }

@@ -28,8 +28,8 @@ public struct FileComparison: Codable, Hashable, Sendable {
     public var problem: String?
     /// The reason of the report's own tolerance for this file, when it declared one.
     public var declaredReason: String?
-    /// A drawing (a figure, the report) whose picture moved while the data it draws stayed within tolerance: those
-    /// data, by which it counts as equivalent (`DrawnData`).
+    /// A drawing (a figure, the report) whose picture moved while the data it draws stayed within tolerance: why it
+    /// counts as equivalent, naming those data (`DrawnData`).
     public var drawnFrom: String?
 
     init(path: String, outcome: Outcome, problem: String? = nil) {

@@ -7,9 +7,17 @@ import Foundation
 struct MaskedValue: Hashable, Sendable {
     var recorded: String
     var rerun: String
-    /// Masked in a PDF's content too. Provenance values are not: a PDF kerns a commit into pieces, where masking
-    /// its shortened form would cut the full one apart (the provenance words check handles PDFs instead).
-    var masksPDF = false
+
+    /// The value as a PDF's content shows it too (`PDFContent.comparable` joins kerned pieces, so a value set on
+    /// one line is one string there): parentheses and backslashes escaped.
+    var pdfForms: [MaskedValue] {
+        func escaped(_ text: String) -> String {
+            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "(", with: "\\(")
+                .replacingOccurrences(of: ")", with: "\\)")
+        }
+        let pdf = MaskedValue(recorded: escaped(recorded), rerun: escaped(rerun))
+        return pdf == self ? [self] : [self, pdf]
+    }
 
     /// The changed values as a report may show them, longest first (a value before its shortened form). Values
     /// shorter than six characters are left alone: masking them would hide the same text elsewhere.
@@ -24,11 +32,15 @@ struct MaskedValue: Hashable, Sendable {
                                           rerun: String(after.gitCommit.prefix(12))))
         }
         if before.gitDirty != after.gitDirty {
-            // The page header marks uncommitted changes after the commit it shows (templates/report.mustache).
-            func header(_ side: Provenance) -> String {
-                String(side.gitCommit.prefix(12)) + "</code>" + (side.gitDirty == true ? " (uncommitted changes)" : "")
+            // The page headers mark uncommitted changes after the commit they show (templates/report.mustache,
+            // CairoReportPDFWriter).
+            func header(_ side: Provenance, html: Bool) -> String {
+                String(side.gitCommit.prefix(12)) + (html ? "</code>" : "")
+                    + (side.gitDirty == true ? (html ? " (uncommitted changes)" : " (dirty)") : "")
             }
-            values.append(MaskedValue(recorded: header(before), rerun: header(after)))
+            for html in [true, false] {
+                values.append(MaskedValue(recorded: header(before, html: html), rerun: header(after, html: html)))
+            }
         }
         return values.filter { $0.recorded.count >= 6 && $0.rerun.count >= 6 }
             .sorted { $0.recorded.count > $1.recorded.count }
@@ -37,7 +49,7 @@ struct MaskedValue: Hashable, Sendable {
     /// The data directory a paper report was made from and the one its re-run reads (nil when they are the same).
     static func dataLocation(recorded: String?, rerun: String?) -> MaskedValue? {
         guard let recorded, let rerun, recorded != rerun, recorded.count >= 6, rerun.count >= 6 else { return nil }
-        return MaskedValue(recorded: recorded, rerun: rerun, masksPDF: true)
+        return MaskedValue(recorded: recorded, rerun: rerun)
     }
 
     /// Text formats masked as they are; a PDF is masked in its inflated content (`PDFContent.comparable`).

@@ -53,8 +53,38 @@ enum PDFContent {
                                        ("/[A-Z]{6}\\+", "/")] {
             text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
         }
-        return Array(text.utf8)
+        return Array(joiningKernedText(text).utf8)
     }
+
+    /// Text shown with kerning (`[(dirt)28(y\))]TJ`, `[<01>-20<0203>]TJ`) as the one string it shows
+    /// (`(dirty\))Tj`, `<010203>Tj`): the kerning follows the font and the text, which are compared, and whether
+    /// a line is kerned at all changes with a shown provenance value ("commit 6598e1d (dirty)" has a "ty" pair).
+    /// A gap of a quarter em or more is a space between words (a table's columns): it stays a break, `) (`.
+    static func joiningKernedText(_ text: String) -> String {
+        guard let kernedPiece else { return text }
+        let source = text as NSString
+        var joined = ""
+        var last = 0
+        for match in kernedPiece.matches(in: text, range: NSRange(location: 0, length: source.length)) {
+            let isHex = match.range(at: 2).location != NSNotFound
+            let amount = source.substring(with: match.range(at: isHex ? 2 : 1))
+            joined += source.substring(with: NSRange(location: last, length: match.range.location - last))
+            if abs(Double(amount) ?? 0) >= wordGap { joined += isHex ? "> <" : ") (" }
+            last = match.range.location + match.range.length
+        }
+        joined += source.substring(from: last)
+        for (pattern, replacement) in [(#"\[\("#, "("), (#"\[<(?=[0-9A-Fa-f])"#, "<"),
+                                       (#"(?<!\\)\)\s*\]\s*TJ"#, ")Tj"), (#"(?<=[0-9A-Fa-f])>\s*\]\s*TJ"#, ">Tj")] {
+            joined = joined.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        }
+        return joined
+    }
+
+    /// Thousandths of an em: kerning is tens, a gap between words hundreds.
+    private static let wordGap = 250.0
+    /// `)28(` between two shown strings, or `>-20<` between two glyph strings.
+    private static let kernedPiece = try? NSRegularExpression(
+        pattern: #"(?<!\\)\)(-?[0-9]*\.?[0-9]+)\(|(?<=[0-9A-Fa-f])>(-?[0-9]*\.?[0-9]+)<(?=[0-9A-Fa-f])"#)
 
     private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
         guard let first = needle.first, bytes.count >= needle.count else { return nil }

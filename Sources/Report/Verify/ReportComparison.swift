@@ -117,7 +117,7 @@ public struct ReportComparison: Codable, Sendable {
                                                     as: pair.rerun, rerun: read(rerun, pair.rerun)))
         }
         files.sort { $0.path < $1.path }
-        files = DrawnData.settle(files, reportFiles: recordedSet)
+        files = DrawnData.settle(files, reportFiles: recordedSet, provenanceChanged: !provenance.isEmpty)
         // The manifest holds the hashes and the provenance, which differ by design elsewhere: both are compared in
         // their own right (files above, provenance printed); the rest (spec, claims, settings) must agree.
         let manifest = comparer.compareManifests(recorded: read(recorded, Manifest.fileName),

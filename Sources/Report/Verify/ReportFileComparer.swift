@@ -23,7 +23,7 @@ struct ReportFileComparer {
         }
         if original == changed { return FileComparison(path: path, outcome: .identical) }
         let kind = Self.extension(path)
-        let inPDF = provenanceValues.filter(\.masksPDF)
+        let inPDF = provenanceValues.flatMap(\.pdfForms).sorted { $0.recorded.count > $1.recorded.count }
         let (recorded, rerun) = kind == "pdf"
             ? (MaskedValue.mask(Data(PDFContent.comparable(original)), inPDF, side: \.recorded),
                MaskedValue.mask(Data(PDFContent.comparable(changed)), inPDF, side: \.rerun))
