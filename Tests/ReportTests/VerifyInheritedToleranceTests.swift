@@ -93,6 +93,8 @@ import Testing
             #expect(comparison.level == expected, "\(key)")
             let run = try #require(comparison.files.first { $0.path.hasPrefix("runs/") })
             #expect(run.largest?.location == "result.series.\(key)[1]")
+            // Marked as declared only where the deviation it shows is under the declaration.
+            #expect((run.declaredReason != nil) == (key == "gram_lambda_min"))
             _ = directory
         }
     }

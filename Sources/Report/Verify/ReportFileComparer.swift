@@ -29,7 +29,6 @@ struct ReportFileComparer {
                MaskedValue.mask(Data(PDFContent.comparable(changed)), inPDF, side: \.rerun))
             : MaskedValue.masked(provenanceValues, path: path, original, changed)
         var result: FileComparison
-        let declaration = tolerances.declared.first { $0.covers(path) }
         switch kind {
         case "png":
             result = pixels(path, recorded, rerun)
@@ -51,7 +50,7 @@ struct ReportFileComparer {
             }
             result = tracker.comparison(path: path, problem: problem)
         }
-        result.declaredReason = declaration?.reason
+        result.declaredReason = tolerances.declaration(for: path, at: result.largest?.location)?.reason
         return result
     }
 
@@ -67,7 +66,7 @@ struct ReportFileComparer {
         let problem = DataFileComparison.json(recorded, rerun, tracker: &tracker,
                                               ignoring: DataFileComparison.unhashedKeys.union(["key"]))
         var result = tracker.comparison(path: shown, problem: problem)
-        result.declaredReason = tolerances.declared.first { $0.covers(path) }?.reason
+        result.declaredReason = tolerances.declaration(for: path, at: result.largest?.location)?.reason
         return result
     }
 

@@ -108,12 +108,22 @@ public struct ComparisonTolerances: Sendable {
         return found
     }
 
+    /// The declaration behind a file's largest deviation: one covering the whole file, else one declared for the
+    /// key at `location`.
+    func declaration(for path: String, at location: String?) -> DeclaredTolerance? {
+        let key = location.map(DeviationTracker.key(of:))
+        return declared.first { $0.keys == nil && $0.covers(path) }
+            ?? declared.first { declaration in
+                declaration.covers(path) && key.map { declaration.keys?.contains($0) == true } == true
+            }
+    }
+
     /// A tracker for the values of `path`, with its declared tolerances.
     func tracker(for path: String) -> DeviationTracker {
         DeviationTracker(tolerance: numbers(for: path), keyed: keyed(for: path))
     }
 
     func pixels(for path: String) -> Double {
-        declared.first { $0.covers(path) }?.pixels ?? pixels
+        declared.first { $0.keys == nil && $0.covers(path) }?.pixels ?? pixels
     }
 }
