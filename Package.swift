@@ -46,7 +46,7 @@ let package = Package(
                 ],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "ngd", dependencies: [
-                    "NGD", "Render", "Report",
+                    "NGD", "Render", "Report", "CKernels",
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 ],
                 swiftSettings: [.swiftLanguageMode(.v5)]),

@@ -51,4 +51,8 @@ void ngd_pattern_coefficients(const uint64_t *bits, long ldbits, long n, long b,
                               const double *units, double *out, long ldout, double *accumulate, long ldacc,
                               int threads);
 
+/// glibc only (elsewhere nothing): keep freed blocks of up to 1 GiB in the heap instead of returning each one
+/// above the adaptive mmap threshold (at most 32 MB) to the kernel, which zero-fills it again on the next step.
+void ngd_keep_large_allocations(void);
+
 #endif

@@ -22,13 +22,18 @@ public struct DeepJacobian: Sendable {
     public init(forward: DeepForward, parameters: DeepParameters, includesOutputLayer: Bool) {
         let depth = parameters.depth, m = parameters.outputWeights.rows, k = parameters.outputWeights.columns
         let n = forward.outputs.rows
-        let top = forward.preactivations[depth - 1]
         var factors = [Matrix](repeating: Matrix(rows: 0, columns: 0), count: depth)
-        var last = Matrix(rows: n * k, columns: m)
         let invRoot = 1 / Double(m).squareRoot()
-        for i in 0..<n {
-            for c in 0..<k {
-                for r in 0..<m where top[i, r] >= 0 { last[i * k + c, r] = invRoot * parameters.outputWeights[r, c] }
+        let last = forward.preactivations[depth - 1].storage.withUnsafeBufferPointer { top in
+            parameters.outputWeights.storage.withUnsafeBufferPointer { a in
+                Matrix(rows: n * k, columns: m) { out in
+                    for i in 0..<n {
+                        for c in 0..<k {
+                            let row = (i * k + c) * m
+                            for r in 0..<m { out[row + r] = top[i * m + r] >= 0 ? invRoot * a[r * k + c] : 0 }
+                        }
+                    }
+                }
             }
         }
         factors[depth - 1] = last
@@ -41,7 +46,7 @@ public struct DeepJacobian: Sendable {
         self.layerInputs = forward.layerInputs
         self.backwardFactors = factors
         self.patterns = forward.preactivations.map(ActivationPattern.init(preactivations:))
-        self.topActivations = top.rectified()
+        self.topActivations = forward.topActivations
         self.outputWeights = parameters.outputWeights
         self.includesOutputLayer = includesOutputLayer
     }
@@ -64,10 +69,16 @@ public struct DeepJacobian: Sendable {
         return g
     }
 
-    /// G = JJᵀ (nk×nk): the layers' shares, plus (ReLU(g^L)ReLU(g^L)ᵀ/m) ⊗ I_k when a is trained.
+    /// G = JJᵀ (nk×nk): the layers' shares, plus (ReLU(g^L)ReLU(g^L)ᵀ/m) ⊗ I_k when a is trained. Summed on the
+    /// upper triangle and mirrored once: the numbers of Σₗ `layerGram(l)`, without each share's mirroring pass.
     public func gram() -> Matrix {
-        var g = layerGram(0)
-        for l in 1..<depth { g.addScaled(layerGram(l), 1) }
+        let nk = count * outputs
+        var g = Matrix(rows: nk, columns: nk)
+        for l in 0..<depth {
+            g.accumulateUpperProduct(backwardFactors[l].upperTriangleOfGram(), layerInputs[l].upperTriangleOfGram(),
+                                     outputs: outputs, assigning: l == 0)
+        }
+        g.mirrorUpperTriangle()
         if includesOutputLayer { g.addOutputLayerBlock(topActivations.gram(), outputs: outputs, width: width) }
         return g
     }
@@ -77,13 +88,7 @@ public struct DeepJacobian: Sendable {
     /// Vˡ (n×m) with row i = Σ_c v_ic·Bkˡ_(i,c): the backward pass of v through layer l.
     func weightedFactor(_ l: Int, by v: Matrix) -> Matrix {
         let b = backwardFactors[l], n = count, k = outputs, m = width
-        if k == 1 {
-            var out = b
-            out.storage.withUnsafeMutableBufferPointer { p in
-                for i in 0..<n { let s = v.storage[i]; for r in 0..<m { p[i * m + r] *= s } }
-            }
-            return out
-        }
+        if k == 1 { return b.rowsScaled(by: v.storage) }
         var out = Matrix(rows: n, columns: m)
         out.storage.withUnsafeMutableBufferPointer { p in
             b.storage.withUnsafeBufferPointer { pb in
@@ -163,6 +168,35 @@ extension Matrix {
                     let i = row / k
                     for column in 0..<nk { p[row * nk + column] *= pf[i * n + column / k] }
                 }
+            }
+        }
+    }
+
+    /// On the upper triangle (row ≤ column): self = (or, not `assigning`, self +=) factor ∘ (inputs ⊗ 1_k1_kᵀ), with
+    /// `factor` and `inputs` upper triangles of symmetric matrices (`upperTriangleOfGram`).
+    mutating func accumulateUpperProduct(_ factor: Matrix, _ inputs: Matrix, outputs k: Int, assigning: Bool) {
+        let nk = rows, n = inputs.rows
+        factor.storage.withUnsafeBufferPointer { pf in
+            inputs.storage.withUnsafeBufferPointer { pi in
+                storage.withUnsafeMutableBufferPointer { p in
+                    for row in 0..<nk {
+                        let inputRow = (row / k) * n
+                        for column in row..<nk {
+                            let share = pf[row * nk + column] * pi[inputRow + column / k]
+                            p[row * nk + column] = assigning ? share : p[row * nk + column] + share
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The strict lower triangle set from the upper one.
+    mutating func mirrorUpperTriangle() {
+        let n = rows
+        storage.withUnsafeMutableBufferPointer { p in
+            for i in 0..<n {
+                for j in 0..<i { p[i * n + j] = p[j * n + i] }
             }
         }
     }

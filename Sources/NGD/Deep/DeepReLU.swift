@@ -55,15 +55,13 @@ public struct DeepReLU: Codable, Hashable, Sendable {
         for (l, w) in parameters.hiddenWeights.enumerated() {
             let g = Matrix.product(layerInputs[l], w, transposingSecond: true)
             preactivations.append(g)
-            if l + 1 < parameters.hiddenWeights.count {
-                var next = g.rectified()
-                next.scale(by: hiddenInputScale)
-                layerInputs.append(next)
-            }
+            if l + 1 < parameters.hiddenWeights.count { layerInputs.append(g.rectified(scaledBy: hiddenInputScale)) }
         }
-        let top = preactivations[preactivations.count - 1]
-        let outputs = firstLayerModel.outputs(preactivations: top, outputWeights: parameters.outputWeights)
-        return DeepForward(layerInputs: layerInputs, preactivations: preactivations, outputs: outputs)
+        // f = (1/√m)·ReLU(g^L)·a, as `TwoLayerReLU.outputs(preactivations:outputWeights:)`, keeping ReLU(g^L).
+        let top = preactivations[preactivations.count - 1].rectified()
+        let outputs = Matrix.product(top, parameters.outputWeights, scaledBy: 1 / Double(width).squareRoot())
+        return DeepForward(layerInputs: layerInputs, preactivations: preactivations, topActivations: top,
+                           outputs: outputs)
     }
 
     /// Outputs f (n×k) on `inputs`.
@@ -79,10 +77,12 @@ public struct DeepReLU: Codable, Hashable, Sendable {
     }
 }
 
-/// What one forward pass computed: Inˡ (In¹ = X, In^{l+1} = √(2/m)·hˡ), gˡ = Inˡ·Wˡᵀ and f, all n-row matrices.
+/// What one forward pass computed: Inˡ (In¹ = X, In^{l+1} = √(2/m)·hˡ), gˡ = Inˡ·Wˡᵀ, ReLU(g^L) and f, all
+/// n-row matrices.
 public struct DeepForward: Sendable {
     public var layerInputs: [Matrix]
     public var preactivations: [Matrix]
+    public var topActivations: Matrix
     public var outputs: Matrix
 }
 
@@ -118,10 +118,8 @@ public struct DeepParameters: Codable, Equatable, Sendable {
 
     /// self + scale·other, layer by layer.
     public func adding(_ other: DeepParameters, scaledBy scale: Double = 1) -> DeepParameters {
-        var result = self
-        for l in result.hiddenWeights.indices { result.hiddenWeights[l].addScaled(other.hiddenWeights[l], scale) }
-        result.outputWeights.addScaled(other.outputWeights, scale)
-        return result
+        DeepParameters(hiddenWeights: zip(hiddenWeights, other.hiddenWeights).map { $0.adding($1, scaledBy: scale) },
+                       outputWeights: outputWeights.adding(other.outputWeights, scaledBy: scale))
     }
 
     /// ⟨self, other⟩ over every layer (a included).

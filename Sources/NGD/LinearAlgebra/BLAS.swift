@@ -15,19 +15,17 @@ extension Matrix {
         let (m, ka) = transposingFirst ? (a.columns, a.rows) : (a.rows, a.columns)
         let (kb, n) = transposingSecond ? (b.columns, b.rows) : (b.rows, b.columns)
         precondition(ka == kb, "product: inner dimensions \(ka) and \(kb) differ")
-        var c = Matrix(rows: m, columns: n)
-        guard m > 0, n > 0 else { return c }
-        guard ka > 0 else { return c }
-        a.storage.withUnsafeBufferPointer { pa in
+        guard m > 0, n > 0, ka > 0 else { return Matrix(rows: m, columns: n) }
+        // With β = 0 dgemm writes C without reading it (BLAS: "C need not be set on input"), so C is not zeroed.
+        return a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
-                c.storage.withUnsafeMutableBufferPointer { pc in
+                Matrix(rows: m, columns: n) { pc in
                     BLAS.gemm(transposingA: transposingFirst, transposingB: transposingSecond, rows: m, columns: n,
                               inner: ka, alpha: alpha, a: pa.baseAddress, lda: max(a.columns, 1), b: pb.baseAddress,
                               ldb: max(b.columns, 1), beta: 0, c: pc.baseAddress, ldc: max(n, 1))
                 }
             }
         }
-        return c
     }
 
     /// A·Aᵀ (rows×rows, `transposing: false`) or Aᵀ·A (columns×columns, `transposing: true`) with one `dsyrk`;

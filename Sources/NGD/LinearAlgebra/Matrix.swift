@@ -15,6 +15,18 @@ public struct Matrix: Equatable, Codable, Sendable {
         self.storage = [Double](repeating: value, count: rows * columns)
     }
 
+    /// A rows×columns matrix whose every entry `fill` writes: the memory is not zeroed first, so a one-pass
+    /// element-wise kernel touches it once.
+    init(rows: Int, columns: Int, filling fill: (UnsafeMutableBufferPointer<Double>) -> Void) {
+        precondition(rows >= 0 && columns >= 0, "Matrix dimensions must be non-negative")
+        self.rows = rows
+        self.columns = columns
+        self.storage = [Double](unsafeUninitializedCapacity: rows * columns) { buffer, count in
+            fill(buffer)
+            count = rows * columns
+        }
+    }
+
     /// A matrix over existing row-major storage; `nil` when the count does not match.
     public init?(rows: Int, columns: Int, storage: [Double]) {
         guard rows >= 0, columns >= 0, storage.count == rows * columns else { return nil }

@@ -56,12 +56,15 @@ public struct TwoLayerReLU: Codable, Hashable, Sendable {
 }
 
 extension Matrix {
-    /// max(·, 0) element-wise.
+    /// max(·, 0) element-wise, NaN kept (and −0 → +0), written in one pass over fresh memory.
     func rectified() -> Matrix {
-        var out = self
-        out.storage.withUnsafeMutableBufferPointer { p in
-            for i in 0..<p.count where !(p[i] > 0) { p[i] = p[i].isNaN ? p[i] : 0 }
+        storage.withUnsafeBufferPointer { source in
+            Matrix(rows: rows, columns: columns) { out in
+                for i in 0..<out.count {
+                    let v = source[i]
+                    out[i] = v > 0 || v.isNaN ? v : 0
+                }
+            }
         }
-        return out
     }
 }
