@@ -69,6 +69,35 @@ private enum QuickPaper {
         #expect(entries.count == methods.count + 3, "\(entries)")     // + the K-FAC bound, measured, theory
     }
 
+    @Test func aRunDrawnInBothDeepConditioningPanelsKeepsOneColourAndOneLegendEntry() throws {
+        let (data, geometry, layout) = try #require(try QuickPaper.drawn().first { $0.data.id == "deep-conditioning" })
+        let figure = CairoFigureRenderer().figure(for: data)
+        var colours: [String: Set<Color>] = [:]
+        for panel in figure.panels {
+            for case .line(let line) in panel.layers {
+                if let label = line.label, let colour = line.color { colours[label, default: []].insert(colour) }
+            }
+        }
+        let gdLabels = colours.keys.filter { $0.hasPrefix("GD") }
+        #expect(gdLabels.count == 2, "\(colours.keys)")
+        for label in gdLabels {
+            #expect(colours[label]?.count == 1, "\(label) drawn in \(colours[label] ?? [])")
+            let panelsWithIt = figure.panels.filter { panel in
+                panel.layers.contains { if case .line(let l) = $0 { return l.label == label } else { return false } }
+            }
+            #expect(panelsWithIt.count == 2, "\(label)")
+        }
+        // NGD's coinciding curves: the later set as markers over the first one's line
+        let ngdMarkers = figure.panels[0].layers.filter {
+            if case .scatter(let s) = $0 { return s.label?.hasPrefix("NGD") ?? false } else { return false }
+        }
+        #expect(ngdMarkers.count == 1)
+        let boxes = layout.items.filter { $0.kind == .legend }.map(\.rect)
+        let entries = geometry.texts.filter { text in boxes.contains { $0.contains(text.point) } }
+            .map { LabelMarkup.plainText(fromMarkup: $0.markup) }
+        #expect(entries.count == Set(entries).count && entries.count == 6, "\(entries)")
+    }
+
     @Test func figureOneIsDrawnAsNGDAndGDPanelsSharingTheirAxes() throws {
         for id in ["figure1", "figure1-trajectories"] {
             let data = try #require(try QuickPaper.figures.get().first { $0.id == id })

@@ -126,22 +126,25 @@ enum DeepConditioning {
                 + "\(formatMeasure(slowBand))·λ_min(G₀)), relative to ‖u₀ − y‖; dashed, its start times "
                 + "(1 − ηλ_min(G₀))^k.",
             x: "step k", y: "relative to ‖u₀ − y‖", yScale: .log10, width: 6.5, height: 3.6)
-        func add(_ label: String, _ role: FigureData.Role, panel: String, _ y: [Double]) {
-            figure.add(label, role, x: y.indices.map(Double.init), y: y)
+        func add(_ label: String, _ role: FigureData.Role, _ style: FigureData.Style = .line, panel: String,
+                 _ y: [Double]) {
+            figure.add(label, role, style, x: y.indices.map(Double.init), y: y)
             figure.series[figure.series.count - 1].panel = panel
         }
         let (left, right) = ("‖u_k − y‖", "GD, slowest modes of G₀")
-        for p in points {
+        for (index, p) in points.enumerated() {
             let e = formatMeasure(p.epsilon)
-            add("NGD, ε = \(e)", .measured, panel: left, p.ngdResiduals)
+            // NGD's curves coincide: the later ones as markers, so that the first stays visible under them
+            add("NGD, ε = \(e)", .measured, index == 0 ? .line : .points, panel: left, p.ngdResiduals)
             add("(1 − η)^k: NGD, ε = \(e)", .theory, panel: left,
                 p.ngdResiduals.indices.map { pow(1 - ngdEta, Double($0)) })
             add("GD, ε = \(e)", .measured, panel: left, p.gdResiduals)
         }
         for p in points {
+            // the same GD runs as on the left, in their colours: the panel's title says what is drawn
             let e = formatMeasure(p.epsilon), start = p.gdMode.first ?? .nan
-            add("GD slowest modes, ε = \(e)", .measured, panel: right, p.gdMode)
-            add("(1 − ηλ_min)^k: GD slowest modes, ε = \(e)", .theory, panel: right,
+            add("GD, ε = \(e)", .measured, panel: right, p.gdMode)
+            add("(1 − ηλ_min)^k: GD, ε = \(e)", .theory, panel: right,
                 p.gdMode.indices.map { start * pow(p.predictedModeFactor, Double($0)) })
         }
         let rows = points.map { p in

@@ -30,7 +30,8 @@ struct StyledLayers {
         for series in data.series {
             let isTheory = series.role == .theory
             let owner = isTheory ? owner(ofTheory: series.label) : nil
-            let colour = owner.flatMap { colourOfLabel[$0] } ?? freshColour()
+            // one run shown in several panels under one label keeps one colour (and one legend entry)
+            let colour = (isTheory ? owner : series.label).flatMap { colourOfLabel[$0] } ?? freshColour()
             if !isTheory { colourOfLabel[series.label] = colour }
             switch series.style {
             case .line:
