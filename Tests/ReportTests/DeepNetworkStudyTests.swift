@@ -15,12 +15,17 @@ import Testing
         #expect(m.linearizedErrors.allSatisfy { $0 < 1e-9 })      // the linear theory's 1 − η, to rounding
         #expect(m.contractionErrors.allSatisfy { $0 < 0.1 })
         #expect(m.conditionTwo.allSatisfy { $0.allSatisfy { $0 > 0 && $0.isFinite } })
-        // GD vs NGD at depth 3: NGD's 1 − η on both sets, GD's slow modes at 1 − ηλ_min(G₀), slower when λ_min is.
+        // GD vs NGD at depth 3: NGD's 1 − η on both sets, GD's slow modes at 1 − ηλ_min(G_k), slower when λ_min is.
         #expect(m.conditioning.map(\.epsilon) == DeepConditioning.epsilons)
         #expect(m.conditioning.allSatisfy { $0.ngdRateError < 0.05 })   // m = 512: looser than 17d's 0.03
-        // m = 512 drifts more than 17e's widths (measured 0.98 and 0.63 here; 0.98 and 0.91 at quick's m = 1024).
+        // m = 512 drifts more than 17e's widths (against λ_min(G₀) alone: 0.98 and 0.63 here, 0.99 and 0.92 at m = 1024).
         #expect(m.conditioning.allSatisfy { abs($0.modeRateRatio - 1) < 0.5 })
         let (well, ill) = (m.conditioning[0], m.conditioning[1])
+        // λ_min(G_k) falls along GD on the near-duplicate set: the factors measured along the run explain more of
+        // the slow decay than λ_min(G₀) alone
+        #expect((ill.gdLambdaMins.last ?? .infinity) < ill.lambdaMin)
+        #expect(abs(ill.modeRateRatio - 1) < abs(ill.initialGramModeRateRatio - 1),
+                "\(ill.modeRateRatio) vs \(ill.initialGramModeRateRatio)")
         #expect(ill.lambdaMin < 0.6 * well.lambdaMin && ill.gdModeFactor > well.gdModeFactor)
         #expect((ill.gdResiduals.last ?? 0) > (well.gdResiduals.last ?? .infinity))
         // The rebuttal's regression on the embedded digits: NGD to ≤ 1e-6, GD orders of magnitude above.
@@ -31,6 +36,17 @@ import Testing
         #expect(claims.map(\.id) == ["17a", "17b", "17c", "17d", "17e", "17f", "17g"])
         #expect(claims.allSatisfy { $0.measured?.isFinite == true })
         #expect(study.write(m).blocks.count == 8)
+    }
+
+    @Test func gdSlowModeTheoryAlongTheRunMultipliesTheMeasuredFactors() {
+        var p = DeepConditioning.Point(epsilon: 0.3, lambdaMin: 0.4, lambdaMax: 4, gdEta: 0.25, ngdRateError: 0,
+                                       gdModeFactor: 0.9)
+        p.gdMode = [0.5, 0.45, 0.405]
+        p.gdLambdaMins = [0.4, 0.2, 0.1]    // G_0, G_1, G_2: the last one enters no fitted step
+        #expect(p.alongRunMode == [0.5, 0.5 * 0.9, 0.5 * 0.9 * 0.95])
+        #expect(abs(p.alongRunModeFactor - (0.9 * 0.95).squareRoot()) < 1e-15)
+        #expect(abs(p.initialGramModeRateRatio - 1) < 1e-15)      // fitted 0.9 = 1 − ηλ_min(G₀)
+        #expect(p.modeRateRatio > 1)                               // faster than the drifted factors predict
     }
 
     @Test func eachClaimFlipsWithItsMeasurement() {
@@ -49,8 +65,9 @@ import Testing
 
     /// A made-up depth-3 point: GD's fitted slow-mode factor against 1 − ηλ_min(G₀) = 1 − 0.1·0.3 = 0.97.
     static func point(ngdRateError: Double, gdModeFactor: Double) -> DeepConditioning.Point {
+        // λ_min(G_k) drifts from 0.3 to 0.25 at once: the factor along the run is 1 − 0.1·0.25 = 0.975
         DeepConditioning.Point(epsilon: 0.3, lambdaMin: 0.3, lambdaMax: 10, gdEta: 0.1, ngdRateError: ngdRateError,
-                               gdModeFactor: gdModeFactor)
+                               gdModeFactor: gdModeFactor, gdLambdaMins: [0.25, 0.25, 0.25])
     }
 
     @Test func conditioningClaimsPassOnTheoryRatesAndFailOffThem() {

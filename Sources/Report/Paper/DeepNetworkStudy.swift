@@ -131,10 +131,13 @@ public struct DeepNetworkStudy: MeasuredStudy {
         outcome.tolerances = [DeepRegression.tolerance(m.regression)]
         outcome.caveats = ["One initialisation per width: the slopes of ‖G₀ − Θ‖₂ are noisy at three widths; "
                            + "C is the spectral-norm constant of Condition 2, which is sufficient, not necessary.",
-                           "Deep GD vs NGD: λ_min(G_k) drifts down along GD on the near-duplicate set, so GD's "
-                           + "slowest modes decay somewhat more slowly than 1 − ηλ_min(G₀) predicts (rate ratios "
+                           "Deep GD vs NGD: λ_min(G_k) drifts down along GD (most on the near-duplicate set), so GD's "
+                           + "slowest modes decay more slowly than 1 − ηλ_min(G₀) predicts (rate ratios "
+                           + m.conditioning.map { formatMeasure($0.initialGramModeRateRatio, significantDigits: 3) }
+                               .joined(separator: ", ") + "; against λ_min(G_k) along the run "
                            + m.conditioning.map { formatMeasure($0.modeRateRatio, significantDigits: 3) }
-                               .joined(separator: ", ") + "); smaller pair angles leave the linear regime at these "
+                               .joined(separator: ", ") + ", the rest being the rotation of the slowest "
+                           + "eigenvectors, which the projection on G₀'s does not follow); smaller pair angles leave the linear regime at these "
                            + "widths for NGD too, so the two sets differ in λ_min(G₀) by a factor of only "
                            + formatMeasure((m.conditioning.first?.lambdaMin ?? .nan)
                                            / (m.conditioning.last?.lambdaMin ?? .nan), significantDigits: 3) + "."]
