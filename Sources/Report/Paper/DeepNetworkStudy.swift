@@ -136,8 +136,8 @@ public struct DeepNetworkStudy: MeasuredStudy {
                            + m.conditioning.map { formatMeasure($0.initialGramModeRateRatio, significantDigits: 3) }
                                .joined(separator: ", ") + "; against λ_min(G_k) along the run "
                            + m.conditioning.map { formatMeasure($0.modeRateRatio, significantDigits: 3) }
-                               .joined(separator: ", ") + ", the rest being the rotation of the slowest "
-                           + "eigenvectors, which the projection on G₀'s does not follow); smaller pair angles leave the linear regime at these "
+                               .joined(separator: ", ") + "; the projection stays on G₀'s slowest eigenvectors while "
+                           + "G_k's rotate, which this comparison does not follow); smaller pair angles leave the linear regime at these "
                            + "widths for NGD too, so the two sets differ in λ_min(G₀) by a factor of only "
                            + formatMeasure((m.conditioning.first?.lambdaMin ?? .nan)
                                            / (m.conditioning.last?.lambdaMin ?? .nan), significantDigits: 3) + "."]
