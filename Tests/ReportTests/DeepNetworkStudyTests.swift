@@ -49,6 +49,25 @@ import Testing
         #expect(p.modeRateRatio > 1)                               // faster than the drifted factors predict
     }
 
+    @Test func conditioningPairsEachSeedsWellAndIllConditionedSets() {
+        func point(_ epsilon: Double, seed: UInt64, lambdaMin: Double) -> DeepConditioning.Point {
+            DeepConditioning.Point(epsilon: epsilon, seed: seed, lambdaMin: lambdaMin, lambdaMax: 10, gdEta: 0.1,
+                                   ngdRateError: 0, gdModeFactor: 0.97)
+        }
+        // ε-major, as `measure` returns them
+        let points = [point(1, seed: 0, lambdaMin: 0.7), point(1, seed: 1, lambdaMin: 0.72),
+                      point(0.3, seed: 0, lambdaMin: 0.35), point(0.3, seed: 1, lambdaMin: 0.3)]
+        let sets = DeepConditioning.setsBySeed(points)
+        #expect(sets.map(\.well.seed) == [0, 1] && sets.map(\.ill.seed) == [0, 1])
+        #expect(sets.allSatisfy { $0.well.epsilon == 1 && $0.ill.epsilon == 0.3 })
+        #expect(DeepConditioning.lambdaMinRatios(points) == [0.7 / 0.35, 0.72 / 0.3])
+        #expect(DeepConditioning.formattedRange(DeepConditioning.lambdaMinRatios(points)) == "2–2.4")
+        // the claims take the worst seed: one bad seed fails 17d
+        var worst = points
+        worst[3].ngdRateError = 0.05
+        #expect(DeepConditioning.claims(worst).first { $0.id == "17d" }?.passed == false)
+    }
+
     @Test func eachClaimFlipsWithItsMeasurement() {
         var m = DeepNetworkStudy.Measurements()
         m.gapSlopes = [-0.5, -0.4, -0.45]

@@ -6,7 +6,8 @@ import NGD
 /// G₀'s bottom eigenvector, decays by 1 − ηλ_min(G_k) per step, so GD slows down as λ_min falls. At these widths
 /// λ_min(G_k) drifts down along GD (by 20 % on the near-duplicate set), so the claim takes the product of the
 /// factors measured along the run; the factor of G₀ alone is shown beside it.
-/// The two sets are the near-duplicate data of the λ₀ study (`Dataset.lambda0`) at two pair angles ε.
+/// The two sets are the near-duplicate data of the λ₀ study (`Dataset.lambda0`) at two pair angles ε; each is
+/// trained from the paper's seeds (initialisations 0, 1, …), and the claims take the worst of them.
 enum DeepConditioning {
     struct Sizes: Equatable, Sendable {
         var width: Int
@@ -23,6 +24,8 @@ enum DeepConditioning {
     /// What one data set measured.
     struct Point: Equatable, Sendable {
         var epsilon: Double
+        /// The initialisation seed of both runs and of G₀.
+        var seed: UInt64 = 0
         var lambdaMin: Double
         var lambdaMax: Double
         /// GD's resolved η = 1/λ_max(G₀).
@@ -64,24 +67,26 @@ enum DeepConditioning {
         DatasetRequest(kind: .lambda0, count: count, dimension: dimension, seed: 0, epsilon: epsilon, pairs: pairs)
     }
 
+    /// Every set at every seed, ε-major: (ε₁, seed 0), (ε₁, seed 1), …, (ε₂, seed 0), ….
     static func measure(in context: StudyContext, sizes: Sizes) throws -> [Point] {
-        try epsilons.map { try measure(epsilon: $0, in: context, sizes: sizes) }
+        let seeds = (0..<max(context.settings.seeds, 1)).map(UInt64.init)
+        return try epsilons.flatMap { e in try seeds.map { try measure(epsilon: e, seed: $0, in: context, sizes: sizes) } }
     }
 
-    static func measure(epsilon: Double, in context: StudyContext, sizes s: Sizes) throws -> Point {
+    static func measure(epsilon: Double, seed: UInt64, in context: StudyContext, sizes s: Sizes) throws -> Point {
         let request = request(epsilon: epsilon)
         let data = try context.dataset(request)
         let ngd = try context.train(
-            TrainingConfig(width: s.width, optimizer: .ngd, learningRate: .fixed(ngdEta), steps: ngdSteps,
-                           depth: depth), on: request, label: "deep L=3 NGD, ε = \(epsilon)")
-        var gdConfig = TrainingConfig(width: s.width, optimizer: .gd, learningRate: .inverseLambdaMax(scale: 1),
-                                      steps: s.gdSteps, depth: depth)
+            TrainingConfig(width: s.width, seed: seed, optimizer: .ngd, learningRate: .fixed(ngdEta), steps: ngdSteps,
+                           depth: depth), on: request, label: "deep L=3 NGD, ε = \(epsilon), seed \(seed)")
+        var gdConfig = TrainingConfig(width: s.width, seed: seed, optimizer: .gd,
+                                      learningRate: .inverseLambdaMax(scale: 1), steps: s.gdSteps, depth: depth)
         gdConfig.recordOutputs = true
-        let gd = try context.train(gdConfig, on: request, label: "deep L=3 GD, ε = \(epsilon)")
+        let gd = try context.train(gdConfig, on: request, label: "deep L=3 GD, ε = \(epsilon), seed \(seed)")
         // The bottom eigenvector of G₀ is what no run records: build G₀ of the same network once.
         guard let eigen = SymmetricEigendecomposition(initialGram(gdConfig, on: data)),
               let lambdaMin = eigen.values.first, let lambdaMax = eigen.values.last else {
-            throw NGDError("gram", "could not decompose G₀ of the depth-3 network (ε = \(epsilon))")
+            throw NGDError("gram", "could not decompose G₀ of the depth-3 network (ε = \(epsilon), seed \(seed))")
         }
         let residuals = PaperAnalysis.residuals(gd, targets: data.targets)
         let slow = slowModes(eigen)
@@ -89,7 +94,7 @@ enum DeepConditioning {
         let mode = residuals.map { r in
             slow.map { PaperAnalysis.dot(r, $0) }.reduce(0) { $0 + $1 * $1 }.squareRoot() / r0
         }
-        return Point(epsilon: epsilon, lambdaMin: lambdaMin, lambdaMax: lambdaMax, gdEta: gd.summary.learningRate,
+        return Point(epsilon: epsilon, seed: seed, lambdaMin: lambdaMin, lambdaMax: lambdaMax, gdEta: gd.summary.learningRate,
                      ngdRateError: DeepNetworkStudy.worstRateError(ngd),
                      gdModeFactor: Fitting.geometricFactor(mode) ?? .nan,
                      ngdResiduals: relative(ngd), gdResiduals: relative(gd), gdMode: mode,
@@ -111,6 +116,28 @@ enum DeepConditioning {
         let model = config.deepModel(inputDimension: data.dimension)
         let theta0 = model.initialParameters(initScale: config.initScale, seed: config.seed)
         return model.jacobian(on: data.inputs, parameters: theta0).gram()
+    }
+
+    /// Per seed, the well-conditioned set's point and the ill-conditioned one's (the first and last ε).
+    static func setsBySeed(_ points: [Point]) -> [(well: Point, ill: Point)] {
+        let seeds = points.map(\.seed).reduce(into: [UInt64]()) { if !$0.contains($1) { $0.append($1) } }
+        return seeds.compactMap { seed in
+            let same = points.filter { $0.seed == seed }
+            guard let well = same.first, let ill = same.last, same.count > 1 else { return nil }
+            return (well, ill)
+        }
+    }
+
+    /// Per seed, λ_min(G₀) of the well-conditioned set over the ill-conditioned one's.
+    static func lambdaMinRatios(_ points: [Point]) -> [Double] {
+        setsBySeed(points).map { $0.well.lambdaMin / $0.ill.lambdaMin }
+    }
+
+    /// "2.06", or "2.04–2.10" over several seeds.
+    static func formattedRange(_ values: [Double]) -> String {
+        guard let low = values.min(), let high = values.max() else { return formatMeasure(.nan) }
+        let (a, b) = (formatMeasure(low, significantDigits: 3), formatMeasure(high, significantDigits: 3))
+        return a == b ? a : "\(a)–\(b)"
     }
 
     static func relative(_ run: TrainingRun) -> [Double] {
@@ -143,13 +170,16 @@ enum DeepConditioning {
 
     /// The section's paragraph and figure: ‖r_k‖/‖r₀‖ of NGD and GD on both sets, with the predicted rates dashed.
     static func blocks(_ points: [Point], sizes: Sizes) -> [StudyBlock] {
+        let shown = points.filter { $0.seed == 0 }
+        let seedCount = Set(points.map(\.seed)).count
         var figure = FigureData.panel(
             id: "deep-conditioning", kind: .convergence,
             caption: "Depth 3 (m = \(sizes.width), n = \(count), d = \(dimension)) on two near-duplicate sets (pair "
                 + "angle ε). Left: ‖u_k − y‖/‖u₀ − y‖ of NGD (η = 0.5) and GD (η = 1/λ_max(G₀)); dashed, NGD's "
                 + "(1 − η)^k. Right: the norm of GD's residual in G₀'s slowest modes (eigenvalues ≤ "
                 + "\(formatMeasure(slowBand))·λ_min(G₀)), relative to ‖u₀ − y‖; dashed, its start times "
-                + "Π_{j<k}(1 − ηλ_min(G_j)) with λ_min(G_j) measured along the run.",
+                + "Π_{j<k}(1 − ηλ_min(G_j)) with λ_min(G_j) measured along the run. Initialisation seed 0"
+                + (seedCount > 1 ? "; the table has all \(seedCount) seeds." : "."),
             x: "step k", y: "relative to ‖u₀ − y‖", yScale: .log10, width: 6.5, height: 3.6)
         func add(_ label: String, _ role: FigureData.Role, _ style: FigureData.Style = .line, panel: String,
                  _ y: [Double]) {
@@ -157,7 +187,7 @@ enum DeepConditioning {
             figure.series[figure.series.count - 1].panel = panel
         }
         let (left, right) = ("‖u_k − y‖", "GD, slowest modes of G₀")
-        for (index, p) in points.enumerated() {
+        for (index, p) in shown.enumerated() {
             let e = formatMeasure(p.epsilon)
             // NGD's curves coincide: the later ones as markers, so that the first stays visible under them
             add("NGD, ε = \(e)", .measured, index == 0 ? .line : .points, panel: left, p.ngdResiduals)
@@ -165,14 +195,14 @@ enum DeepConditioning {
                 p.ngdResiduals.indices.map { pow(1 - ngdEta, Double($0)) })
             add("GD, ε = \(e)", .measured, panel: left, p.gdResiduals)
         }
-        for p in points {
+        for p in shown {
             // the same GD runs as on the left, in their colours: the panel's title says what is drawn
             let e = formatMeasure(p.epsilon)
             add("GD, ε = \(e)", .measured, panel: right, p.gdMode)
             add("Π(1 − ηλ_min(G_j)): GD, ε = \(e)", .theory, panel: right, p.alongRunMode)
         }
         let rows = points.map { p in
-            [formatMeasure(p.epsilon), formatMeasure(p.lambdaMin, significantDigits: 3),
+            [formatMeasure(p.epsilon), "\(p.seed)", formatMeasure(p.lambdaMin, significantDigits: 3),
              formatMeasure(p.lambdaMax, significantDigits: 3), formatMeasure(p.ngdRateError, significantDigits: 2),
              formatMeasure(p.gdModeFactor, significantDigits: 4),
              formatMeasure(p.alongRunModeFactor, significantDigits: 4),
@@ -184,18 +214,18 @@ enum DeepConditioning {
             + "1 − ηλ_min(G₀) while G stays at G₀, and at these widths λ_min(G_k) drifts down along the run, so the "
             + "theory is the product of the factors measured at each step. Two data "
             + "sets from the λ₀ study's generator (one near-duplicate pair at angle ε) differ in λ_min(G₀) by a factor "
-            + formatMeasure((points.first?.lambdaMin ?? .nan) / (points.last?.lambdaMin ?? .nan), significantDigits: 3)
+            + formattedRange(lambdaMinRatios(points)) + (seedCount > 1 ? " (over \(seedCount) seeds)" : "")
             + ". The slowest modes are G₀'s eigenvectors with λ ≤ \(formatMeasure(slowBand))·λ_min; their factor is "
             + "fitted to the norm of r_k's projection on them over all \(sizes.gdSteps) GD steps and compared with "
-            + "the geometric mean of 1 − ηλ_min(G_k) over those steps. GD's slowest modes shrink more slowly on the ill-conditioned set, but its fast modes start with most of r₀, so after "
-            + "\(sizes.gdSteps) steps its whole residual is only "
-            + formatMeasure((points.last?.gdResiduals.last ?? .nan) / (points.first?.gdResiduals.last ?? .nan),
-                            significantDigits: 3)
-            + " times the well-conditioned set's; NGD's two curves coincide."
+            + "the geometric mean of 1 − ηλ_min(G_k) over those steps. GD's slowest modes shrink more slowly on the "
+            + "ill-conditioned set, but its fast modes start with most of r₀, so after \(sizes.gdSteps) steps its whole "
+            + "residual is only "
+            + formattedRange(setsBySeed(points).map { ($0.ill.gdResiduals.last ?? .nan) / ($0.well.gdResiduals.last ?? .nan) })
+            + " times the well-conditioned set's; NGD's curves coincide."
         return [.paragraph(text), .figure(figure), .table(PaperAnalysis.table(
             caption: "Depth 3: NGD's largest |ρ_k − 0.5|; GD's fitted slowest-mode factor against the mean of "
                 + "1 − ηλ_min(G_k) along the run and against 1 − ηλ_min(G₀).",
-            header: ["ε", "λ_min(G₀)", "λ_max(G₀)", "NGD max |ρ_k − 0.5|", "GD slow-mode factor",
+            header: ["ε", "seed", "λ_min(G₀)", "λ_max(G₀)", "NGD max |ρ_k − 0.5|", "GD slow-mode factor",
                      "mean 1 − ηλ_min(G_k)", "1 − ηλ_min(G₀)", "GD ‖r_K‖/‖r₀‖"], rows: rows))]
     }
 }

@@ -120,8 +120,10 @@ public struct DeepNetworkStudy: MeasuredStudy {
             ("NGD", "η = \(formatMeasure(Self.eta)), undamped, \(Self.steps) steps, seed 0, ν = 1"),
             ("GD vs NGD, depth 3", "λ₀-study data n = \(DeepConditioning.count), d = \(DeepConditioning.dimension), "
                 + "one pair at ε = " + DeepConditioning.epsilons.map { formatMeasure($0) }.joined(separator: ", ")
-                + "; m = \(m.conditioningSizes.width); NGD η = 0.5, \(DeepConditioning.ngdSteps) steps; GD η = "
-                + "1/λ_max(G₀), \(m.conditioningSizes.gdSteps) steps"),
+                + "; m = \(m.conditioningSizes.width); init seeds "
+                + Set(m.conditioning.map(\.seed)).sorted().map(String.init).joined(separator: ", ")
+                + "; NGD η = 0.5, \(DeepConditioning.ngdSteps) steps; GD η = 1/λ_max(G₀), "
+                + "\(m.conditioningSizes.gdSteps) steps"),
             ("regression, depth 2", "\(m.regression.dataName) 4 vs 9, n = \(m.regression.count), y = ±1, m = "
                 + "\(m.regression.width), \(max(m.regression.ngd.count - 1, 0)) steps; NGD η = "
                 + "\(formatMeasure(DeepRegression.ngdEta)), GD η = \(formatMeasure(DeepRegression.gdScale))/λ_max(G₀), "
@@ -139,8 +141,7 @@ public struct DeepNetworkStudy: MeasuredStudy {
                                .joined(separator: ", ") + "; the projection stays on G₀'s slowest eigenvectors while "
                            + "G_k's rotate, which this comparison does not follow); smaller pair angles leave the linear regime at these "
                            + "widths for NGD too, so the two sets differ in λ_min(G₀) by a factor of only "
-                           + formatMeasure((m.conditioning.first?.lambdaMin ?? .nan)
-                                           / (m.conditioning.last?.lambdaMin ?? .nan), significantDigits: 3) + "."]
+                           + DeepConditioning.formattedRange(DeepConditioning.lambdaMinRatios(m.conditioning)) + "."]
         return outcome
     }
 }
