@@ -26,6 +26,15 @@ extension Matrix {
         }
     }
 
+    /// 0 + s·self as a new matrix (a −0 becomes +0): a zero matrix, then `addScaled(self, s)`, in one pass.
+    func scaledFromZero(by s: Double) -> Matrix {
+        storage.withUnsafeBufferPointer { x in
+            Matrix(rows: rows, columns: columns) { out in
+                for i in 0..<out.count { out[i] = 0 + s * x[i] }
+            }
+        }
+    }
+
     /// Row i scaled by v_i (v of `rows` entries): a copy, then each row multiplied in place, in one pass.
     func rowsScaled(by v: [Double]) -> Matrix {
         precondition(v.count == rows, "rowsScaled: \(v.count) scales for \(rows) rows")

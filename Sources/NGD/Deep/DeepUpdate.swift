@@ -32,15 +32,8 @@ public struct DeepUpdate: Sendable {
 
     /// −η·direction, as 0 + (−η)·direction (the two-layer rules' `zero.adding(_:scaledBy:)`: a −0 becomes +0).
     private func scaled(_ direction: DeepParameters) -> DeepParameters {
-        func scaled(_ m: Matrix) -> Matrix {
-            m.storage.withUnsafeBufferPointer { x in
-                Matrix(rows: m.rows, columns: m.columns) { out in
-                    for i in 0..<out.count { out[i] = 0 + -learningRate * x[i] }
-                }
-            }
-        }
-        return DeepParameters(hiddenWeights: direction.hiddenWeights.map(scaled),
-                              outputWeights: scaled(direction.outputWeights))
+        DeepParameters(hiddenWeights: direction.hiddenWeights.map { $0.scaledFromZero(by: -learningRate) },
+                       outputWeights: direction.outputWeights.scaledFromZero(by: -learningRate))
     }
 
     /// Block-diagonal K-FAC: per layer, Aˡ = InˡᵀInˡ and Sˡ = Bkˡᵀ Bkˡ (summed over examples and outputs), and

@@ -70,7 +70,9 @@ enum DeepConditioning {
     /// Every set at every seed, ε-major: (ε₁, seed 0), (ε₁, seed 1), …, (ε₂, seed 0), ….
     static func measure(in context: StudyContext, sizes: Sizes) throws -> [Point] {
         let seeds = (0..<max(context.settings.seeds, 1)).map(UInt64.init)
-        return try epsilons.flatMap { e in try seeds.map { try measure(epsilon: e, seed: $0, in: context, sizes: sizes) } }
+        return try epsilons.flatMap { e in
+            try seeds.map { try measure(epsilon: e, seed: $0, in: context, sizes: sizes) }
+        }
     }
 
     static func measure(epsilon: Double, seed: UInt64, in context: StudyContext, sizes s: Sizes) throws -> Point {
@@ -94,7 +96,8 @@ enum DeepConditioning {
         let mode = residuals.map { r in
             slow.map { PaperAnalysis.dot(r, $0) }.reduce(0) { $0 + $1 * $1 }.squareRoot() / r0
         }
-        return Point(epsilon: epsilon, seed: seed, lambdaMin: lambdaMin, lambdaMax: lambdaMax, gdEta: gd.summary.learningRate,
+        return Point(epsilon: epsilon, seed: seed, lambdaMin: lambdaMin, lambdaMax: lambdaMax,
+                     gdEta: gd.summary.learningRate,
                      ngdRateError: DeepNetworkStudy.worstRateError(ngd),
                      gdModeFactor: Fitting.geometricFactor(mode) ?? .nan,
                      ngdResiduals: relative(ngd), gdResiduals: relative(gd), gdMode: mode,
