@@ -68,6 +68,24 @@ import Testing
         #expect(DeepConditioning.claims(worst).first { $0.id == "17d" }?.passed == false)
     }
 
+    @Test func gapSlopesAverageTheSeedsAndTheNoteGivesEachSeedsOwnSlope() {
+        var m = DeepNetworkStudy.Measurements()
+        m.widths = [100, 400]
+        m.seeds = [0, 1]
+        // depth 1: seed 0 halves the gap over 4× the width (slope −1/2), seed 1 does not shrink it at all
+        m.gapsBySeed = [[[0.2, 0.1], [0.1, 0.1]]]
+        m.gapSlopes = [StudyMath.logLogSlope(x: [100, 400], y: [0.15, 0.1]) ?? .nan]
+        #expect(abs(m.seedGapSlopes[0][0] + 0.5) < 1e-12 && abs(m.seedGapSlopes[0][1]) < 1e-12)
+        let claim = DeepNetworkStudy().evaluate(m)[0]
+        #expect(claim.id == "17a" && claim.passed)     // the mean shrinks although one seed alone does not
+        #expect(DeepNetworkStudy.seedSlopeNote(m) == "; one seed alone: -0.5 to 0")
+        m.seeds = [0]
+        #expect(DeepNetworkStudy.seedSlopeNote(m).isEmpty)
+        // a seed whose run measured nothing keeps the worst case unmeasured instead of vanishing from it
+        #expect(DeepNetworkStudy.worst(0.01, .nan).isNaN && DeepNetworkStudy.worst(.nan, 0.01).isNaN)
+        #expect(DeepNetworkStudy.worst(-.infinity, 0.02) == 0.02 && DeepNetworkStudy.worst(0.03, 0.02) == 0.03)
+    }
+
     @Test func eachClaimFlipsWithItsMeasurement() {
         var m = DeepNetworkStudy.Measurements()
         m.gapSlopes = [-0.5, -0.4, -0.45]
