@@ -35,7 +35,7 @@ public struct KFAC: UpdateRule {
     public func update(for state: OptimizationState) throws -> ParameterUpdate {
         let jacobian = state.jacobian
         guard !jacobian.includesOutputLayer else {
-            throw NGDError("--optimizer", "kfac preconditions the first layer only; it cannot train the output layer",
+            throw NGDError("--optimizer", "kfac preconditions the hidden layers only; it cannot train the output layer",
                            usage: true)
         }
         let (gammaA, gammaS) = factorDamping(inputs: jacobian.inputs, patternGram: state.patternGram,

@@ -123,7 +123,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
             }
         }
         if optimizer == .kfac && trainOutputLayer {
-            throw NGDError("--train-output-layer", "kfac preconditions the first layer only; use gd or ngd", usage: true)
+            throw NGDError("--train-output-layer", "kfac preconditions the hidden layers only; use gd or ngd", usage: true)
         }
     }
 

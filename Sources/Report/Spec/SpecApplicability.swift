@@ -69,7 +69,7 @@ extension SpecValidator {
         }
 
         if optimizer.kind == .kfac, model.trainOutputLayer == true {
-            fail("\(path).optimizer", "kfac preconditions the first layer only, but model \"\(modelName)\" sets "
+            fail("\(path).optimizer", "kfac preconditions the hidden layers only, but model \"\(modelName)\" sets "
                                      + "train_output_layer; use gd or ngd")
         }
 
