@@ -120,7 +120,7 @@ public struct DeepNetworkStudy: MeasuredStudy {
         ] + DeepConditioning.claims(m.conditioning) + DeepRegression.claims(m.regression)
     }
 
-    /// "; one seed alone: −0.52 to −0.31" when there are several seeds (the range of the per-seed slopes).
+    /// "; one seed alone: -0.7475 to -0.4238" when there are several seeds (the range of the per-seed slopes).
     static func seedSlopeNote(_ m: Measurements) -> String {
         let slopes = m.seedGapSlopes.flatMap { $0 }
         guard m.seeds.count > 1, let low = slopes.min(), let high = slopes.max() else { return "" }
