@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NGD
 @testable import Report
@@ -20,6 +21,10 @@ import Testing
         #expect(m.conditioning.allSatisfy { $0.ngdRateError < 0.05 })   // m = 512: looser than 17d's 0.03
         // m = 512 drifts more than 17e's widths (against λ_min(G₀) alone: 0.98 and 0.63 here, 0.99 and 0.92 at m = 1024).
         #expect(m.conditioning.allSatisfy { abs($0.modeRateRatio - 1) < 0.5 })
+        // step by step on G_k's own slowest modes, the finite-width theory holds closer than along G₀'s
+        #expect(m.conditioning.allSatisfy { $0.gdStepwiseMeasured.count == $0.gdLambdaMins.count - 1 })
+        #expect(m.conditioning.allSatisfy { abs($0.stepwiseModeRateRatio - 1) < abs($0.modeRateRatio - 1) + 0.05 },
+                "\(m.conditioning.map(\.stepwiseModeRateRatio))")
         let (well, ill) = (m.conditioning[0], m.conditioning[1])
         // λ_min(G_k) falls along GD on the near-duplicate set: the factors measured along the run explain more of
         // the slow decay than λ_min(G₀) alone
@@ -47,6 +52,55 @@ import Testing
         #expect(abs(p.alongRunModeFactor - (0.9 * 0.95).squareRoot()) < 1e-15)
         #expect(abs(p.initialGramModeRateRatio - 1) < 1e-15)      // fitted 0.9 = 1 − ηλ_min(G₀)
         #expect(p.modeRateRatio > 1)                               // faster than the drifted factors predict
+    }
+
+    @Test func stepwiseSlowModesMatchTheTheoryExactlyWhenEachStepIsLinear() throws {
+        // G with eigenvalues 0.2 (e₁), 0.22 (e₂: within the 1.2 band) and 3 (e₃); r_{k+1} = (I − ηG_k)r_k exactly,
+        // with the basis rotated between the steps (G_1's slow vectors are not G_0's).
+        func gram(_ rotation: Double) -> Matrix {
+            let (c, s) = (cos(rotation), sin(rotation))
+            let v = [[c, s, 0], [-s, c, 0], [0, 0, 1]]    // columns: the eigenvectors
+            let values = [0.2, 0.22, 3.0]
+            var g = Matrix(rows: 3, columns: 3)
+            for i in 0..<3 { for j in 0..<3 { g[i, j] = (0..<3).map { v[i][$0] * values[$0] * v[j][$0] }.reduce(0, +) } }
+            return g
+        }
+        let eta = 0.25, grams = [gram(0), gram(0.7)]
+        var residuals = [[1.0, -0.5, 2.0]]
+        for g in grams {
+            let r = residuals[residuals.count - 1]
+            residuals.append((0..<3).map { i in r[i] - eta * (0..<3).map { g[i, $0] * r[$0] }.reduce(0, +) })
+        }
+        let (measured, predicted) = DeepConditioning.stepwiseSlowModes(grams: grams, residuals: residuals,
+                                                                      learningRate: eta)
+        #expect(measured.count == 2 && predicted.count == 2)
+        for k in 0..<2 { #expect(abs(measured[k] - predicted[k]) < 1e-12, "step \(k)") }
+        #expect(predicted.allSatisfy { $0 > 1 - eta * 0.22 - 1e-12 && $0 < 1 - eta * 0.2 + 1e-12 })
+        var point = DeepConditioning.Point(epsilon: 0.3, lambdaMin: 0.2, lambdaMax: 3, gdEta: eta, ngdRateError: 0,
+                                           gdModeFactor: 0.95)
+        (point.gdStepwiseMeasured, point.gdStepwisePredicted) = (measured, predicted)
+        #expect(abs(point.stepwiseModeRateRatio - 1) < 1e-9)
+        // a step that leaves the slow modes where they were is no decay at all: ratio 0
+        let stalled = DeepConditioning.stepwiseSlowModes(grams: [grams[0]], residuals: [residuals[0], residuals[0]],
+                                                        learningRate: eta)
+        #expect(abs(stalled.measured[0] - 1) < 1e-15 && stalled.predicted[0] < 0.96)
+    }
+
+    @Test func replayedGradientDescentIsTheTrainersRunBitForBit() throws {
+        let request = DeepConditioning.request(epsilon: 0.3)
+        let data = try request.load()
+        let config = TrainingConfig(width: 64, seed: 1, optimizer: .gd, learningRate: .inverseLambdaMax(scale: 1),
+                                    steps: 4, depth: 3)
+        let run = try Trainer(config: config, dataset: data).run()
+        let replay = try DeepConditioning.replayGradientDescent(config, learningRate: run.summary.learningRate,
+                                                                steps: run.summary.stepsCompleted, on: data)
+        #expect(replay.grams.count == 4 && replay.residuals.count == 5)
+        let norms = replay.residuals.map { $0.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        #expect(norms == run.steps.map(\.residualNorm))
+        let lambdaMins = replay.grams.map { $0.symmetricEigenvalues()?.first ?? .nan }
+        for (replayed, recorded) in zip(lambdaMins, run.steps.map(\.gramLambdaMin)) {
+            #expect(abs(replayed - recorded) <= 1e-12 * abs(recorded))
+        }
     }
 
     @Test func conditioningPairsEachSeedsWellAndIllConditionedSets() {

@@ -40,6 +40,17 @@ enum DeepConditioning {
         var gdMode: [Double] = []
         /// λ_min(G_k) at GD's steps k = 0…K (G_k of the network at step k).
         var gdLambdaMins: [Double] = []
+        /// GD step by step on G_k's own slowest modes (`stepwiseSlowModes`): the measured factor of each step and
+        /// the finite-width theory's, k = 0…K−1.
+        var gdStepwiseMeasured: [Double] = []
+        var gdStepwisePredicted: [Double] = []
+
+        /// ln(measured)/ln(predicted) of the step-wise factors, each summed over the steps: 1 when every step
+        /// follows r_{k+1} = (I − ηG_k)r_k on G_k's slowest modes, whatever their eigenvectors do between steps.
+        var stepwiseModeRateRatio: Double {
+            guard !gdStepwiseMeasured.isEmpty, gdStepwiseMeasured.count == gdStepwisePredicted.count else { return .nan }
+            return gdStepwiseMeasured.map(log).reduce(0, +) / gdStepwisePredicted.map(log).reduce(0, +)
+        }
 
         /// The linear theory's slowest-mode factor at θ₀, 1 − ηλ_min(G₀).
         var predictedModeFactor: Double { 1 - gdEta * lambdaMin }
@@ -91,6 +102,10 @@ enum DeepConditioning {
             throw NGDError("gram", "could not decompose G₀ of the depth-3 network (ε = \(epsilon), seed \(seed))")
         }
         let residuals = PaperAnalysis.residuals(gd, targets: data.targets)
+        let replay = try replayGradientDescent(gdConfig, learningRate: gd.summary.learningRate,
+                                               steps: gd.summary.stepsCompleted, on: data)
+        let stepwise = stepwiseSlowModes(grams: replay.grams, residuals: replay.residuals,
+                                         learningRate: gd.summary.learningRate)
         let slow = slowModes(eigen)
         let r0 = gd.steps.first?.residualNorm ?? .nan
         let mode = residuals.map { r in
@@ -101,16 +116,71 @@ enum DeepConditioning {
                      ngdRateError: DeepNetworkStudy.worstRateError(ngd),
                      gdModeFactor: Fitting.geometricFactor(mode) ?? .nan,
                      ngdResiduals: relative(ngd), gdResiduals: relative(gd), gdMode: mode,
-                     gdLambdaMins: gd.steps.map(\.gramLambdaMin))
+                     gdLambdaMins: gd.steps.map(\.gramLambdaMin), gdStepwiseMeasured: stepwise.measured,
+                     gdStepwisePredicted: stepwise.predicted)
     }
 
-    /// G₀'s eigenvectors whose eigenvalues lie within `slowBand` of λ_min: on the ill-conditioned set the one
+    /// GD from θ₀ again, as `DeepTrainer` steps it (the same update on the same Jacobian), keeping what no run
+    /// records: G_k at each step k < K, and the residuals r_k, k = 0…K.
+    static func replayGradientDescent(_ config: TrainingConfig, learningRate eta: Double, steps: Int,
+                                      on data: Dataset) throws -> (grams: [Matrix], residuals: [[Double]]) {
+        let model = config.deepModel(inputDimension: data.dimension)
+        let rule = DeepUpdate(optimizer: .gd, learningRate: eta)
+        var theta = model.initialParameters(initScale: config.initScale, seed: config.seed)
+        var grams: [Matrix] = [], residuals: [[Double]] = []
+        for k in 0...steps {
+            let forward = model.forward(data.inputs, parameters: theta)
+            let difference = zip(forward.outputs.storage, data.targets.storage).map { $0 - $1 }
+            residuals.append(difference)
+            guard k < steps else { break }
+            guard let r = Matrix(rows: data.targets.rows, columns: data.targets.columns, storage: difference) else {
+                throw NGDError("gram", "replaying GD: outputs and targets differ in shape")
+            }
+            let jacobian = DeepJacobian(forward: forward, parameters: theta, includesOutputLayer: false)
+            grams.append(jacobian.gram())
+            theta = theta.adding(try rule.delta(jacobian: jacobian, outputGradient: r).delta)
+        }
+        return (grams, residuals)
+    }
+
+    /// Per step k, on the eigenvectors V_k of G_k within `slowBand` of λ_min(G_k): the measured factor
+    /// ‖V_kᵀr_{k+1}‖/‖V_kᵀr_k‖ and the theory's ‖(I − ηΛ_k)V_kᵀr_k‖/‖V_kᵀr_k‖ (r_{k+1} = (I − ηG_k)r_k).
+    /// Unlike the projection on G₀'s modes, this follows the slowest modes as they rotate.
+    static func stepwiseSlowModes(grams: [Matrix], residuals: [[Double]], learningRate eta: Double)
+        -> (measured: [Double], predicted: [Double]) {
+        var measured: [Double] = [], predicted: [Double] = []
+        for (k, gram) in grams.enumerated() where k + 1 < residuals.count {
+            guard let eigen = SymmetricEigendecomposition(gram) else {
+                measured.append(.nan)
+                predicted.append(.nan)
+                continue
+            }
+            var now = 0.0, next = 0.0, theory = 0.0
+            for (value, vector) in slowModePairs(eigen) {
+                let c = PaperAnalysis.dot(residuals[k], vector), shrink = 1 - eta * value
+                now += c * c
+                theory += shrink * shrink * c * c
+                let d = PaperAnalysis.dot(residuals[k + 1], vector)
+                next += d * d
+            }
+            measured.append((next / now).squareRoot())
+            predicted.append((theory / now).squareRoot())
+        }
+        return (measured, predicted)
+    }
+
+    /// A Gram's eigenvectors whose eigenvalues lie within `slowBand` of its λ_min: on the ill-conditioned set the one
     /// near-duplicate mode, on the well-conditioned one the cluster at the bottom of the spectrum (a single vector
     /// there carries too little of r₀ to be measured above the drift of G).
     static func slowModes(_ eigen: SymmetricEigendecomposition) -> [[Double]] {
+        slowModePairs(eigen).map(\.vector)
+    }
+
+    /// The same modes with their eigenvalues.
+    static func slowModePairs(_ eigen: SymmetricEigendecomposition) -> [(value: Double, vector: [Double])] {
         let v = eigen.vectors, lowest = eigen.values.first ?? 0
         return eigen.values.indices.filter { eigen.values[$0] <= slowBand * lowest }.map { j in
-            (0..<v.rows).map { v.storage[$0 * v.columns + j] }
+            (eigen.values[j], (0..<v.rows).map { v.storage[$0 * v.columns + j] })
         }
     }
 
@@ -167,7 +237,9 @@ enum DeepConditioning {
                             + points.map { formatMeasure($0.initialGramModeRateRatio) }.joined(separator: ", ")
                             + "); factors " + points.map { "\(formatMeasure($0.gdModeFactor)) (along the run "
                                 + "\(formatMeasure($0.alongRunModeFactor)), at θ₀ "
-                                + "\(formatMeasure($0.predictedModeFactor)))" }.joined(separator: ", ")),
+                                + "\(formatMeasure($0.predictedModeFactor)))" }.joined(separator: ", ")
+                            + "; step by step on G_k's own slowest modes: "
+                            + points.map { formatMeasure($0.stepwiseModeRateRatio) }.joined(separator: ", ")),
         ]
     }
 
@@ -210,6 +282,7 @@ enum DeepConditioning {
              formatMeasure(p.gdModeFactor, significantDigits: 4),
              formatMeasure(p.alongRunModeFactor, significantDigits: 4),
              formatMeasure(p.predictedModeFactor, significantDigits: 4),
+             formatMeasure(p.stepwiseModeRateRatio, significantDigits: 3),
              formatMeasure(p.gdResiduals.last ?? .nan, significantDigits: 3)]
         }
         let text = "GD against NGD at depth 3. NGD's output-space step is (1 − η)r whatever G is; GD's is (I − ηG)r, "
@@ -227,8 +300,9 @@ enum DeepConditioning {
             + " times the well-conditioned set's; NGD's curves coincide."
         return [.paragraph(text), .figure(figure), .table(PaperAnalysis.table(
             caption: "Depth 3: NGD's largest |ρ_k − 0.5|; GD's fitted slowest-mode factor against the mean of "
-                + "1 − ηλ_min(G_k) along the run and against 1 − ηλ_min(G₀).",
+                + "1 − ηλ_min(G_k) along the run and against 1 − ηλ_min(G₀); \"step-wise\": measured over predicted "
+                + "decay rate of each step on G_k's own slowest modes (1 = the theory r_{k+1} = (I − ηG_k)r_k).",
             header: ["ε", "seed", "λ_min(G₀)", "λ_max(G₀)", "NGD max |ρ_k − 0.5|", "GD slow-mode factor",
-                     "mean 1 − ηλ_min(G_k)", "1 − ηλ_min(G₀)", "GD ‖r_K‖/‖r₀‖"], rows: rows))]
+                     "mean 1 − ηλ_min(G_k)", "1 − ηλ_min(G₀)", "step-wise", "GD ‖r_K‖/‖r₀‖"], rows: rows))]
     }
 }

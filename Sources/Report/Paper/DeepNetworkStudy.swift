@@ -186,7 +186,9 @@ public struct DeepNetworkStudy: MeasuredStudy {
                                .joined(separator: ", ") + "; against λ_min(G_k) along the run "
                            + m.conditioning.map { formatMeasure($0.modeRateRatio, significantDigits: 3) }
                                .joined(separator: ", ") + "; the projection stays on G₀'s slowest eigenvectors while "
-                           + "G_k's rotate, which this comparison does not follow); smaller pair angles leave "
+                           + "G_k's rotate: step by step on G_k's own slowest modes the ratios are "
+                           + DeepConditioning.formattedRange(m.conditioning.map(\.stepwiseModeRateRatio))
+                           + "); smaller pair angles leave "
                            + "the linear regime at these "
                            + "widths for NGD too, so the two sets differ in λ_min(G₀) by a factor of only "
                            + DeepConditioning.formattedRange(DeepConditioning.lambdaMinRatios(m.conditioning)) + "."]
