@@ -40,6 +40,39 @@ import Testing
         #expect(PDFContent.joiningKernedText("[(git commit)-1197(db30a98a5137)]TJ") == "(git commit) (db30a98a5137)Tj")
     }
 
+    /// The BLAS line of a core ngd chose is too long for its table cell: cairo wraps it over two shown strings and
+    /// draws "ff" as a ligature from another font, named only by its ActualText (as in a real report's page).
+    @Test func aProvenanceValueWrappedOverLinesIsMaskedAsAWhole() {
+        let value = "OpenBLAS, core SkylakeX (chosen by ngd: AVX-512 F/BW/VL/DQ; NGD_BLAS_CORE=keep turns this off), "
+            + "2 threads"
+        let page = PDFContent.joiningKernedText(#"""
+            BT
+            /f-1-0 1 Tf
+            [(BLAS)-3134(Op)-28(enBLAS, core Skylak)28(eX \(c)28(hosen b)28(y ngd: A)110(VX-512 F/)]TJ
+            5.772135 -1.185004 Td
+            [(BW/VL/DQ; NGD_BLAS_CORE=k)28(eep turns this o)]TJ
+            /Span << /ActualText <feff00660066> >> BDC
+            /f-1-1 1 Tf
+            <0013>Tj
+            EMC
+            /f-1-0 1 Tf
+            [()-78(\), 2 threads)]TJ
+            -5.772135 -1.718207 Td
+            (cairo / pango)Tj
+            ET
+            """#)
+        let masked = PDFShownText.masking(page, values: [value])
+        #expect(masked.contains("(BLAS) (changed-value)Tj\n-5.772135 -1.718207 Td\n(cairo / pango)Tj"), "\(masked)")
+        #expect(!masked.contains("BW/VL/DQ") && !masked.contains("<0013>"))
+        // the one-line value of the re-run masks to the same text
+        let rerun = PDFShownText.masking("BT\n/f-1-0 1 Tf\n(BLAS) (OpenBLAS, core Haswell)Tj\n-5.772135 -1.718207 Td\n"
+                                         + "(cairo / pango)Tj\nET", values: ["OpenBLAS, core Haswell"])
+        #expect(rerun.contains("(BLAS) (changed-value)Tj\n-5.772135 -1.718207 Td\n(cairo / pango)Tj"), "\(rerun)")
+        // text that is not a whole changed value stays, so a change there is still seen
+        #expect(PDFShownText.masking(page, values: ["OpenBLAS, core SkylakeX"]) == page)
+        #expect(PDFShownText.masking(page, values: [value + " more"]) == page)
+    }
+
     @Test func aChangedWordInsideAKernedLineStillDiffers() {
         let recorded = PDFContent.joiningKernedText("BT [(Residual p)-28(er step)]TJ ET")
         let rerun = PDFContent.joiningKernedText("BT [(Residual p)-28(er stop)]TJ ET")

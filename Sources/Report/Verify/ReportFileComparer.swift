@@ -24,9 +24,15 @@ struct ReportFileComparer {
         if original == changed { return FileComparison(path: path, outcome: .identical) }
         let kind = Self.extension(path)
         let inPDF = provenanceValues.flatMap(\.pdfForms).sorted { $0.recorded.count > $1.recorded.count }
+        func pdf(_ data: Data, side: KeyPath<MaskedValue, String>) -> Data {
+            let masked = MaskedValue.mask(Data(PDFContent.comparable(data)), inPDF, side: side)
+            guard !provenanceValues.isEmpty else { return masked }
+            // values wrapped over several lines of the page are not one string there
+            let text = String(decoding: masked, as: UTF8.self)    // `comparable` is UTF-8, as `mask` reads it
+            return Data(PDFShownText.masking(text, values: provenanceValues.map { $0[keyPath: side] }).utf8)
+        }
         let (recorded, rerun) = kind == "pdf"
-            ? (MaskedValue.mask(Data(PDFContent.comparable(original)), inPDF, side: \.recorded),
-               MaskedValue.mask(Data(PDFContent.comparable(changed)), inPDF, side: \.rerun))
+            ? (pdf(original, side: \.recorded), pdf(changed, side: \.rerun))
             : MaskedValue.masked(provenanceValues, path: path, original, changed)
         var result: FileComparison
         switch kind {
