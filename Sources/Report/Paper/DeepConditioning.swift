@@ -80,9 +80,8 @@ enum DeepConditioning {
 
     /// Every set at every seed, ε-major: (ε₁, seed 0), (ε₁, seed 1), …, (ε₂, seed 0), ….
     static func measure(in context: StudyContext, sizes: Sizes) throws -> [Point] {
-        let seeds = (0..<max(context.settings.seeds, 1)).map(UInt64.init)
-        return try epsilons.flatMap { e in
-            try seeds.map { try measure(epsilon: e, seed: $0, in: context, sizes: sizes) }
+        try epsilons.flatMap { e in
+            try DeepNetworkStudy.seeds(context.settings).map { try measure(epsilon: e, seed: $0, in: context, sizes: sizes) }
         }
     }
 
@@ -96,14 +95,14 @@ enum DeepConditioning {
                                       learningRate: .inverseLambdaMax(scale: 1), steps: s.gdSteps, depth: depth)
         gdConfig.recordOutputs = true
         let gd = try context.train(gdConfig, on: request, label: "deep L=3 GD, ε = \(epsilon), seed \(seed)")
-        // The bottom eigenvector of G₀ is what no run records: build G₀ of the same network once.
-        guard let eigen = SymmetricEigendecomposition(initialGram(gdConfig, on: data)),
+        // The Grams G_k (and G₀'s bottom eigenvectors) are what no run records: the replay rebuilds them once.
+        let replay = try replayGradientDescent(gdConfig, learningRate: gd.summary.learningRate,
+                                               steps: gd.summary.stepsCompleted, on: data)
+        guard let eigen = SymmetricEigendecomposition(replay.grams.first ?? initialGram(gdConfig, on: data)),
               let lambdaMin = eigen.values.first, let lambdaMax = eigen.values.last else {
             throw NGDError("gram", "could not decompose G₀ of the depth-3 network (ε = \(epsilon), seed \(seed))")
         }
         let residuals = PaperAnalysis.residuals(gd, targets: data.targets)
-        let replay = try replayGradientDescent(gdConfig, learningRate: gd.summary.learningRate,
-                                               steps: gd.summary.stepsCompleted, on: data)
         let stepwise = stepwiseSlowModes(grams: replay.grams, residuals: replay.residuals,
                                          learningRate: gd.summary.learningRate)
         let slow = slowModes(eigen)

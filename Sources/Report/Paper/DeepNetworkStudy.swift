@@ -48,7 +48,7 @@ public struct DeepNetworkStudy: MeasuredStudy {
         let data = try context.dataset(request)
         var m = Measurements()
         m.widths = context.settings.size(full: [256, 1024, 4096], quick: [128, 512, 2048])
-        m.seeds = context.settings.seedList.isEmpty ? [0] : context.settings.seedList
+        m.seeds = Self.seeds(context.settings)
         for depth in Self.depths {
             let bySeed = try m.seeds.map { seed in
                 try m.widths.map { width in
@@ -86,6 +86,11 @@ public struct DeepNetworkStudy: MeasuredStudy {
         m.regression = try DeepRegression.measure(in: context, sizes: regressionSizes
                                                     ?? context.settings.size(full: .full, quick: .quick))
         return m
+    }
+
+    /// The initialisations every part of the study runs: the paper's seeds, at least seed 0.
+    static func seeds(_ settings: PaperSettings) -> [UInt64] {
+        settings.seedList.isEmpty ? [0] : settings.seedList
     }
 
     static func config(width: Int, depth: Int, seed: UInt64, linearized: Bool = false) -> TrainingConfig {
