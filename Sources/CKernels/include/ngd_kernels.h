@@ -51,6 +51,32 @@ void ngd_pattern_coefficients(const uint64_t *bits, long ldbits, long n, long b,
                               const double *units, double *out, long ldout, double *accumulate, long ldacc,
                               int threads);
 
+/// C ← alpha·op(A)·op(B) + beta·C (row-major; op transposes when its flag is non-zero), on the calling thread:
+/// the tile kernels below call it from the pool's threads, so it must not start BLAS threads of its own.
+typedef void (*ngd_gemm_function)(int transpose_a, int transpose_b, long rows, long columns, long inner,
+                                  double alpha, const double *a, long lda, const double *b, long ldb,
+                                  double beta, double *c, long ldc);
+
+/// What ngd_pack_signs computes for z = X·Wᵀ (x n×d, w m×d, row-major), without z in memory: tiles of rows are
+/// dealt to `threads` threads, and each makes its rows of z `block` units at a time (block a multiple of 64)
+/// into a scratch that stays in its cache, packs the signs into bits and adds each block's output sums to
+/// sums[i] (when non-null), blocks in order. Equal to `gemm` of each block followed by ngd_pack_signs, for
+/// every thread count. With bits null only the products are made (to time them). Returns 0; −1 when block
+/// is not a positive multiple of 64 or the scratch (threads × at most 128 × block doubles) cannot be
+/// allocated — then nothing is written.
+int ngd_pack_signs_of_product(const double *x, long n, long d, const double *w, long m, long block,
+                              const double *a, uint64_t *bits, long ldbits, double *sums,
+                              ngd_gemm_function gemm, int threads);
+
+/// W += Bᵀ·R (w m×d, r n×d) for B the n×m coefficient matrix of ngd_pattern_coefficients
+/// (B_iq = (coefficients[i]·units[q])·bit(i, q)), without B in memory: tiles of `tile` units (a multiple of 64)
+/// are dealt to `threads` threads, each making its n×tile block of B in a scratch and adding its product into
+/// its own rows of W. Returns 0; −1 when tile is not a positive multiple of 64 or the scratch (threads × n ×
+/// tile doubles) cannot be allocated — then nothing is written.
+int ngd_add_pattern_product(const uint64_t *bits, long ldbits, long n, long m, long tile,
+                            const double *coefficients, const double *units, const double *r, long d, double *w,
+                            ngd_gemm_function gemm, int threads);
+
 /// glibc only (elsewhere nothing): keep freed blocks of up to 1 GiB in the heap instead of returning each one
 /// above the adaptive mmap threshold (at most 32 MB) to the kernel, which zero-fills it again on the next step.
 void ngd_keep_large_allocations(void);

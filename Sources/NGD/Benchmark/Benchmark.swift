@@ -364,7 +364,8 @@ public struct Benchmark: Sendable {
     }
 
     /// What `gram` is made of, each timed on its own (docs/PERFORMANCE.md, "Where the Gram's time goes"):
-    /// `gram_z` Z = XWᵀ streamed in blocks (BLAS), `gram_pattern` that plus packing the signs, `gram_inputs`
+    /// `gram_z` Z = XWᵀ from the current W as `gram()` makes it (in tiles on the worker pool), `gram_pattern`
+    /// that plus packing the signs, `gram_inputs`
     /// the `dsyrk` of XXᵀ (absent in the form that holds it), `gram_popcount` the counting kernel with the
     /// scaling and mirroring it does in its tiles; and `ngd_solve`, the NGD step's solve of G α = r at this n.
     private func measureGramParts(of stepper: inout StructuredStepper, initialWeights w0: Matrix,

@@ -1,3 +1,4 @@
+import CKernels
 import CLapack
 
 /// LAPACKE's `lapack_int` is a C macro (int32_t in the Debian build), which Swift does not import.
@@ -95,4 +96,20 @@ enum BLAS {
 
     /// Threads the BLAS runs with (OPENBLAS_NUM_THREADS).
     static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// Runs `body` with the BLAS on one thread, handing it a dgemm that the C tile kernels call from the worker
+    /// pool's threads (each on its own tile, so the pool is the parallelism); the thread count is restored after.
+    static func withOneThreadGEMM<Result>(_ body: (ngd_gemm_function) -> Result) -> Result {
+        let saved = openblas_get_num_threads()
+        if saved != 1 { openblas_set_num_threads(1) }
+        defer { if saved != 1 { openblas_set_num_threads(saved) } }
+        return body(rowMajorGEMM)
+    }
+
+    private static let rowMajorGEMM: ngd_gemm_function = { transposeA, transposeB, rows, columns, inner, alpha, a, lda,
+                                                            b, ldb, beta, c, ldc in
+        cblas_dgemm(CblasRowMajor, transposeA != 0 ? CblasTrans : CblasNoTrans, transposeB != 0 ? CblasTrans : CblasNoTrans,
+                    blasint(rows), blasint(columns), blasint(inner), alpha, a, blasint(lda), b, blasint(ldb),
+                    beta, c, blasint(ldc))
+    }
 }

@@ -317,15 +317,20 @@ public struct StructuredStepper: Sendable {
     }
 
     /// The pattern D and the outputs u at the current W: from the held Z, or (`fresh` or the `recomputed`
-    /// form) from Z = XWᵀ computed block by block into the scratch buffer. Signs and output sums are formed by
-    /// the C kernel over blocks of rows on `kernelThreads` threads (each row's sum in order of units, as
-    /// before: the outputs do not depend on the thread count); `outputs: false` skips the sums (u is zero).
+    /// form) from Z = XWᵀ made tile by tile on the worker pool, each tile read from cache for its signs and
+    /// sums (`ngd_pack_signs_of_product`; if its scratch cannot be had, block by block into the scratch
+    /// buffer). Signs and output sums are formed by the C kernel over blocks of rows on `kernelThreads` threads
+    /// (each row's sum in order of units, block by block: the outputs do not depend on the thread count);
+    /// `outputs: false` skips the sums (u is zero).
     mutating func forwardPass(fresh: Bool = false, outputs: Bool = true) -> (ActivationPattern, [Double]) {
         let n = count, m = width, words = (m + 63) / 64, threads = Int32(clamping: kernelThreads)
         var bits = [UInt64](repeating: 0, count: n * words)
         var sums = [Double](repeating: 0, count: n)
         let useHeld = form == .inputGramUpdate && !fresh
-        var start = 0
+        var noSums: [Double] = []
+        let tiled = !useHeld && (outputs ? productTiles(bits: &bits, sums: &sums)
+                                         : productTiles(bits: &bits, sums: &noSums))
+        var start = tiled ? m : 0
         while start < m {
             let b = Swift.min(blockWidth, m - start)
             if !useHeld { computePreactivationBlock(start: start, width: b) }
@@ -351,14 +356,36 @@ public struct StructuredStepper: Sendable {
         return (ActivationPattern(count: n, width: m, words: bits), sums)
     }
 
-    /// Z = XWᵀ streamed through the scratch buffer block by block, nothing else: the GEMM share of `gram()`,
-    /// for `ngd bench`'s breakdown.
+    /// Z = XWᵀ made tile by tile as the forward pass makes it, nothing else: the GEMM share of `gram()`, for
+    /// `ngd bench`'s breakdown.
     mutating func streamPreactivations() {
-        var start = 0
-        while start < width {
-            let b = Swift.min(blockWidth, width - start)
-            computePreactivationBlock(start: start, width: b)
-            start += b
+        var noBits: [UInt64] = [], noSums: [Double] = []
+        _ = productTiles(bits: &noBits, sums: &noSums)
+    }
+
+    /// `ngd_pack_signs_of_product` on the current W (tiles of rows, `blockWidth` units at a time): the signs into
+    /// `bits` (n × words) and the output sums added to `sums` (n), each skipped when its array is empty. False
+    /// when the kernel wrote nothing (its scratch could not be allocated).
+    private func productTiles(bits: inout [UInt64], sums: inout [Double]) -> Bool {
+        let n = count, d = dimension, m = width, words = (m + 63) / 64, threads = Int32(clamping: kernelThreads)
+        return BLAS.withOneThreadGEMM { gemm in
+            inputs.storage.withUnsafeBufferPointer { px in
+                weights.storage.withUnsafeBufferPointer { pw in
+                    outputWeights.withUnsafeBufferPointer { pa in
+                        bits.withUnsafeMutableBufferPointer { pb in
+                            sums.withUnsafeMutableBufferPointer { ps in
+                                guard let x = px.baseAddress, let w = pw.baseAddress, let a = pa.baseAddress else {
+                                    return false
+                                }
+                                // An empty array may still have a base address: nil is what says "skip".
+                                return ngd_pack_signs_of_product(x, n, d, w, m, blockWidth, a,
+                                                                 pb.isEmpty ? nil : pb.baseAddress, words,
+                                                                 ps.isEmpty ? nil : ps.baseAddress, gemm, threads) == 0
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -376,6 +403,30 @@ public struct StructuredStepper: Sendable {
         }
     }
 
+    /// W += Bᵀ·R (R n×d) by `ngd_add_pattern_product`: tiles of units on the worker pool, each tile's n×t block of
+    /// B (t ≤ 1024 units, at most 2¹⁷ doubles, so it stays in cache) multiplied into its rows of W. False when the
+    /// kernel wrote nothing (its scratch could not be allocated).
+    private mutating func addPatternProduct(pattern: ActivationPattern, rowCoefficients: [Double], rowFactor: Matrix) -> Bool {
+        let n = count, d = dimension, m = width, threads = Int32(clamping: kernelThreads)
+        let tile = 64 * Swift.max(1, Swift.min(16, (1 << 17) / (64 * n)))
+        return BLAS.withOneThreadGEMM { gemm in
+            pattern.words.withUnsafeBufferPointer { pb in
+                rowCoefficients.withUnsafeBufferPointer { pc in
+                    outputWeights.withUnsafeBufferPointer { pa in
+                        rowFactor.storage.withUnsafeBufferPointer { pr in
+                            weights.storage.withUnsafeMutableBufferPointer { pw in
+                                guard let bits = pb.baseAddress, let c = pc.baseAddress, let a = pa.baseAddress,
+                                      let r = pr.baseAddress, let w = pw.baseAddress else { return false }
+                                return ngd_add_pattern_product(bits, pattern.wordsPerRow, n, m, tile, c, a, r, d, w,
+                                                               gemm, threads) == 0
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// W += Bᵀ·R and, in the update form, Z += S·B, with B_ir = scale·w_i·a_r·D_ir built one block of
     /// units at a time (R n×d: X or K-FAC's M; S n×n: XXᵀ or X·Mᵀ).
     private mutating func applyUpdate(pattern: ActivationPattern, rowWeights: [Double], scale: Double,
@@ -386,6 +437,10 @@ public struct StructuredStepper: Sendable {
         let deferred = form == .inputGramUpdate && inputSide != nil && rowFactorIsInputs
         if deferred { hasPendingCoefficients = true }
         let rowCoefficients = rowWeights.map { scale * $0 }
+        if !deferred, leftFactor == nil, inputSide == nil,
+           addPatternProduct(pattern: pattern, rowCoefficients: rowCoefficients, rowFactor: rowFactor) {
+            return
+        }
         var start = 0
         while start < m {
             let b = Swift.min(blockWidth, m - start)
