@@ -98,8 +98,9 @@ import Testing
     }
 
     /// Both forms of the stepper (Z held, Z recomputed; m not a multiple of 64), every optimizer: the same
-    /// weights and loss bit for bit whether its kernels run on one thread or several.
-    @Test(arguments: [(12, 20, 300), (70, 5, 200)])
+    /// weights and loss bit for bit whether its kernels run on one thread or several. (600, 300, 200) recomputes Z
+    /// block by block, not in tiles (a 256-unit block of W is past the tiles' 2¹⁶ doubles).
+    @Test(arguments: [(12, 20, 300), (70, 5, 200), (600, 300, 200)])
     func stepperStepsAreBitIdenticalAcrossKernelThreadCounts(n: Int, d: Int, m: Int) throws {
         let data = Dataset.synthetic(count: n, dimension: d, seed: 4)
         let theta = TwoLayerReLU(inputDimension: d, width: m).initialParameters(initScale: 1, seed: 6)

@@ -328,8 +328,8 @@ public struct StructuredStepper: Sendable {
         var sums = [Double](repeating: 0, count: n)
         let useHeld = form == .inputGramUpdate && !fresh
         var noSums: [Double] = []
-        let tiled = !useHeld && (outputs ? productTiles(bits: &bits, sums: &sums)
-                                         : productTiles(bits: &bits, sums: &noSums))
+        let tiled = !useHeld && tilesPreactivations && (outputs ? productTiles(bits: &bits, sums: &sums)
+                                                                : productTiles(bits: &bits, sums: &noSums))
         var start = tiled ? m : 0
         while start < m {
             let b = Swift.min(blockWidth, m - start)
@@ -356,12 +356,28 @@ public struct StructuredStepper: Sendable {
         return (ActivationPattern(count: n, width: m, words: bits), sums)
     }
 
-    /// Z = XWᵀ made tile by tile as the forward pass makes it, nothing else: the GEMM share of `gram()`, for
-    /// `ngd bench`'s breakdown.
+    /// Z = XWᵀ made as the forward pass makes it (tile by tile, or block by block through the scratch buffer),
+    /// nothing else: the GEMM share of `gram()`, for `ngd bench`'s breakdown.
     mutating func streamPreactivations() {
         var noBits: [UInt64] = [], noSums: [Double] = []
-        _ = productTiles(bits: &noBits, sums: &noSums)
+        if tilesPreactivations && productTiles(bits: &noBits, sums: &noSums) { return }
+        var start = 0
+        while start < width {
+            let b = Swift.min(blockWidth, width - start)
+            computePreactivationBlock(start: start, width: b)
+            start += b
+        }
     }
+
+    /// Whether Z = XWᵀ is made in tiles on the worker pool: each tile's dgemm packs a block of W again, which pays
+    /// only while that block stays in cache (≤ 2¹⁶ doubles, 512 KB: d ≤ 64 at 1024-unit blocks). With d = 784 the
+    /// tiles re-read 6 MB blocks from memory: the fresh Gram at (1024, 784, 8192) took 451 ms on one thread
+    /// against 202 ms block by block.
+    private var tilesPreactivations: Bool { blockWidth * dimension <= 1 << 16 }
+
+    /// Whether W += BᵀR is made in tiles of units on the pool: each tile's dgemm packs R (n×d) again, which pays
+    /// only while R stays in cache (≤ 2¹⁷ doubles, 1 MB).
+    private var tilesUpdate: Bool { count * dimension <= 1 << 17 }
 
     /// `ngd_pack_signs_of_product` on the current W (tiles of rows, `blockWidth` units at a time): the signs into
     /// `bits` (n × words) and the output sums added to `sums` (n), each skipped when its array is empty. False
@@ -437,7 +453,7 @@ public struct StructuredStepper: Sendable {
         let deferred = form == .inputGramUpdate && inputSide != nil && rowFactorIsInputs
         if deferred { hasPendingCoefficients = true }
         let rowCoefficients = rowWeights.map { scale * $0 }
-        if !deferred, leftFactor == nil, inputSide == nil,
+        if !deferred, leftFactor == nil, inputSide == nil, tilesUpdate,
            addPatternProduct(pattern: pattern, rowCoefficients: rowCoefficients, rowFactor: rowFactor) {
             return
         }
