@@ -318,8 +318,8 @@ public struct StructuredStepper: Sendable {
 
     /// The pattern D and the outputs u at the current W: from the held Z, or (`fresh` or the `recomputed`
     /// form) from Z = XWᵀ made tile by tile on the worker pool, each tile read from cache for its signs and
-    /// sums (`ngd_pack_signs_of_product`; if its scratch cannot be had, block by block into the scratch
-    /// buffer). Signs and output sums are formed by the C kernel over blocks of rows on `kernelThreads` threads
+    /// sums (`ngd_pack_signs_of_product`), or block by block into the scratch buffer where tiles do not pay
+    /// (`tilesPreactivations`) or their scratch cannot be had. Signs and output sums are formed by the C kernel over blocks of rows on `kernelThreads` threads
     /// (each row's sum in order of units, block by block: the outputs do not depend on the thread count);
     /// `outputs: false` skips the sums (u is zero).
     mutating func forwardPass(fresh: Bool = false, outputs: Bool = true) -> (ActivationPattern, [Double]) {
