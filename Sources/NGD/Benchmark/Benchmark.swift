@@ -322,7 +322,11 @@ public struct Benchmark: Sendable {
             var gram = stepper.gram()   // freed on return: it must not count towards the peak of what follows
             return Matrix.extremeSymmetricEigenvalues(destroying: &gram)
         }()
-        progress("\(size): L0 = \(loss0), NGD step → \(losses[.ngd] ?? .nan); timing (\(stepper.form.rawValue))")
+        // Only the steps that were run are named: a step left out is not a NaN.
+        let stepLosses = OptimizerKind.allCases.compactMap { kind in
+            losses[kind].map { ", \(kind.displayName) step → \($0)" }
+        }.joined()
+        progress("\(size): L0 = \(loss0)\(stepLosses); timing (\(stepper.form.rawValue))")
 
         var timings: [String: TimingSummary] = [:]
         let reset = { try stepper.reset(hiddenWeights: w0) }
