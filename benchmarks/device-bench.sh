@@ -5,13 +5,14 @@
 #
 # BUNDLE_DIR holds `ngd` (a wrapper that sets LD_LIBRARY_PATH), bin/ngd and lib/ (the shared libraries `ldd`
 # listed on the build machine), or ngd-bundle.tar.gz with those inside (unpacked to a temporary folder).
-# Everything lands in OUT_DIR (default $OUT, else .): summary.txt, and one JSON and its stderr per step (7 files).
-# A short run for a machine lent for minutes (estimated 60–80 s on a 16-core Xeon; the step limits add to
-# 135 s): `--operations gram,ngd_step` times the pattern Gram (with its parts: Z = XWᵀ, signs, XXᵀ, popcount)
+# Everything lands in OUT_DIR (default $OUT, else .): summary.txt, and one JSON and its stderr per step (9 files).
+# A short run for a machine lent for minutes (estimated 70–95 s on a 16-core Xeon; the step limits add to
+# 165 s): `--operations gram,ngd_step` times the pattern Gram (with its parts: Z = XWᵀ, signs, XXᵀ, popcount)
 # and the NGD step (with its solve) only.
 # Each step has its own time limit, so a slow machine loses steps, not the whole run. Steps:
 #   1, 2 Gram and NGD-step scaling at (2048, 64, 16384), then (1024, 784, 8192), 1, 2, 4, 8, 16 threads
 #   3 the issue's four sizes at all threads, with the automatic BLAS core choice
+#   4 the Gram at (2048, 64, 16384), 1 and all threads, with OPENBLAS_THREAD_TIMEOUT=20
 set -u
 bundle=${1:?usage: device-bench.sh BUNDLE_DIR [OUT_DIR]}
 out=${2:-${OUT:-.}}
@@ -57,6 +58,9 @@ step 2-mnist-scaling 40 NGD_BLAS_CORE=auto -- bench --sizes 1024,784,8192 --repe
 all=$(echo "$threads" | tr ',' '\n' | tail -1)
 sizes="256,784,4096;1024,784,8192;2048,64,16384;4096,784,32768"
 step 3-issue-sizes 50 OPENBLAS_NUM_THREADS="$all" NGD_BLAS_CORE=auto -- bench --sizes "$sizes" --repeats 3 $gram_parts --json
+# OpenBLAS's idle workers spin (sched_yield) for 2^28 cycles after each threaded call, beside the pool's
+# popcount and tile threads; with the timeout at 2^20 they sleep almost at once (OpenBLAS reads it when it loads).
+step 4-gram-thread-timeout 30 OPENBLAS_THREAD_TIMEOUT=20 NGD_BLAS_CORE=auto -- bench --sizes 2048,64,16384 --repeats 3 --threads "1,$all" $gram_parts --json
 
 # A compact table of what matters, if python3 is there (the JSON files are the record either way).
 if command -v python3 > /dev/null; then
