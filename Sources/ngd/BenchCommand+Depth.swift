@@ -26,18 +26,7 @@ extension BenchCommand {
             shape.depthCause = ResourceLimits.Cause(source: "--depth", subject: "\(depth) hidden layers at \(size)")
             try limits.check(shape)
         }
-        if let dumpDir {
-            try CommandErrors.translating {
-                try OutputLocation.checkDirectory(dumpDir, option: "--dump-dir")
-                for size in list {
-                    let folder = (dumpDir as NSString).appendingPathComponent(size.directoryName)
-                    try OutputLocation.checkDirectory(folder, option: "--dump-dir")
-                    for name in PeerExchangeFormat.fileNames(depth: depth) {
-                        try OutputLocation.checkFile((folder as NSString).appendingPathComponent(name), option: "--dump-dir")
-                    }
-                }
-            }
-        }
+        if let dumpDir { try Self.checkDumpLocations(dumpDir, sizes: list, depth: depth) }
         let bench = DeepBenchmark(depth: depth, repeats: repeats, seed: seed, learningRate: learningRate,
                                   dumpDirectory: dumpDir)
         var results: [DeepBenchmarkResult] = []

@@ -94,16 +94,17 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// The dump directory, each size's folder in it and the files written there (`PeerExchangeFormat`) must be
-    /// real directories and plain files, never links; checked before anything is timed.
-    static func checkDumpLocations(_ directory: String, sizes: [BenchmarkSize]) throws {
+    /// real directories and plain files, never links, and files already there must have ngd's meta.json beside
+    /// them; checked before anything is timed.
+    static func checkDumpLocations(_ directory: String, sizes: [BenchmarkSize], depth: Int = 1) throws {
         try CommandErrors.translating {
             try OutputLocation.checkDirectory(directory, option: "--dump-dir")
             for size in sizes {
-                let folder = (directory as NSString).appendingPathComponent(size.directoryName)
-                try OutputLocation.checkDirectory(folder, option: "--dump-dir")
-                for name in ["X.bin", "Y.bin", "W.bin", "A.bin", "meta.json"] {
-                    try OutputLocation.checkFile((folder as NSString).appendingPathComponent(name), option: "--dump-dir")
-                }
+                try OutputLocation.checkDataFolder((directory as NSString).appendingPathComponent(size.directoryName),
+                                                   files: PeerExchangeFormat.fileNames(depth: depth),
+                                                   marker: PeerExchangeFormat.metaFile,
+                                                   markerSignature: PeerExchangeFormat.formatSignature,
+                                                   option: "--dump-dir")
             }
         }
     }

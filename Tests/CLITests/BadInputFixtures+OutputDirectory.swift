@@ -55,6 +55,13 @@ extension BadInputFixtures {
         try file("retired/README", "a directory with a planted .previous link\n", in: directory)
         try link("retired/.r.previous", to: "../victim")
 
+        // Folders named as `bench --dump-dir` names a size's, holding the user's data: one without a meta.json,
+        // one whose meta.json is the user's, one with a deep run's names (W1.bin) and no meta.json.
+        try file("dumps/n4-d3-m8/X.bin", "my own X\n", in: directory)
+        try file("dumps-meta/n4-d3-m8/meta.json", "{\"d\": 3, \"mine\": true}\n", in: directory)
+        try file("dumps-meta/n4-d3-m8/W.bin", "my own W\n", in: directory)
+        try file("dumps-deep/n4-d3-m8/W1.bin", "my own W1\n", in: directory)
+
         // A figure's sidecar CSV that is the user's, and one that is a link.
         try file("results.csv", "my,own,results\n1,2,3\n", in: directory)
         try link("linked-figure.csv", to: "victim/keep.txt")

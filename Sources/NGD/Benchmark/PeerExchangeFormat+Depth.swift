@@ -11,21 +11,23 @@ extension PeerExchangeFormat {
         } catch {
             throw NGDError(directory, "cannot create the dump directory (\(error.localizedDescription))")
         }
+        let seedText = seed.map { String($0) } ?? "null"
+        // Keys sorted, as the peer writes them; numbers in Swift's shortest round-trip form.
+        let meta = "{\"d\": \(inputs.columns), \"depth\": \(hiddenWeights.count), \(formatSignature), "
+            + "\"k\": \(targets.columns), \"kfac_damping\": \(kfacDamping), \"lr\": \(learningRate), "
+            + "\"m\": \(outputWeights.rows), \"n\": \(inputs.rows), \"seed\": \(seedText)}\n"
+        try writeFile(Data(meta.utf8), to: directory + "/" + metaFile)
         var files = [("X", inputs), ("Y", targets), ("A", outputWeights)]
         for (l, w) in hiddenWeights.enumerated() { files.append(("W\(l + 1)", w)) }
         for (name, matrix) in files {
             try writeFile(littleEndianBytes(of: matrix.storage), to: directory + "/\(name).bin")
         }
-        let seedText = seed.map { String($0) } ?? "null"
-        // Keys sorted, as the peer writes them; numbers in Swift's shortest round-trip form.
-        let meta = "{\"d\": \(inputs.columns), \"depth\": \(hiddenWeights.count), \"format\": \"f64le-rowmajor\", "
-            + "\"k\": \(targets.columns), \"kfac_damping\": \(kfacDamping), \"lr\": \(learningRate), "
-            + "\"m\": \(outputWeights.rows), \"n\": \(inputs.rows), \"seed\": \(seedText)}\n"
-        try writeFile(Data(meta.utf8), to: directory + "/meta.json")
     }
 
-    /// The file names a depth-L dump writes (for the bench's location checks).
+    /// The file names a dump writes (for the bench's location checks): W.bin for the two-layer network
+    /// (`depth` 1), W1.bin … WL.bin for a deep one.
     public static func fileNames(depth: Int) -> [String] {
-        ["X.bin", "Y.bin", "A.bin"] + (1...max(depth, 1)).map { "W\($0).bin" } + ["meta.json"]
+        let weights = depth <= 1 ? ["W.bin"] : (1...depth).map { "W\($0).bin" }
+        return ["X.bin", "Y.bin", "A.bin"] + weights + [metaFile]
     }
 }

@@ -89,6 +89,24 @@ public enum OutputLocation {
         }
     }
 
+    /// Checks a folder ngd fills with files of fixed names (`ngd bench --dump-dir`'s DIR/n…-d…-m…): a new or
+    /// real directory, each name absent or a regular file, and where any of them exists, `marker` (one of the
+    /// names) must be there with `markerSignature` in its first line, as ngd writes it: headerless data files are
+    /// ngd's only when the marker beside them vouches for them, so a user's folder of the same name is never
+    /// refilled.
+    public static func checkDataFolder(_ folder: String, files names: [String], marker: String,
+                                       markerSignature: String, option: String) throws {
+        try checkDirectory(folder, option: option)
+        let paths = names.map { (folder as NSString).appendingPathComponent($0) }
+        for path in paths { try checkFile(path, option: option) }
+        guard let existing = paths.first(where: { EntryKind(at: $0) != .missing }) else { return }
+        let markerPath = (folder as NSString).appendingPathComponent(marker)
+        guard EntryKind(at: markerPath) == .regularFile, firstLine(of: markerPath).contains(markerSignature) else {
+            throw OutputRefusal(existing, "exists and was not written by ngd (no \(marker) of ngd's beside it); "
+                + "move it away or choose another \(option)")
+        }
+    }
+
     // MARK: Single files
 
     /// Checks that the file `path` (named by `option`) may be replaced by a command that reads `inputs`.
