@@ -8,6 +8,7 @@
 // kernel, tiling and thread count.
 #include "ngd_kernels.h"
 #include "pattern_gram_blocks.h"
+#include "kernel_common.h"
 #include "worker_pool.h"
 
 #include <string.h>
@@ -69,8 +70,6 @@ static ngd_count_block block_for(int kernel) {
 }
 
 // --- one tile ---
-
-static long min_long(long a, long b) { return a < b ? a : b; }
 
 // tile[(i − i0)·T + (j − j0)] = C(i, j) for the rows of tile I against those of tile J (J ≤ I; on the diagonal
 // only blocks that reach j ≤ i are counted).

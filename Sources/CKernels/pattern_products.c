@@ -5,13 +5,12 @@
 // not spin beside the pool's workers. Tiles depend on the sizes only, never on the thread count, and every
 // output element is written by one tile, so the results are the same for every thread count.
 #include "ngd_kernels.h"
+#include "kernel_common.h"
 #include "worker_pool.h"
 
 #include <stdlib.h>
 
 enum { MAX_SLOTS = 256 };
-
-static long min_long(long a, long b) { return a < b ? a : b; }
 
 // One scratch buffer per thread that may run a chunk at once (the pool runs at most `threads`): a chunk takes
 // a free slot and gives it back, so the buffers are allocated once, before any work, and a failed allocation

@@ -2,6 +2,7 @@
 // the signs of a block of Z into pattern words (with the output sums), and forming the coefficient block B
 // from the pattern. Each row's arithmetic is the same sequence of roundings whatever the thread count.
 #include "ngd_kernels.h"
+#include "kernel_common.h"
 #include "worker_pool.h"
 
 #if defined(__x86_64__)
@@ -12,8 +13,6 @@
 #pragma STDC FP_CONTRACT OFF
 
 enum { ROWS_PER_CHUNK = 16, INTERLEAVED = 8 };
-
-static long min_long(long a, long b) { return a < b ? a : b; }
 
 // Swift.max(v, 0) is `0 >= v ? 0 : v`: +0 for −0, and a NaN stays NaN.
 static inline double swift_max_zero(double v) { return 0.0 >= v ? 0.0 : v; }
