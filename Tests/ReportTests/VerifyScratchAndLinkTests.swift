@@ -62,6 +62,21 @@ import Testing
                                                                                keepScratch: true)
         let kept = try #require(report.scratchDirectory)
         #expect(FileManager.default.fileExists(atPath: (kept as NSString).appendingPathComponent("manifest.json")))
+        // Its parent is private to this user: nobody else on a shared /tmp can plant files or links in it.
+        let parent = (kept as NSString).deletingLastPathComponent
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: parent)[.posixPermissions] as? Int)
+        #expect(mode & 0o777 == 0o700)
+    }
+
+    @Test func eachVerifyRerunsInADirectoryOfItsOwn() throws {
+        let directory = try TemporaryDirectory()
+        let root = directory.appending("tmp")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let first = try ReportVerifier.makeScratchParent(in: root)
+        let second = try ReportVerifier.makeScratchParent(in: root)
+        #expect(first != second)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: first).isEmpty)
+        #expect(throws: ReportError.self) { try ReportVerifier.makeScratchParent(in: directory.appending("missing")) }
     }
 
     @Test func aReportHoldingASymbolicLinkAtAnyDepthIsNotVerified() throws {

@@ -72,7 +72,7 @@ public struct ReportVerifier {
         var report = try files ?? Self.checkFiles(in: directory)
         report.strict = strict
 
-        let scratchParent = (scratchRoot as NSString).appendingPathComponent("ngd-verify-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64(Date().timeIntervalSince1970 * 1000))")
+        let scratchParent = try Self.makeScratchParent(in: scratchRoot)
         let scratch = (scratchParent as NSString).appendingPathComponent("report")
         defer { if !keepScratch { try? FileManager.default.removeItem(atPath: scratchParent) } }
         var rerun = configuration
@@ -122,6 +122,22 @@ public struct ReportVerifier {
                                                          dataLocation: dataLocation)
         if keepScratch { report.scratchDirectory = scratch }
         return report
+    }
+
+    /// A new, private directory under `root` for the re-run (`mkdtemp`: created at once with mode 0700 under a
+    /// name nothing else holds). A name made from the pid and the time could already be taken, by a link planted
+    /// in a shared /tmp among others, and the re-run would write into it and then delete it.
+    static func makeScratchParent(in root: String) throws -> String {
+        var template = Array((root as NSString).appendingPathComponent("ngd-verify-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
+            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
+            return String(cString: base)
+        }
+        guard let made else {
+            throw ReportError.io(path: root, message: "cannot create a scratch directory for the re-run "
+                                 + "(\(String(cString: strerror(errno))))")
+        }
+        return made
     }
 
     /// The MNIST directory a paper report records in data/settings.json (nil without one).
