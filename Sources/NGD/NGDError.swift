@@ -7,6 +7,9 @@ public struct NGDError: Error, CustomStringConvertible, Equatable, Sendable {
     public var message: String
     /// Usage errors (bad options/values) exit 2; runtime failures (files, numerics) exit 1.
     public var isUsageError: Bool
+    /// A message that lists several problems, one per line (a spec's). Any other message is printed on one
+    /// line, whatever a file name quoted in it holds.
+    public var listsProblemsPerLine = false
 
     public init(_ source: String, _ message: String, usage: Bool = false) {
         self.source = source

@@ -46,7 +46,8 @@ struct NGDCommand: ParsableCommand {
             FileHandle.standardError.write(Data("\nngd: \(ReportError.interrupted)\n".utf8))
             Foundation.exit(130)
         } catch let error as NGDError {
-            printError(error.source.isEmpty ? error.message : ErrorText.visible(error.source) + ": " + error.message)
+            printError(error.source.isEmpty ? error.message : ErrorText.visible(error.source) + ": " + error.message,
+                       keepingNewlines: error.listsProblemsPerLine)
             Foundation.exit(error.isUsageError ? 2 : 1)
         } catch {
             let code = exitCode(for: error)
@@ -61,8 +62,8 @@ struct NGDCommand: ParsableCommand {
 
     /// `ngd: TEXT` on stderr, with control characters made visible: an error may quote a file name, spec text or
     /// data, and a raw terminal escape there would act on the user's terminal instead of being read.
-    static func printError(_ text: String) {
-        FileHandle.standardError.write(Data("ngd: \(ErrorText.visible(text, keepingNewlines: true))\n".utf8))
+    static func printError(_ text: String, keepingNewlines: Bool = true) {
+        FileHandle.standardError.write(Data("ngd: \(ErrorText.visible(text, keepingNewlines: keepingNewlines))\n".utf8))
     }
 
     /// A malformed SOURCE_DATE_EPOCH is a usage error, never silently replaced by the default date.

@@ -118,6 +118,36 @@ struct ControlCharacterStderrTests {
         #expect(parser.status == 2 && !hasRawControl(parser.stderr) && parser.stderr.contains(#"1\u{1B}[2J"#))
     }
 
+    @Test("a file name with a newline gives a one-line error, the newline shown as \\u{A}")
+    func fileNameWithNewlineStaysOnOneLine() throws {
+        let outcome = try CLIRunner.run(["train", "--width", "8", "--steps", "1", "--out", "/nonexistent\nfolder/r.json"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.split(separator: "\n").count == 1)
+        #expect(outcome.stderr.hasPrefix(#"ngd: /nonexistent\u{A}folder/r.json: the directory /nonexistent\u{A}folder"#))
+    }
+
+    @Test("a spec with two problems lists them on two lines, each at its line:column")
+    func specProblemsArePrintedOnePerLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ngd-problems-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let spec = directory.appendingPathComponent("s.yaml")
+        try Data("""
+        title: t
+        datasets: {s: {kind: synthetic, n: 8, d: 4}}
+        models: {m: {width: -10}}
+        optimizers: {o: {kind: ngd, lr: -0.5}}
+        runs:
+          - {id: r, dataset: s, model: m, optimizer: o, steps: 1}
+
+        """.utf8).write(to: spec)
+        let outcome = try CLIRunner.run(["report", spec.path, "--out", directory.appendingPathComponent("out").path])
+        #expect(outcome.status == 2)
+        let lines = outcome.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("ngd: \(spec.path):3:") == true && lines.last?.hasPrefix("\(spec.path):4:") == true)
+    }
+
     @Test("a spec whose text holds an escape is refused at its line:column, and the error shows it escaped")
     func specTextIsRefused() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ngd-control-\(UUID().uuidString)")

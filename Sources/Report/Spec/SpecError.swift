@@ -41,8 +41,10 @@ extension SpecErrors {
         guard let first = errors.first else { return NGDError("spec", "invalid spec", usage: true) }
         // One line per problem; the first carries the `ngd:` prefix when printed.
         let rest = errors.dropFirst().map(\.description)
-        return NGDError(first.location, ([first.path.isEmpty ? first.message : "\(first.path): "
+        var error = NGDError(first.location, ([first.path.isEmpty ? first.message : "\(first.path): "
             + "\(first.message)"] + rest)
             .joined(separator: "\n"), usage: true)
+        error.listsProblemsPerLine = true
+        return error
     }
 }
