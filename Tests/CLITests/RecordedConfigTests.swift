@@ -128,11 +128,7 @@ struct ControlCharacterStderrTests {
 
     @Test("a spec with two problems lists them on two lines, each at its line:column")
     func specProblemsArePrintedOnePerLine() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ngd-problems-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let spec = directory.appendingPathComponent("s.yaml")
-        try Data("""
+        let (outcome, spec, _) = try reportOnSpec("""
         title: t
         datasets: {s: {kind: synthetic, n: 8, d: 4}}
         models: {m: {width: -10}}
@@ -140,21 +136,16 @@ struct ControlCharacterStderrTests {
         runs:
           - {id: r, dataset: s, model: m, optimizer: o, steps: 1}
 
-        """.utf8).write(to: spec)
-        let outcome = try CLIRunner.run(["report", spec.path, "--out", directory.appendingPathComponent("out").path])
+        """)
         #expect(outcome.status == 2)
         let lines = outcome.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
-        #expect(lines.first?.hasPrefix("ngd: \(spec.path):3:") == true && lines.last?.hasPrefix("\(spec.path):4:") == true)
+        #expect(lines.first?.hasPrefix("ngd: \(spec):3:") == true && lines.last?.hasPrefix("\(spec):4:") == true)
     }
 
     @Test("a spec whose text holds an escape is refused at its line:column, and the error shows it escaped")
     func specTextIsRefused() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ngd-control-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let spec = directory.appendingPathComponent("s.yaml")
-        try Data(#"""
+        let (outcome, spec, wroteOutput) = try reportOnSpec(#"""
         title: t
         datasets: {s: {kind: synthetic, n: 8, d: 4}}
         models: {m: {width: 10}}
@@ -162,10 +153,20 @@ struct ControlCharacterStderrTests {
         runs:
           - {id: r, label: "\e[1;31mred", dataset: s, model: m, optimizer: o, steps: 1}
 
-        """#.utf8).write(to: spec)
-        let outcome = try CLIRunner.run(["report", spec.path, "--out", directory.appendingPathComponent("out").path])
+        """#)
         #expect(outcome.status == 2 && !hasRawControl(outcome.stderr))
-        #expect(outcome.stderr.hasPrefix("ngd: \(spec.path):6:20: runs[0].label: the text contains the control character \\u{1B}"))
-        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+        #expect(outcome.stderr.hasPrefix("ngd: \(spec):6:20: runs[0].label: the text contains the control character \\u{1B}"))
+        #expect(!wroteOutput)
+    }
+
+    /// `ngd report` on a spec with `text`, written to s.yaml in a fresh directory (removed afterwards): the
+    /// outcome, the spec's path and whether the command's --out exists after it.
+    private func reportOnSpec(_ text: String) throws -> (CLIRunner.Outcome, spec: String, wroteOutput: Bool) {
+        let directory = try CLIRunner.temporaryDirectory("spec")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let spec = directory.appendingPathComponent("s.yaml"), out = directory.appendingPathComponent("out")
+        try Data(text.utf8).write(to: spec)
+        let outcome = try CLIRunner.run(["report", spec.path, "--out", out.path])
+        return (outcome, spec.path, FileManager.default.fileExists(atPath: out.path))
     }
 }
