@@ -49,6 +49,7 @@ typedef struct {
     uint64_t *bits;
     long ldbits;
     double *sums;
+    double *input_gram;
     ngd_gemm_function gemm;
     scratch_slots scratch;
 } signs_job;
@@ -65,6 +66,9 @@ static long signs_tile_rows(long n) {
 static void signs_chunk(void *argument, long chunk) {
     signs_job *job = argument;
     const long i0 = chunk * job->rows, rows = min_long(job->rows, job->n - i0);
+    if (job->input_gram)   // rows i0… of X·Xᵀ from column i0 on: the diagonal block and everything right of it
+        job->gemm(0, 1, rows, job->n - i0, job->d, 1, job->x + i0 * job->d, job->d, job->x + i0 * job->d, job->d,
+                  0, job->input_gram + i0 * job->n + i0, job->n);
     const int slot = scratch_take(&job->scratch);
     double *z = job->scratch.buffers + slot * job->scratch.doubles_per_slot;
     // Blocks of units in order, so that each row's sum is added block by block as ngd_pack_signs does.
@@ -80,13 +84,13 @@ static void signs_chunk(void *argument, long chunk) {
 }
 
 int ngd_pack_signs_of_product(const double *x, long n, long d, const double *w, long m, long block,
-                              const double *a, uint64_t *bits, long ldbits, double *sums,
+                              const double *a, uint64_t *bits, long ldbits, double *sums, double *input_gram,
                               ngd_gemm_function gemm, int threads) {
     if (n <= 0 || m <= 0 || d <= 0) return 0;
     if (block <= 0 || block % 64 != 0) return -1;
     const long rows = signs_tile_rows(n), chunks = (n + rows - 1) / rows;
     signs_job job = {.x = x, .w = w, .a = a, .n = n, .d = d, .m = m, .block = block, .rows = rows,
-                     .bits = bits, .ldbits = ldbits, .sums = sums, .gemm = gemm};
+                     .bits = bits, .ldbits = ldbits, .sums = sums, .input_gram = input_gram, .gemm = gemm};
     if (!scratch_open(&job.scratch, chunks, threads, rows * min_long(block, m))) return -1;
     ngd_parallel_for(chunks, threads, signs_chunk, &job);
     free(job.scratch.buffers);

@@ -48,11 +48,36 @@ import Testing
             var bits = [UInt64](repeating: .max, count: n * words)
             var sums = [Double](repeating: 0.5, count: n)
             let status = BLAS.withOneThreadGEMM { gemm in
-                ngd_pack_signs_of_product(x, n, d, w, m, block, a, &bits, words, &sums, gemm, threads)
+                ngd_pack_signs_of_product(x, n, d, w, m, block, a, &bits, words, &sums, nil, gemm, threads)
             }
             #expect(status == 0)
             #expect(bits == expectedBits, "n=\(n) d=\(d) m=\(m) threads \(threads)")
             #expect(sums.map(\.bitPattern) == expectedSums.map(\.bitPattern), "n=\(n) d=\(d) m=\(m) threads \(threads)")
+        }
+    }
+
+    /// n past one tile of rows and ragged (300 = 19 tiles of 16), and small n: every tile's rows of XXᵀ from the
+    /// diagonal on, exact, at every thread count; below the diagonal blocks (tiles of at most 16 rows at these n)
+    /// nothing is written (-1 stays).
+    @Test(arguments: [(1, 3), (2, 5), (3, 17), (70, 5), (300, 3)])
+    func tilesWriteTheUpperTriangleOfTheInputGram(n: Int, d: Int) {
+        let m = 130, x = Self.eighths(count: n * d, seed: UInt64(n)), w = Self.eighths(count: m * d, seed: 9)
+        let a = [Double](repeating: 1, count: m)
+        for threads in Self.threadCounts {
+            var gram = [Double](repeating: -1, count: n * n), bits = [UInt64](repeating: 0, count: n * 3)
+            let status = BLAS.withOneThreadGEMM { gemm in
+                ngd_pack_signs_of_product(x, n, d, w, m, 64, a, &bits, 3, nil, &gram, gemm, threads)
+            }
+            #expect(status == 0)
+            var wrong = 0
+            for i in 0..<n {
+                for j in 0..<n {
+                    var dot = 0.0
+                    for t in 0..<d { dot += x[i * d + t] * x[j * d + t] }
+                    if j >= i ? gram[i * n + j] != dot : gram[i * n + j] != -1 && !(j / 16 == i / 16) { wrong += 1 }
+                }
+            }
+            #expect(wrong == 0, "n=\(n) d=\(d) threads \(threads)")
         }
     }
 
@@ -62,12 +87,14 @@ import Testing
         let a = [Double](repeating: 1, count: m)
         var sums = [Double](repeating: 0.5, count: n)
         var bits = [UInt64](repeating: 7, count: n * 3)
+        var gram = [Double](repeating: 3, count: n * n)
         BLAS.withOneThreadGEMM { gemm in
-            #expect(ngd_pack_signs_of_product(x, n, d, w, m, 64, a, nil, 3, &sums, gemm, 2) == 0)
-            #expect(ngd_pack_signs_of_product(x, n, d, w, m, 96, a, &bits, 3, &sums, gemm, 2) == -1)
+            #expect(ngd_pack_signs_of_product(x, n, d, w, m, 64, a, nil, 3, &sums, nil, gemm, 2) == 0)
+            #expect(ngd_pack_signs_of_product(x, n, d, w, m, 96, a, &bits, 3, &sums, &gram, gemm, 2) == -1)
         }
         #expect(sums == [Double](repeating: 0.5, count: n))
         #expect(bits == [UInt64](repeating: 7, count: n * 3))
+        #expect(gram == [Double](repeating: 3, count: n * n))
     }
 
     /// (n, d, m, tile): one tile, several with a ragged last one, and n past the coefficient kernel's row chunks.

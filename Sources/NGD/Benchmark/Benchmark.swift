@@ -368,10 +368,10 @@ public struct Benchmark: Sendable {
     }
 
     /// What `gram` is made of, each timed on its own (docs/PERFORMANCE.md, "Where the Gram's time goes"):
-    /// `gram_z` Z = XWᵀ from the current W as `gram()` makes it (in tiles on the worker pool), `gram_pattern`
-    /// that plus packing the signs, `gram_inputs`
-    /// the `dsyrk` of XXᵀ (absent in the form that holds it), `gram_popcount` the counting kernel with the
-    /// scaling and mirroring it does in its tiles; and `ngd_solve`, the NGD step's solve of G α = r at this n.
+    /// `gram_z` Z = XWᵀ from the current W as `gram()` makes it (in tiles on the worker pool, or block by block),
+    /// `gram_pattern` that plus packing the signs (and, where the tiles make them, XXᵀ's upper rows), `gram_inputs`
+    /// the `dsyrk` of XXᵀ (absent where XXᵀ is held or made in the tiles), `gram_popcount` the counting kernel
+    /// with the scaling and mirroring it does in its tiles; and `ngd_solve`, the NGD step's solve of G α = r.
     private func measureGramParts(of stepper: inout StructuredStepper, initialWeights w0: Matrix,
                                   into timings: inout [String: TimingSummary]) throws {
         func reset() throws { try stepper.reset(hiddenWeights: w0) }
@@ -379,14 +379,18 @@ public struct Benchmark: Sendable {
             stepper.streamPreactivations()
         }
         timings["gram_pattern"] = try TimingSummary.measure(repeats: repeats, warmups: warmups, prepare: reset) {
-            _ = stepper.forwardPass(fresh: true, outputs: false)
+            var rows = stepper.tiledInputGramStorage()
+            _ = stepper.forwardPass(fresh: true, outputs: false, inputGramRows: &rows)
         }
         try reset()
-        let pattern = stepper.forwardPass(fresh: true, outputs: false).0
+        var tiledRows = stepper.tiledInputGramStorage()
+        let pattern = stepper.forwardPass(fresh: true, outputs: false, inputGramRows: &tiledRows).0
         let threads = stepper.kernelThreads
         let source: Matrix
         if let held = stepper.inputGram {
             source = held
+        } else if let tiledRows {
+            source = tiledRows
         } else {
             let inputs = stepper.inputs
             timings["gram_inputs"] = try TimingSummary.measure(repeats: repeats, warmups: warmups) {

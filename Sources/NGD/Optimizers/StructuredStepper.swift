@@ -144,7 +144,8 @@ public struct StructuredStepper: Sendable {
     public mutating func step(_ optimizer: OptimizerKind, learningRate eta: Double,
                               damping: Double = 0) throws -> StepReport {
         let n = count, m = width
-        let (pattern, outputs) = forwardPass()
+        var tiledInputGram = optimizer == .ngd ? tiledInputGramStorage() : nil
+        let (pattern, outputs) = forwardPass(inputGramRows: &tiledInputGram)
         var residuals = outputs
         for i in 0..<n { residuals[i] -= targets[i] }
         let loss = 0.5 * residuals.reduce(0) { $0 + $1 * $1 }
@@ -155,7 +156,7 @@ public struct StructuredStepper: Sendable {
             applyUpdate(pattern: pattern, rowWeights: residuals, scale: scale, rowFactor: inputs, inputSide: inputGram,
                         rowFactorIsInputs: true)
         case .ngd:
-            var gram = self.gram(pattern: pattern)
+            var gram = self.gram(pattern: pattern, upperInputGram: &tiledInputGram)
             let rhs = Matrix(rows: n, columns: 1, storage: residuals) ?? Matrix(rows: n, columns: 1)
             let (alpha, report) = try Matrix.solveSymmetric(overwriting: &gram, rhs, damping: damping,
                                                             source: "natural gradient solve")
@@ -227,8 +228,9 @@ public struct StructuredStepper: Sendable {
     /// G = (XXᵀ) ∘ (D Dᵀ)/m at the current W, the pattern taken from a fresh Z = XWᵀ (scratch buffer reused).
     public mutating func gram() -> Matrix {
         materializeWeights()
-        let (pattern, _) = forwardPass(fresh: true, outputs: false)
-        return gram(pattern: pattern)
+        var tiledInputGram = tiledInputGramStorage()
+        let (pattern, _) = forwardPass(fresh: true, outputs: false, inputGramRows: &tiledInputGram)
+        return gram(pattern: pattern, upperInputGram: &tiledInputGram)
     }
 
     /// Recomputes the held Z = XWᵀ exactly (no-op in the `recomputed` form).
@@ -306,8 +308,21 @@ public struct StructuredStepper: Sendable {
     /// held XXᵀ into a new matrix, or written over a fresh `dsyrk` upper triangle when the form holds none (n²d
     /// flops, one n×n array less); the popcount kernel mirrors and scales in the same pass.
     func gram(pattern: ActivationPattern) -> Matrix {
+        var none: Matrix?
+        return gram(pattern: pattern, upperInputGram: &none)
+    }
+
+    /// G from `pattern`; `upperInputGram`, when the forward pass made it (XXᵀ's upper triangle), is taken over
+    /// (set to nil, so that its storage is not copied on write) instead of a `dsyrk`.
+    private func gram(pattern: ActivationPattern, upperInputGram: inout Matrix?) -> Matrix {
         guard let inputGram else {
-            var g = inputs.upperTriangleOfGram()
+            var g: Matrix
+            if let made = upperInputGram {
+                g = made
+                upperInputGram = nil
+            } else {
+                g = inputs.upperTriangleOfGram()
+            }
             pattern.writeScaledGram(into: &g, threads: kernelThreads)
             return g
         }
@@ -323,13 +338,31 @@ public struct StructuredStepper: Sendable {
     /// (each row's sum in order of units, block by block: the outputs do not depend on the thread count);
     /// `outputs: false` skips the sums (u is zero).
     mutating func forwardPass(fresh: Bool = false, outputs: Bool = true) -> (ActivationPattern, [Double]) {
+        var noInputGram: Matrix?
+        return forwardPass(fresh: fresh, outputs: outputs, inputGramRows: &noInputGram)
+    }
+
+    /// An n×n matrix for the input Gram's upper rows where the forward pass makes Z in tiles and no XXᵀ is
+    /// held (the tiles then make those rows too, on the pool's threads, and no BLAS thread wakes for a `dsyrk`).
+    func tiledInputGramStorage() -> Matrix? {
+        inputGram == nil && tilesPreactivations ? Matrix(rows: count, columns: count) : nil
+    }
+
+    /// The forward pass; where Z is made in tiles and `inputGramRows` is an n×n matrix, the tiles also write the
+    /// upper triangle of XXᵀ there (row-major). It is set to nil where they did not (Z made block by block).
+    mutating func forwardPass(fresh: Bool = false, outputs: Bool = true,
+                              inputGramRows: inout Matrix?) -> (ActivationPattern, [Double]) {
         let n = count, m = width, words = (m + 63) / 64, threads = Int32(clamping: kernelThreads)
         var bits = [UInt64](repeating: 0, count: n * words)
         var sums = [Double](repeating: 0, count: n)
         let useHeld = form == .inputGramUpdate && !fresh
         var noSums: [Double] = []
-        let tiled = !useHeld && tilesPreactivations && (outputs ? productTiles(bits: &bits, sums: &sums)
-                                                                : productTiles(bits: &bits, sums: &noSums))
+        var gramRows = inputGramRows?.storage ?? []
+        inputGramRows = nil   // its storage is only in gramRows now: written without a copy
+        let tiled = !useHeld && tilesPreactivations
+            && (outputs ? productTiles(bits: &bits, sums: &sums, inputGram: &gramRows)
+                        : productTiles(bits: &bits, sums: &noSums, inputGram: &gramRows))
+        if tiled, !gramRows.isEmpty { inputGramRows = Matrix(rows: n, columns: n, storage: gramRows) }
         var start = tiled ? m : 0
         while start < m {
             let b = Swift.min(blockWidth, m - start)
@@ -359,8 +392,8 @@ public struct StructuredStepper: Sendable {
     /// Z = XWᵀ made as the forward pass makes it (tile by tile, or block by block through the scratch buffer),
     /// nothing else: the GEMM share of `gram()`, for `ngd bench`'s breakdown.
     mutating func streamPreactivations() {
-        var noBits: [UInt64] = [], noSums: [Double] = []
-        if tilesPreactivations && productTiles(bits: &noBits, sums: &noSums) { return }
+        var noBits: [UInt64] = [], noSums: [Double] = [], noInputGram: [Double] = []
+        if tilesPreactivations && productTiles(bits: &noBits, sums: &noSums, inputGram: &noInputGram) { return }
         var start = 0
         while start < width {
             let b = Swift.min(blockWidth, width - start)
@@ -382,7 +415,7 @@ public struct StructuredStepper: Sendable {
     /// `ngd_pack_signs_of_product` on the current W (tiles of rows, `blockWidth` units at a time): the signs into
     /// `bits` (n × words) and the output sums added to `sums` (n), each skipped when its array is empty. False
     /// when the kernel wrote nothing (its scratch could not be allocated).
-    private func productTiles(bits: inout [UInt64], sums: inout [Double]) -> Bool {
+    private func productTiles(bits: inout [UInt64], sums: inout [Double], inputGram: inout [Double]) -> Bool {
         let n = count, d = dimension, m = width, words = (m + 63) / 64, threads = Int32(clamping: kernelThreads)
         return BLAS.withOneThreadGEMM { gemm in
             inputs.storage.withUnsafeBufferPointer { px in
@@ -390,13 +423,16 @@ public struct StructuredStepper: Sendable {
                     outputWeights.withUnsafeBufferPointer { pa in
                         bits.withUnsafeMutableBufferPointer { pb in
                             sums.withUnsafeMutableBufferPointer { ps in
-                                guard let x = px.baseAddress, let w = pw.baseAddress, let a = pa.baseAddress else {
-                                    return false
+                                inputGram.withUnsafeMutableBufferPointer { pg in
+                                    guard let x = px.baseAddress, let w = pw.baseAddress, let a = pa.baseAddress else {
+                                        return false
+                                    }
+                                    // An empty array may still have a base address: nil is what says "skip".
+                                    return ngd_pack_signs_of_product(x, n, d, w, m, blockWidth, a,
+                                                                     pb.isEmpty ? nil : pb.baseAddress, words,
+                                                                     ps.isEmpty ? nil : ps.baseAddress,
+                                                                     pg.isEmpty ? nil : pg.baseAddress, gemm, threads) == 0
                                 }
-                                // An empty array may still have a base address: nil is what says "skip".
-                                return ngd_pack_signs_of_product(x, n, d, w, m, blockWidth, a,
-                                                                 pb.isEmpty ? nil : pb.baseAddress, words,
-                                                                 ps.isEmpty ? nil : ps.baseAddress, gemm, threads) == 0
                             }
                         }
                     }
