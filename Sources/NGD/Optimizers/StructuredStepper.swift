@@ -305,15 +305,10 @@ public struct StructuredStepper: Sendable {
     static var popcountThreads: Int { Swift.max(1, BLAS.threads) }
 
     /// G_ij = (XXᵀ)_ij · (popcount(D_i & D_j)/m), entry for entry as `JacobianOperator.gram`: read from the
-    /// held XXᵀ into a new matrix, or written over a fresh `dsyrk` upper triangle when the form holds none (n²d
-    /// flops, one n×n array less); the popcount kernel mirrors and scales in the same pass.
-    func gram(pattern: ActivationPattern) -> Matrix {
-        var none: Matrix?
-        return gram(pattern: pattern, upperInputGram: &none)
-    }
-
-    /// G from `pattern`; `upperInputGram`, when the forward pass made it (XXᵀ's upper triangle), is taken over
-    /// (set to nil, so that its storage is not copied on write) instead of a `dsyrk`.
+    /// held XXᵀ into a new matrix, or, when the form holds none, written over XXᵀ's upper triangle — the one the
+    /// forward pass's tiles made (`upperInputGram`, taken over and set to nil, so that its storage is not copied
+    /// on write), else a fresh `dsyrk` (n²d flops, one n×n array less); the popcount kernel mirrors and scales in
+    /// the same pass.
     private func gram(pattern: ActivationPattern, upperInputGram: inout Matrix?) -> Matrix {
         guard let inputGram else {
             var g: Matrix
