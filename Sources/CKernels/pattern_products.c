@@ -1,6 +1,7 @@
 // The step's two products that only exist to be read by a pattern loop, computed tile by tile on the worker
 // pool so that neither reaches memory: Z = X·Wᵀ, read once for its signs and output sums, and the coefficient
-// matrix B, read once by W += Bᵀ·R. Each pool thread calls a one-thread dgemm on its own tile, which it then
+// matrix B, read once by W += Bᵀ·R (and, with Z's tiles, the rows of X·Xᵀ the pattern Gram needs, so that the
+// Gram wakes no BLAS thread). Each pool thread calls a one-thread dgemm on its own tile, which it then
 // reads from its cache; the BLAS's own threads stay idle (the caller sets the BLAS to one thread), so they do
 // not spin beside the pool's workers. Tiles depend on the sizes only, never on the thread count, and every
 // output element is written by one tile, so the results are the same for every thread count.

@@ -62,9 +62,9 @@ typedef void (*ngd_gemm_function)(int transpose_a, int transpose_b, long rows, l
 /// into a scratch that stays in its cache, packs the signs into bits and adds each block's output sums to
 /// sums[i] (when non-null), blocks in order. Equal to `gemm` of each block followed by ngd_pack_signs, for
 /// every thread count. With bits null only the products are made (to time them). With input_gram non-null
-/// (n×n, row-major) each tile also writes its rows of X·Xᵀ from the diagonal on (row i, columns i0…n−1 of its
-/// tile's first row i0): the upper triangle the pattern Gram reads, made by the same threads, so that no BLAS
-/// thread is woken for it. Returns 0; −1 when block is not a positive multiple of 64 or the scratch (threads ×
+/// (n×n, row-major) the tile of rows i0… also writes those rows of X·Xᵀ in columns i0…n−1 (its diagonal block
+/// whole and everything right of it): the upper triangle the pattern Gram reads, made by the same threads, so
+/// that no BLAS thread is woken for it. Returns 0; −1 when block is not a positive multiple of 64 or the scratch (threads ×
 /// at most 128 × block doubles) cannot be allocated — then nothing is written.
 int ngd_pack_signs_of_product(const double *x, long n, long d, const double *w, long m, long block,
                               const double *a, uint64_t *bits, long ldbits, double *sums, double *input_gram,
